@@ -1,0 +1,317 @@
+"""The records: publications, names, themes and the owner's profile. Typed, immutable, no I/O.
+
+Field names follow the store format (see README); type names are CSL's, so exporters map from one
+vocabulary only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# The 45 item types of the CSL-JSON schema v1.0.2.
+CSL_TYPES: tuple[str, ...] = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview",
+    "legal_case", "legislation", "manuscript", "map", "motion_picture", "musical_score", "pamphlet",
+    "paper-conference", "patent", "performance", "periodical", "personal_communication", "post",
+    "post-weblog", "regulation", "report", "review", "review-book", "software", "song", "speech",
+    "standard", "thesis", "treaty", "webpage",
+)  # fmt: skip
+
+# Publication states, in the order a work moves through them (the order of undated works in lists).
+STATUSES: tuple[str, ...] = (
+    "in-preparation",
+    "under-review",
+    "under-contract",
+    "forthcoming",
+    "in-press",
+    "published",
+)
+STATUS_LABELS: dict[str, str] = {
+    "in-preparation": "In preparation",
+    "under-review": "Under review",
+    "under-contract": "Under contract",
+    "forthcoming": "Forthcoming",
+    "in-press": "In press",
+    "published": "Published",
+}
+
+# Every field a publication may have, in the order they are written and shown.
+PUBLICATION_FIELDS: tuple[str, ...] = (
+    "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue",
+    "pages", "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note",
+    "abstract",
+)  # fmt: skip
+
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
+THEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def fold(text: str) -> str:
+    """Text for matching: accents stripped, case folded (`Émile` and `emile` meet)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A person (family, given, particle, suffix) or a body known by one literal name."""
+
+    family: str | None = None
+    given: str | None = None
+    particle: str | None = None  # "von", "van der": kept with the family name (CSL non-dropping)
+    suffix: str | None = None  # "Jr.", "III"
+    literal: str | None = None  # "World Health Organization"
+
+    @property
+    def full_family(self) -> str:
+        """The family name with its particle: `von Blomberg`."""
+        if self.literal is not None:
+            return self.literal
+        return " ".join(part for part in (self.particle, self.family) if part)
+
+    @property
+    def is_cjk(self) -> bool:
+        """Written family-name-first with no space (刘春成), as CJK names are."""
+        return bool(self.family and has_cjk(self.family) and (not self.given or has_cjk(self.given)))
+
+    def display(self) -> str:
+        """The name as it is read in running text: `Marianne von Blomberg`, `刘春成`."""
+        if self.literal is not None:
+            return self.literal
+        if self.is_cjk:
+            return f"{self.family}{self.given or ''}"
+        text = " ".join(part for part in (self.given, self.full_family) if part)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    def inverted(self) -> str:
+        """The name family first, as in a sorted list: `von Blomberg, Marianne`."""
+        if self.literal is not None:
+            return self.literal
+        if self.is_cjk:
+            return self.display()
+        parts = [self.full_family]
+        if self.given:
+            parts.append(self.given)
+        if self.suffix:
+            parts.append(self.suffix)
+        return ", ".join(parts)
+
+    def sort_key(self) -> tuple[str, str]:
+        """Sorted by family name, ignoring the particle as library catalogues do."""
+        if self.literal is not None:
+            return fold(self.literal), ""
+        return fold(self.family or ""), fold(self.given or "")
+
+    def as_dict(self) -> dict[str, str]:
+        """The store's mapping form, with only the parts that are set."""
+        if self.literal is not None:
+            return {"literal": self.literal}
+        result = {}
+        for key in ("family", "given", "particle", "suffix"):
+            value = getattr(self, key)
+            if value is not None:
+                result[key] = value
+        return result
+
+    def to_store_string(self) -> str | None:
+        """`Family, Given` text when it parses back to this very name, else None (use a mapping)."""
+        if self.literal is not None or not self.family:
+            return None
+        parts = [self.full_family, self.suffix, self.given]
+        text = ", ".join(part for part in parts if part)
+        return text if parse_name(text) == self else None
+
+
+def parse_name(text: str) -> Name:
+    """Split a name written with BibTeX's conventions.
+
+    `Family, Given`, `Family, Suffix, Given` or `Given von Family`. Lower-case words before the family
+    name are its particle (`von Blomberg, Marianne`). Raises ValueError for a shape we cannot read.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    if any(not part for part in parts) or len(parts) > 3:
+        raise ValueError(f"cannot read the name '{text}'; write it as 'Family, Given'")
+    if len(parts) == 1:
+        words = parts[0].split()
+        if len(words) == 1:
+            return Name(family=words[0])
+        # "Given von Family": the family is the last word; a lower-case run before it is the particle.
+        first_lower = next((i for i, w in enumerate(words[:-1]) if w[:1].islower()), None)
+        if first_lower is None:
+            return Name(family=words[-1], given=" ".join(words[:-1]))
+        given = " ".join(words[:first_lower]) or None
+        particle = " ".join(words[first_lower:-1])
+        return Name(family=words[-1], given=given, particle=particle)
+    family_words = parts[0].split()
+    particle_words: list[str] = []
+    while len(family_words) > 1 and family_words[0][:1].islower():
+        particle_words.append(family_words.pop(0))
+    family = " ".join(family_words)
+    suffix = parts[1] if len(parts) == 3 else None
+    given = parts[-1]
+    return Name(family=family, given=given, particle=" ".join(particle_words) or None, suffix=suffix)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One work of the record. `year` is None only for works not yet out."""
+
+    id: str
+    type: str
+    title: str | None = None
+    authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
+    year: int | None = None
+    status: str = "published"
+    container: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    place: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    themes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    equal_contribution: bool = False
+    note: str | None = None
+    abstract: str | None = None
+
+    @property
+    def is_out(self) -> bool:
+        """Published or in press: it has (or will have within the year) a final citation."""
+        return self.status in ("published", "in-press")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def contributors(self) -> tuple[Name, ...]:
+        """The names a work is known by: its authors, or for an edited book its editors."""
+        return self.authors or self.editors
+
+    def as_dict(self) -> dict[str, object]:
+        """Every field in the documented order; absent values are None (the JSON output shape)."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "authors": [name.as_dict() for name in self.authors],
+            "editors": [name.as_dict() for name in self.editors],
+            "year": self.year,
+            "status": self.status,
+            "container": self.container,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "publisher": self.publisher,
+            "place": self.place,
+            "doi": self.doi,
+            "url": self.url,
+            "themes": list(self.themes),
+            "tags": list(self.tags),
+            "equal_contribution": self.equal_contribution,
+            "note": self.note,
+            "abstract": self.abstract,
+        }
+
+    def to_store_dict(self) -> dict[str, object]:
+        """The record as it is written in `publications.yaml`: set fields only, in the documented order.
+
+        Names become `Family, Given` text where that reads back to the same name, else a mapping.
+        The year and the flag are a YAML int and bool only so they are emitted unquoted; the strict loader
+        reads every scalar as text and parses it again.
+        """
+        result: dict[str, object] = {}
+        for key in PUBLICATION_FIELDS:
+            value = getattr(self, key)
+            if key in ("authors", "editors"):
+                if value:
+                    result[key] = [name.to_store_string() or name.as_dict() for name in value]
+            elif key in ("themes", "tags"):
+                if value:
+                    result[key] = list(value)
+            elif key == "year":
+                if value is not None:
+                    result[key] = value
+            elif key == "status":
+                if value != "published":
+                    result[key] = value
+            elif key == "equal_contribution":
+                if value:
+                    result[key] = True
+            elif value is not None:
+                result[key] = value
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A research question that groups works."""
+
+    id: str
+    title: str
+    summary: str | None = None
+
+
+@dataclass(frozen=True)  # no slots: the owner's name keys are cached on the instance
+class Profile:
+    """The store's owner. `name_variants` are the spellings by which they appear among authors."""
+
+    name: str
+    native_name: str | None = None
+    name_variants: tuple[str, ...] = ()
+    field: str | None = None
+    affiliation: str | None = None
+    homepage: str | None = None
+    orcid: str | None = None
+    email: str | None = None
+
+    @cached_property
+    def _variant_keys(self) -> frozenset[str]:
+        keys = {_name_key(self.name)}
+        if self.native_name:
+            keys.add(_name_key(self.native_name))
+        keys.update(_name_key(variant) for variant in self.name_variants)
+        return frozenset(keys)
+
+    def is_owner(self, name: Name) -> bool:
+        """Whether an author is the owner, under any of the profile's spellings."""
+        # Matched as written, never by abbreviating: "Liu, Cheng" is not "Liu, C." unless listed.
+        candidates = {_name_key(name.display()), _name_key(name.inverted())}
+        return not candidates.isdisjoint(self._variant_keys)
+
+
+def _name_key(text: str) -> str:
+    return " ".join(fold(text).replace(".", ". ").split())
+
+
+@dataclass(frozen=True)
+class Library:
+    """The whole content of a store: who it belongs to, its themes in order, its works in file order."""
+
+    profile: Profile
+    themes: tuple[Theme, ...] = ()
+    publications: tuple[Publication, ...] = ()
+    by_id: dict[str, Publication] = field(init=False, repr=False, compare=False)
+    theme_by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Ids are unique case-insensitively; lookups accept any case.
+        object.__setattr__(self, "by_id", {p.id.casefold(): p for p in self.publications})
+        object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
+
+    def get(self, publication_id: str) -> Publication | None:
+        return self.by_id.get(publication_id.casefold())

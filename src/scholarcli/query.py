@@ -1,0 +1,184 @@
+"""Selecting and ordering works: the filters shared by `list`, `show`, `stats` and `export`.
+
+Filters combine with AND; a repeated `--theme` (or type, status, tag) is an OR within that filter.
+The order is total (ties fall back to the id), so the same store always gives the same output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from scholarcli.errors import ScholarError
+from scholarcli.model import STATUSES, Library, Publication, fold
+
+SortKey = Literal["year", "title", "author", "venue"]
+SORT_KEYS: tuple[str, ...] = ("year", "title", "author", "venue")
+
+_YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
+
+
+class BadSelectionError(ScholarError):
+    """A filter value that cannot be understood (a malformed year range, an unknown theme)."""
+
+
+@dataclass(frozen=True, slots=True)
+class YearRange:
+    """Inclusive bounds; None means open. `2022`, `2020..2023`, `2022..`, `..2019`."""
+
+    start: int | None = None
+    end: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> YearRange:
+        match = _YEAR_RANGE.match(text)
+        if not match or not (match.group(1) or match.group(3)):
+            raise BadSelectionError(
+                f"--year '{text}' is not a year or range (2022, 2020..2023, 2022.., ..2019)"
+            )
+        start, dots, end = match.groups()
+        if not dots:
+            if start and end:
+                raise BadSelectionError(f"--year '{text}': write a range as 2020..2023")
+            year = int(start or end)
+            return cls(year, year)
+        low, high = (int(start) if start else None), (int(end) if end else None)
+        if low is not None and high is not None and low > high:
+            raise BadSelectionError(f"--year '{text}': the range runs backwards; write {high}..{low}")
+        return cls(low, high)
+
+    def contains(self, year: int | None) -> bool:
+        if year is None:
+            return False
+        return (self.start is None or year >= self.start) and (self.end is None or year <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which works to take and in what order. The default takes everything, newest first."""
+
+    themes: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    years: YearRange | None = None
+    author: str | None = None
+    venue: str | None = None
+    statuses: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    search: str | None = None
+    sort: SortKey = "year"
+    reverse: bool = False
+    limit: int | None = None
+
+    def check_against(self, library: Library) -> None:
+        """Refuse theme ids the store does not know (a typo would otherwise just match nothing)."""
+        from scholarcli.validate import did_you_mean
+
+        known = [theme.id for theme in library.themes]
+        for theme_id in self.themes:
+            if theme_id not in library.theme_by_id:
+                raise BadSelectionError(f"no theme '{theme_id}'{did_you_mean(theme_id, known)}")
+        for status in self.statuses:
+            if status not in STATUSES:
+                raise BadSelectionError(f"no status '{status}'{did_you_mean(status, STATUSES)}")
+        if self.limit is not None and self.limit < 0:
+            raise BadSelectionError("--limit must be zero or more")
+
+
+def _haystack(publication: Publication) -> str:
+    parts: list[str] = [publication.title or "", publication.container or ""]
+    parts.extend(name.display() for name in publication.authors)
+    parts.extend(name.display() for name in publication.editors)
+    parts.extend((publication.abstract or "", publication.note or ""))
+    return fold(" ".join(parts))
+
+
+def _names_text(publication: Publication) -> str:
+    names = (*publication.authors, *publication.editors)
+    return fold(" | ".join(f"{name.display()} | {name.inverted()}" for name in names))
+
+
+def matches(publication: Publication, selection: Selection) -> bool:
+    """Whether one work passes every filter of a selection."""
+    if selection.themes and not any(theme in publication.themes for theme in selection.themes):
+        return False
+    if selection.types and publication.type not in selection.types:
+        return False
+    if selection.years is not None and not selection.years.contains(publication.year):
+        return False
+    if selection.statuses and publication.status not in selection.statuses:
+        return False
+    if selection.tags:
+        wanted = {fold(tag) for tag in selection.tags}
+        if wanted.isdisjoint(fold(tag) for tag in publication.tags):
+            return False
+    if selection.venue and fold(selection.venue) not in fold(publication.container or ""):
+        return False
+    if selection.author and fold(selection.author) not in _names_text(publication):
+        return False
+    if selection.search:
+        haystack = _haystack(publication)
+        if not all(word in haystack for word in fold(selection.search).split()):
+            return False
+    return True
+
+
+def _first_author_key(publication: Publication) -> tuple[str, str]:
+    names = publication.contributors
+    return names[0].sort_key() if names else ("", "")
+
+
+def sort_key(publication: Publication, key: SortKey) -> tuple[object, ...]:
+    """The ordering key for `--sort`, before `--reverse` applies."""
+    title = fold(publication.title or "")
+    tie = (_first_author_key(publication), title, publication.id.casefold())
+    if key == "year":
+        # Newest first, with undated works in progress ahead of everything dated, nearest to
+        # publication first. Negated numbers let one ascending sort do it.
+        undated = publication.year is None
+        return (
+            0 if undated else 1,
+            -STATUSES.index(publication.status) if undated else -publication.year,
+            *tie,
+        )
+    if key == "title":
+        return (title, publication.id.casefold())
+    if key == "author":
+        return (
+            _first_author_key(publication),
+            -(publication.year or 10_000),
+            title,
+            publication.id.casefold(),
+        )
+    return (fold(publication.container or "\uffff"), -(publication.year or 10_000), *tie)
+
+
+def select(publications: Iterable[Publication], selection: Selection) -> list[Publication]:
+    """The works that pass the filters, in the selection's order, cut to its limit."""
+    chosen = [publication for publication in publications if matches(publication, selection)]
+    chosen.sort(key=lambda publication: sort_key(publication, selection.sort), reverse=selection.reverse)
+    if selection.limit is not None:
+        chosen = chosen[: selection.limit]
+    return chosen
+
+
+def select_from(library: Library, selection: Selection) -> list[Publication]:
+    """`select` over a whole store, after checking the selection's theme ids against it."""
+    selection.check_against(library)
+    return select(library.publications, selection)
+
+
+def find_ids(library: Library, ids: Sequence[str]) -> list[Publication]:
+    """The works with these ids, in the order asked; an unknown id raises with a did-you-mean hint."""
+    from scholarcli.errors import UnknownIdError
+    from scholarcli.validate import did_you_mean
+
+    found = []
+    for publication_id in ids:
+        publication = library.get(publication_id)
+        if publication is None:
+            hint = did_you_mean(publication_id, [p.id for p in library.publications])
+            raise UnknownIdError(f"no publication '{publication_id}'{hint}")
+        found.append(publication)
+    return found

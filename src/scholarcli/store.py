@@ -1,0 +1,162 @@
+"""Finding a store and reading it into a validated `Library`.
+
+A store is a folder holding `profile.yaml`, `themes.yaml` and `publications.yaml`. Which one is used:
+`--store PATH`, else `$SCHOLAR_STORE`, else the user data folder (when it holds a store), else the
+read-only default store embedded in the package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scholarcli import validate, yamlio
+from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
+from scholarcli.model import Library
+
+PROFILE_FILE = "profile.yaml"
+THEMES_FILE = "themes.yaml"
+PUBLICATIONS_FILE = "publications.yaml"
+STORE_FILES = (PROFILE_FILE, THEMES_FILE, PUBLICATIONS_FILE)
+STORE_ENV = "SCHOLAR_STORE"
+APP_NAME = "scholarcli"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLocation:
+    """Where a store is and why it was chosen. The embedded default store is never written."""
+
+    path: Path
+    reason: str
+    read_only: bool = False
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.path == embedded_store_path()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedStore:
+    """A store's content with the warnings found while reading it (errors would have raised)."""
+
+    location: StoreLocation
+    library: Library
+    warnings: tuple[Problem, ...] = ()
+
+
+def embedded_store_path() -> Path:
+    """The default store shipped with the package.
+
+    A wheel carries `data/` inside the package (`scholarcli/data`); an editable install or a source
+    checkout finds it at the top of the repository instead.
+    """
+    packaged = Path(__file__).resolve().parent / "data"
+    if (packaged / PUBLICATIONS_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def user_store_path() -> Path:
+    """The per-user store folder (`scholar init` creates it)."""
+    import platformdirs  # imported here: only store resolution needs it, not every import of this module
+
+    return platformdirs.user_data_path(APP_NAME) / "store"
+
+
+def is_store(path: Path) -> bool:
+    return (path / PUBLICATIONS_FILE).is_file()
+
+
+def locate_store(
+    explicit: Path | str | None = None, environ: Mapping[str, str] | None = None
+) -> StoreLocation:
+    """Choose the store to use, by the documented precedence. Raises StoreNotFoundError for a bad path."""
+    env = os.environ if environ is None else environ
+    if explicit is not None and str(explicit) != "":
+        return _named_store(Path(explicit), "given with --store")
+    env_value = env.get(STORE_ENV, "")
+    if env_value:
+        return _named_store(Path(env_value), f"set by ${STORE_ENV}")
+    user_path = user_store_path()
+    if is_store(user_path):
+        return StoreLocation(user_path, "the user data folder")
+    return StoreLocation(
+        embedded_store_path(),
+        "the embedded default store (read-only; run 'scholar init --from-default' to make an editable copy)",
+        read_only=True,
+    )
+
+
+def _named_store(path: Path, reason: str) -> StoreLocation:
+    path = path.expanduser()
+    if not path.exists():
+        raise StoreNotFoundError(
+            f"{display_path(path)}: no such store ({reason}); create one with 'scholar init'"
+        )
+    if not path.is_dir():
+        raise StoreNotFoundError(
+            f"{display_path(path)}: a store is a folder holding {', '.join(STORE_FILES)}"
+        )
+    missing = [name for name in STORE_FILES if not (path / name).is_file()]
+    if missing:
+        raise StoreNotFoundError(
+            f"{display_path(path)}: not a store, {', '.join(missing)} missing ({reason}); "
+            "create one with 'scholar init'"
+        )
+    return StoreLocation(path.resolve(), reason, read_only=path.resolve() == embedded_store_path())
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A store file's text, or a problem naming the line of the first byte that is not UTF-8."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(shown, line, column, "the file is not UTF-8 text; save it as UTF-8")]
+
+
+def load_library(location: StoreLocation) -> LoadedStore:
+    """Read and validate every file of a store. Raises StoreInvalidError listing all errors."""
+    problems: list[Problem] = []
+
+    def load(name: str) -> object:
+        path = location.file(name)
+        text, read_problems = read_text(path)
+        problems.extend(read_problems)
+        if text is None:
+            return None
+        data, yaml_problems = yamlio.load_text(text, display_path(path))
+        problems.extend(yaml_problems)
+        return data
+
+    profile_data = load(PROFILE_FILE)
+    profile, profile_problems = validate.read_profile(profile_data, display_path(location.file(PROFILE_FILE)))
+    problems.extend(profile_problems)
+    themes, theme_problems = validate.read_themes(load(THEMES_FILE), display_path(location.file(THEMES_FILE)))
+    problems.extend(theme_problems)
+    publications, publication_problems = validate.read_publications(
+        load(PUBLICATIONS_FILE),
+        display_path(location.file(PUBLICATIONS_FILE)),
+        [theme.id for theme in themes],
+    )
+    problems.extend(publication_problems)
+    if profile is None or any(problem.severity == "error" for problem in problems):
+        raise StoreInvalidError(problems)
+    library = Library(profile=profile, themes=themes, publications=publications)
+    return LoadedStore(location, library, tuple(problems))
+
+
+def open_store(explicit: Path | str | None = None) -> LoadedStore:
+    """Locate and read a store in one call: the entry point for library users."""
+    return load_library(locate_store(explicit))

@@ -1,0 +1,36 @@
+"""Untrusted text made safe to show: control and bidi characters become visible escapes.
+
+A title is data. Written raw to a terminal, an ESC sequence could recolour or rewrite the screen and a
+U+202E could reverse what follows; we show `\\x1b` and `\\u202e` instead. Rich markup and emoji codes
+are never interpreted because views hand Rich `Text` objects, not markup strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, and the line/paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every control or invisible direction character written as an escape."""
+    pattern = _UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE
+    return pattern.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """A value for a single line (a table cell, a TSV field): whitespace runs become one space."""
+    return visible(" ".join(text.split()))
+
+
+def json_safe(text: str) -> str:
+    """Serialised JSON with the characters json.dumps leaves raw escaped as `\\uXXXX` (still valid JSON)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

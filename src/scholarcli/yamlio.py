@@ -1,0 +1,179 @@
+"""Strict YAML reading: every plain scalar stays a string, with the line and column of each value.
+
+YAML 1.1's implicit typing turns `No` into False, `0123` into 83, `3:16` into 196 and `1.10` into 1.1;
+for a CV that silently corrupts data. We compose nodes with no implicit resolvers (so everything
+untagged is a string), refuse explicit tags, anchors and aliases, and report duplicate keys, and let
+the model decide what a field's text means.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from scholarcli.errors import Problem
+
+try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _StringLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A loader whose resolver knows no implicit types: an untagged scalar is always `str`."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - class-level resolver table
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class YamlMap(dict):  # type: ignore[type-arg]
+    """A mapping that remembers where it, each key and each value stand (1-based line, column)."""
+
+    __slots__ = ("column", "key_marks", "line", "value_marks")
+
+    line: int
+    column: int
+    key_marks: dict[str, tuple[int, int]]
+    value_marks: dict[str, tuple[int, int]]
+
+
+class YamlList(list):  # type: ignore[type-arg]
+    """A sequence that remembers where it and each item stand (1-based line, column)."""
+
+    __slots__ = ("column", "item_marks", "line")
+
+    line: int
+    column: int
+    item_marks: list[tuple[int, int]]
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Converter:
+    """Turns composed nodes into YamlMap / YamlList / str, collecting every problem on the way."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(self.path, line, column, message))
+
+    def convert(self, node: yaml.Node) -> Any:
+        # An alias makes the composer hand back the very node object it anchored, so identity
+        # tells us an alias was used. We refuse them: a CV record should say what it means in place.
+        if id(node) in self.seen:
+            self.problem(
+                node,
+                "YAML anchors and aliases are not supported (the value anchored here is reused by an "
+                "alias); write the value out in full where it is used",
+            )
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag != _STR:
+                self.problem(
+                    node, f"YAML tag '{_short(node.tag)}' is not allowed; remove it (values are text)"
+                )
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.problem(node, f"YAML tag '{_short(node.tag)}' is not allowed; remove it")
+                return None
+            items = YamlList()
+            items.line, items.column = _mark(node)
+            items.item_marks = []
+            for child in node.value:
+                items.append(self.convert(child))
+                items.item_marks.append(_mark(child))
+            return items
+        if isinstance(node, yaml.MappingNode):
+            return self.convert_mapping(node)
+        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover - PyYAML has no other kind
+
+    def convert_mapping(self, node: yaml.MappingNode) -> YamlMap | None:
+        if node.tag != _MAP:
+            self.problem(node, f"YAML tag '{_short(node.tag)}' is not allowed; remove it")
+            return None
+        mapping = YamlMap()
+        mapping.line, mapping.column = _mark(node)
+        mapping.key_marks = {}
+        mapping.value_marks = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self.problem(key_node, "a key must be plain text")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.problem(key_node, "YAML merge keys ('<<') are not supported; write the fields out")
+                continue
+            if key in mapping.key_marks:
+                first_line = mapping.key_marks[key][0]
+                self.problem(
+                    key_node,
+                    f"duplicate key '{key}' (first given on line {first_line}); keep only one",
+                )
+                continue
+            mapping.key_marks[key] = _mark(key_node)
+            mapping.value_marks[key] = _mark(value_node)
+            mapping[key] = self.convert(value_node)
+        return mapping
+
+
+def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document strictly. Returns (data, problems); data is None for an empty file."""
+    try:
+        node = yaml.compose(text, Loader=_StringLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(path, line, column, f"YAML syntax error: {reason}")]
+    except yaml.YAMLError as exc:  # a reader error (e.g. a control character) carries its own position
+        position = getattr(exc, "position", None)
+        detail = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        line, column = _position_to_line_column(text, position) if position is not None else (0, 0)
+        return None, [Problem(path, line, column, f"YAML error: {detail}")]
+    if node is None:
+        return None, []
+    converter = _Converter(path)
+    data = converter.convert(node)
+    return data, converter.problems
+
+
+def _position_to_line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+def dump_text(data: Any) -> str:
+    """YAML that the strict loader reads back to the same strings: block style, Unicode kept, key order kept.
+
+    Strings that YAML 1.1 would type (`2019`, `true`, `No`) are quoted by the emitter, so a value written
+    here never changes meaning on the way back.
+    """
+    return yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+
+
+def _dumper() -> type:
+    try:
+        from yaml import CSafeDumper as base
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeDumper as base  # type: ignore[assignment]
+    return base
