@@ -15,8 +15,10 @@ import yaml
 from scholarcli.errors import Problem
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python parser where it is missing.
+    from yaml import CSafeDumper as _Dumper
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
@@ -168,12 +170,6 @@ def dump_text(data: Any) -> str:
     Strings that YAML 1.1 would type (`2019`, `true`, `No`) are quoted by the emitter, so a value written
     here never changes meaning on the way back.
     """
-    return yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-
-
-def _dumper() -> type:
-    try:
-        from yaml import CSafeDumper as base
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeDumper as base  # type: ignore[assignment]
-    return base
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )

@@ -1,0 +1,1 @@
+"""Citation formatters built into scholarcli (no network, no external program)."""

@@ -1,0 +1,1 @@
+"""The `scholar` command line: thin Typer commands over the core modules."""

@@ -1,0 +1,185 @@
+"""Options shared by several commands: the store, the selection filters and output formats.
+
+The selection filters are declared once and added to each selecting command by `with_selection`,
+so `list`, `stats` and `export` accept exactly the same filters with the same help.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from scholarcli.query import Selection, YearRange
+
+
+def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
+    return [theme.id for theme in _library_for_completion(ctx).themes if theme.id.startswith(incomplete)]
+
+
+def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for publication ids, from the store the command line names."""
+    return [p.id for p in _library_for_completion(ctx).publications if p.id.startswith(incomplete)]
+
+
+def _library_for_completion(ctx: typer.Context) -> Any:
+    from scholarcli.errors import ScholarError
+    from scholarcli.model import Library, Profile
+    from scholarcli.store import open_store
+
+    try:
+        return open_store(ctx.params.get("store")).library
+    except ScholarError:  # completion must never fail loudly; offer nothing instead
+        return Library(Profile(name=""))
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Store folder to use (overrides $SCHOLAR_STORE and the user data folder).",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+
+
+class SortChoice(str, Enum):
+    year = "year"
+    title = "title"
+    author = "author"
+    venue = "venue"
+
+
+_SELECTION_PARAMETERS = {
+    "theme": (
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--theme", "-t", help="Only works on this theme (repeat for any of several).",
+                autocompletion=_complete_theme, rich_help_panel="Selection",
+            ),
+        ],
+        None,
+    ),
+    "type": (
+        Annotated[
+            list[str] | None,
+            typer.Option("--type", help="Only this CSL type, e.g. article-journal (repeatable).", rich_help_panel="Selection"),
+        ],
+        None,
+    ),
+    "year": (
+        Annotated[
+            str | None,
+            typer.Option("--year", help="A year or range: 2022, 2020..2023, 2022.., ..2019.", rich_help_panel="Selection"),
+        ],
+        None,
+    ),
+    "author": (
+        Annotated[
+            str | None,
+            typer.Option("--author", help="Any author or editor containing this (accents and case ignored).", rich_help_panel="Selection"),
+        ],
+        None,
+    ),
+    "venue": (
+        Annotated[
+            str | None,
+            typer.Option("--venue", help="Journal or book title containing this.", rich_help_panel="Selection"),
+        ],
+        None,
+    ),
+    "status": (
+        Annotated[
+            list[str] | None,
+            typer.Option("--status", help="Only this status, e.g. forthcoming (repeatable).", rich_help_panel="Selection"),
+        ],
+        None,
+    ),
+    "tag": (
+        Annotated[list[str] | None, typer.Option("--tag", help="Only works with this tag (repeatable).", rich_help_panel="Selection")],
+        None,
+    ),
+    "search": (
+        Annotated[
+            str | None,
+            typer.Option(
+                "--search", "-q", help="Words that must all appear in title, venue, names, abstract or note.",
+                rich_help_panel="Selection",
+            ),
+        ],
+        None,
+    ),
+    "sort": (
+        Annotated[
+            SortChoice,
+            typer.Option("--sort", help="Order: year (newest first, unfinished work first), title, author, venue.", rich_help_panel="Selection"),
+        ],
+        SortChoice.year,
+    ),
+    "reverse": (
+        Annotated[bool, typer.Option("--reverse", help="Reverse the order.", rich_help_panel="Selection")],
+        False,
+    ),
+    "limit": (
+        Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many works.", rich_help_panel="Selection")],
+        None,
+    ),
+}  # fmt: skip
+
+
+def selection_from_options(options: dict[str, Any]) -> Selection:
+    """Build a Selection from the parsed filter options (raises BadSelectionError for a bad --year)."""
+    year = options.get("year")
+    return Selection(
+        themes=tuple(options.get("theme") or ()),
+        types=tuple(options.get("type") or ()),
+        years=YearRange.parse(year) if year else None,
+        author=options.get("author"),
+        venue=options.get("venue"),
+        statuses=tuple(options.get("status") or ()),
+        tags=tuple(options.get("tag") or ()),
+        search=options.get("search"),
+        sort=options.get("sort", SortChoice.year).value,
+        reverse=bool(options.get("reverse")),
+        limit=options.get("limit"),
+    )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_selection(command: F) -> F:
+    """Give a command the shared selection options; it receives them as one `selection: Selection`.
+
+    Typer reads a command's parameters from its signature, so the wrapper advertises the command's
+    own parameters (minus `selection`) followed by the filters.
+    """
+    hints = typing.get_type_hints(command, include_extras=True)
+    own = [
+        parameter.replace(annotation=hints.get(name, parameter.annotation))
+        for name, parameter in inspect.signature(command).parameters.items()
+        if name != "selection"
+    ]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        for name, (annotation, default) in _SELECTION_PARAMETERS.items()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        filters = {name: kwargs.pop(name) for name in _SELECTION_PARAMETERS}
+        return command(selection=selection_from_options(filters), **kwargs)
+
+    parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added
+    wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    del wrapper.__wrapped__  # so inspect.signature stops at our signature
+    return typing.cast(F, wrapper)

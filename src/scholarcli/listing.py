@@ -1,0 +1,71 @@
+"""Machine-readable listings of works: TSV, JSON, JSON Lines, YAML and bare ids.
+
+Each is produced in pieces (an iterator of text chunks) so a long listing streams to a pipe instead of
+being built as one string. Field names and column order are a documented interface (README).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from scholarcli.model import Publication
+from scholarcli.textsafe import json_safe, one_line
+
+TSV_COLUMNS = ("id", "year", "type", "status", "authors", "title", "container", "themes")
+
+
+def tsv_row(publication: Publication) -> str:
+    """One line: the TSV_COLUMNS, tab-separated; names joined by '; ', themes by ','."""
+    fields = (
+        publication.id,
+        "" if publication.year is None else str(publication.year),
+        publication.type,
+        publication.status,
+        "; ".join(name.display() for name in publication.contributors),
+        publication.title or "",
+        publication.container or "",
+        ",".join(publication.themes),
+    )
+    return "\t".join(one_line(field) for field in fields) + "\n"
+
+
+def iter_tsv(works: Iterable[Publication]) -> Iterator[str]:
+    for publication in works:
+        yield tsv_row(publication)
+
+
+def iter_keys(works: Iterable[Publication]) -> Iterator[str]:
+    for publication in works:
+        yield publication.id + "\n"
+
+
+def json_record(publication: Publication, *, indent: int | None = None) -> str:
+    return json_safe(json.dumps(publication.as_dict(), ensure_ascii=False, indent=indent, allow_nan=False))
+
+
+def iter_jsonl(works: Iterable[Publication]) -> Iterator[str]:
+    for publication in works:
+        yield json_record(publication) + "\n"
+
+
+def iter_json(works: Iterable[Publication]) -> Iterator[str]:
+    """A JSON array of records (2-space indent), written one record at a time."""
+    first = True
+    for publication in works:
+        body = json_record(publication, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + body
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def iter_yaml(works: Iterable[Publication]) -> Iterator[str]:
+    """Records in the store's own format: the output can be pasted into a publications.yaml."""
+    from scholarcli.yamlio import dump_text
+
+    any_work = False
+    for publication in works:
+        yield dump_text([publication.to_store_dict()])
+        any_work = True
+    if not any_work:
+        yield "[]\n"
