@@ -295,7 +295,8 @@ class Profile:
 
 
 def _name_key(text: str) -> str:
-    return " ".join(fold(text).replace(".", ". ").split())
+    # "Liu, C." and "Liu, C" are the same spelling; spacing and case do not matter either.
+    return " ".join(fold(text).replace(".", " ").split())
 
 
 @dataclass(frozen=True)

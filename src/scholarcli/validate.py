@@ -40,6 +40,7 @@ PROFILE_FIELDS = (
 )
 THEME_FIELDS = ("id", "title", "summary")
 NAME_PARTS = ("family", "given", "particle", "suffix", "literal")
+_PLAIN_TEXT_FIELDS = ("container", "volume", "issue", "publisher", "place", "note", "abstract")
 _MULTILINE_FIELDS = frozenset({"abstract", "note", "summary"})
 _YEAR = re.compile(r"^[0-9]{4}$")
 _DOI = re.compile(r"^10\.[0-9]{4,9}/\S+$")
@@ -70,6 +71,10 @@ class _Checker:
 
     def warning(self, mark: tuple[int, int], message: str, field: str | None = None) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message, "warning", field))
+
+    def sorted_problems(self) -> list[Problem]:
+        """In file order; problems on one line keep the order they were found in."""
+        return sorted(self.problems, key=lambda problem: (problem.line, problem.column))
 
     def mapping(self, value: Any, mark: tuple[int, int], what: str) -> YamlMap | None:
         if isinstance(value, YamlMap):
@@ -180,7 +185,7 @@ def read_profile(data: Any, path: str) -> tuple[Profile | None, list[Problem]]:
         orcid=orcid.removeprefix("https://orcid.org/") if orcid else None,
         email=checker.text(record, "email"),
     )
-    return profile, checker.problems
+    return profile, checker.sorted_problems()
 
 
 def read_themes(data: Any, path: str) -> tuple[tuple[Theme, ...], list[Problem]]:
@@ -216,7 +221,7 @@ def read_themes(data: Any, path: str) -> tuple[tuple[Theme, ...], list[Problem]]
             seen[theme_id] = id_mark[0]
         if theme_id is not None and title is not None:
             themes.append(Theme(theme_id, title, summary))
-    return tuple(themes), checker.problems
+    return tuple(themes), checker.sorted_problems()
 
 
 def read_publications(
@@ -252,7 +257,7 @@ def read_publications(
             continue
         seen[folded] = (publication.id, record.value_marks["id"][0])
         publications.append(publication)
-    return tuple(publications), checker.problems
+    return tuple(publications), checker.sorted_problems()
 
 
 def _read_publication(
@@ -332,8 +337,10 @@ def _read_publication(
             )
         equal_contribution = flag == "true"
 
+    # Every remaining field is read now, before the error count, so all its problems are reported.
     title = checker.text(record, "title")
     pages = checker.text(record, "pages")
+    plain = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
     if title is None and "title" not in record:
         checker.warning(here, f"'{publication_id}' has no title", "title")
     if status == "published" and kind in ("article-journal", "chapter", "paper-conference"):
@@ -353,19 +360,13 @@ def _read_publication(
         editors=editors,
         year=year,
         status=status,
-        container=checker.text(record, "container"),
-        volume=checker.text(record, "volume"),
-        issue=checker.text(record, "issue"),
         pages=pages,
-        publisher=checker.text(record, "publisher"),
-        place=checker.text(record, "place"),
         doi=doi,
         url=url,
         themes=tuple(theme_id for theme_id, _ in themes),
         tags=tuple(tag for tag, _ in tags),
         equal_contribution=equal_contribution,
-        note=checker.text(record, "note"),
-        abstract=checker.text(record, "abstract"),
+        **plain,
     )
 
 
