@@ -66,7 +66,7 @@ THEMES_YAML = "- id: alpha\n  title: Alpha question?\n- id: beta\n  title: Beta 
 
 
 @pytest.fixture
-def make_store(tmp_path: Path):  # noqa: ANN201 - returns a factory
+def make_store(tmp_path: Path):
     """Build a store folder from YAML texts: make_store(publications, themes=..., profile=...)."""
     counter = iter(range(1_000_000))
 

@@ -23,7 +23,7 @@ def problems_of(text: str) -> list[str]:
     return [str(p) for p in yaml_problems + problems]
 
 
-def records_of(text: str):  # noqa: ANN201 - a tuple of Publication
+def records_of(text: str):
     data, _ = load_text(text, "p.yaml")
     records, problems = read_publications(data, "p.yaml", THEMES, today=TODAY)
     assert [p for p in problems if p.severity == "error"] == []
@@ -189,7 +189,7 @@ def test_profile_fields_are_checked() -> None:
     ]
 
 
-def test_a_store_with_errors_in_several_files_reports_them_all(make_store) -> None:  # noqa: ANN001
+def test_a_store_with_errors_in_several_files_reports_them_all(make_store) -> None:
     folder = make_store(GOOD + "  themes: [gamma]\n", themes="- id: alpha\n  title: A\n  colour: red\n")
     with pytest.raises(StoreInvalidError) as caught:
         load_library(StoreLocation(folder, "test"))
@@ -199,7 +199,7 @@ def test_a_store_with_errors_in_several_files_reports_them_all(make_store) -> No
     assert messages[1].endswith("publications.yaml:8:12: unknown theme 'gamma'")
 
 
-def test_non_utf8_file_names_line_and_column(make_store) -> None:  # noqa: ANN001
+def test_non_utf8_file_names_line_and_column(make_store) -> None:
     folder: Path = make_store(GOOD)
     (folder / "publications.yaml").write_bytes(GOOD.encode() + b"  note: caf\xe9\n")
     with pytest.raises(StoreInvalidError) as caught:
