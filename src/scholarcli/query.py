@@ -143,7 +143,8 @@ def sort_key(publication: Publication, key: SortKey) -> tuple[object, ...]:
             *tie,
         )
     if key == "title":
-        return (title, publication.id.casefold())
+        # Untitled works (a title not yet known) go after every titled one.
+        return (title or "\uffff", publication.id.casefold())
     if key == "author":
         return (
             _first_author_key(publication),
