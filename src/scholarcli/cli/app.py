@@ -36,7 +36,6 @@ class ScholarGroup(TyperGroup):
 app = typer.Typer(
     name="scholar",
     cls=ScholarGroup,
-    help="Keep a scholar's publications and research themes as YAML; list, filter and export them.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

@@ -153,7 +153,6 @@ def _table_or_pipe(chosen: TableFormat | None) -> TableFormat:
 
 
 themes_app = typer.Typer(
-    help="List the research themes with their questions and number of works; 'themes show ID' for one.",
     invoke_without_command=True,
     rich_markup_mode=None,
 )
