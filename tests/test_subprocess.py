@@ -1,0 +1,134 @@
+"""The installed `scholar` as a real process: pipes, terminals, exit codes and `python -m`."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import STRESS_STORE
+
+SCHOLAR = shutil.which("scholar")
+pytestmark = pytest.mark.skipif(SCHOLAR is None, reason="the scholar command is not installed on PATH")
+
+
+def scholar(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    assert SCHOLAR is not None
+    return subprocess.run(
+        [SCHOLAR, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        input=stdin,
+        check=False,
+    )
+
+
+def on_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run scholar with stdout and stderr on a pseudo-terminal; return its exit code and screen text."""
+    assert SCHOLAR is not None
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child process
+        os.environ.update({"COLUMNS": "160", "LINES": "50", "TERM": "xterm-256color", **(env or {})})
+        os.execv(SCHOLAR, [SCHOLAR, *args])
+    chunks = []
+    while True:
+        ready, _, _ = select.select([fd], [], [], 20)
+        if not ready:
+            break
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_list_to_a_pipe_is_tsv_on_stdout_and_nothing_on_stderr() -> None:
+    result = scholar("list", "--theme", "west-imaginary")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("liu2026imaginary\t2026\tarticle-journal\t")
+
+
+def test_list_on_a_terminal_is_a_table_in_colour() -> None:
+    code, screen = on_terminal("list")
+    assert code == 0
+    assert "┃" in screen
+    assert "Metricocracy" in screen
+    assert "\x1b[36m" in screen  # the id column is cyan
+
+
+def test_no_color_is_honoured_on_a_terminal() -> None:
+    code, screen = on_terminal("list", env={"NO_COLOR": "1"})
+    assert code == 0
+    assert "┃" in screen
+    assert "\x1b[36m" not in screen
+    code, screen = on_terminal("list", "--theme", "nope", env={"NO_COLOR": "1"})
+    assert code == 1
+    assert screen.startswith("error: no theme 'nope'")
+
+
+def test_terminal_never_receives_escapes_from_record_text(make_store) -> None:
+    store = make_store(
+        '- id: x\n  type: book\n  title: "A \\u202E B [red]C[/] :x:"\n  authors: [A, B]\n  year: 2020\n'
+    )
+    code, screen = on_terminal("list", "--store", str(store), env={"NO_COLOR": "1"})
+    assert code == 0
+    assert "\u202e" not in screen
+    assert "A \\u202e B [red]C[/] :x:" in screen
+    assert "❌" not in screen
+
+
+def test_head_closing_the_pipe_shows_no_traceback(tmp_path: Path) -> None:
+    assert SCHOLAR is not None
+    pipeline = subprocess.run(
+        f"'{SCHOLAR}' list --store '{STRESS_STORE}' --format json | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pipeline.stdout == "[\n"
+    assert "Traceback" not in pipeline.stderr
+    assert pipeline.stderr == ""
+
+
+def test_user_error_exits_1_and_usage_error_exits_2() -> None:
+    missing = scholar("show", "nope2020")
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr == "error: no publication 'nope2020'\n"
+    usage = scholar("list", "--no-such-option")
+    assert usage.returncode == 2
+    assert "No such option" in usage.stderr
+
+
+def test_python_dash_m_runs_the_same_program() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scholarcli", "list", "--format", "keys", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, "liu-metricocracy\n")
+
+
+def test_show_reads_ids_from_a_pipe() -> None:
+    result = scholar("show", "-", "--format", "yaml", stdin="liu2022who\n")
+    assert result.returncode == 0
+    assert result.stdout.startswith("- id: liu2022who\n")
+
+
+def test_store_variable_selects_the_store() -> None:
+    result = scholar("list", "--format", "keys", "--limit", "1", env={"SCHOLAR_STORE": str(STRESS_STORE)})
+    assert (result.returncode, result.stdout) == (0, "draft-forthcoming\n")
