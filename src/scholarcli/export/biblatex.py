@@ -1,0 +1,141 @@
+"""BibLaTeX export for biber: UTF-8 text, `journaltitle`, `date`, `location` and `pubstate`.
+
+Entries come in the selection's order, keyed by the record id. Escaping, names, pages and capital
+protection follow `scholarcli.export.latex`; text stays UTF-8 (only LaTeX's specials are escaped).
+
+Entry types, from the store's CSL type:
+
+    CSL type                                   BibLaTeX type
+    article-journal, article-magazine,
+      article-newspaper, review, review-book   @article
+    chapter                                    @incollection
+    entry, entry-dictionary,
+      entry-encyclopedia                       @inreference
+    book, classic                              @book (@collection when it has editors only)
+    collection                                 @collection
+    paper-conference                           @inproceedings
+    report, standard                           @report, type = {techreport}
+    thesis                                     @thesis, type = {phdthesis} (no degree is recorded)
+    pamphlet                                   @booklet
+    manuscript                                 @unpublished
+    webpage, post, post-weblog                 @online
+    dataset                                    @dataset
+    software                                   @software
+    patent                                     @patent
+    every other type (article, speech, ...)    @misc
+
+Fields, always in this order, each only when the record has it:
+
+    author, editor, title, journaltitle, booktitle, howpublished, volume, number, pages, publisher,
+    institution, location, type, date, pubstate, note, doi, url, abstract
+
+The container is `journaltitle` for @article, `booktitle` for @incollection, @inreference and
+@inproceedings, and `howpublished` otherwise; the publisher is `institution` for a thesis or a
+report. A work not yet out has no `date` (none is made up) and a `pubstate`: biblatex's keys
+`inpreparation`, `submitted` (under review), `forthcoming` and `inpress`, and `under contract`, which
+has no key and is printed as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scholarcli.export import ExportOptions, latex
+from scholarcli.model import Library, Publication
+
+ENTRY_TYPES: dict[str, str] = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "review": "article",
+    "review-book": "article",
+    "chapter": "incollection",
+    "entry": "inreference",
+    "entry-dictionary": "inreference",
+    "entry-encyclopedia": "inreference",
+    "book": "book",
+    "classic": "book",
+    "collection": "collection",
+    "paper-conference": "inproceedings",
+    "report": "report",
+    "standard": "report",
+    "thesis": "thesis",
+    "pamphlet": "booklet",
+    "manuscript": "unpublished",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+}
+DEFAULT_ENTRY_TYPE = "misc"
+PUBSTATES: dict[str, str] = {
+    "in-preparation": "inpreparation",
+    "under-review": "submitted",
+    "under-contract": "under contract",
+    "forthcoming": "forthcoming",
+    "in-press": "inpress",
+}
+_CONTAINER_FIELD = {
+    "article": "journaltitle",
+    "incollection": "booktitle",
+    "inreference": "booktitle",
+    "inproceedings": "booktitle",
+}
+_PUBLISHER_FIELD = {"thesis": "institution", "report": "institution"}
+_SUBTYPES = {"thesis": "phdthesis", "report": "techreport"}
+
+FIELD_ORDER: tuple[str, ...] = (
+    "author", "editor", "title", "journaltitle", "booktitle", "howpublished", "volume", "number",
+    "pages", "publisher", "institution", "location", "type", "date", "pubstate", "note", "doi", "url",
+    "abstract",
+)  # fmt: skip
+
+
+def entry_type(work: Publication) -> str:
+    """The BibLaTeX type of a work (see the table in the module docstring)."""
+    kind = ENTRY_TYPES.get(work.type, DEFAULT_ENTRY_TYPE)
+    if kind == "book" and not work.authors and work.editors:
+        return "collection"  # biblatex's @book wants an author; an edited volume is a @collection
+    return kind
+
+
+def render_entry(work: Publication) -> str:
+    kind = entry_type(work)
+    ascii_only = False
+    container_field = _CONTAINER_FIELD.get(kind, "howpublished")
+    publisher_field = _PUBLISHER_FIELD.get(kind, "publisher")
+    container = work.container
+    values: dict[str, str | None] = {
+        "author": latex.names(work.authors, ascii_only=ascii_only) if work.authors else None,
+        "editor": latex.names(work.editors, ascii_only=ascii_only) if work.editors else None,
+        "title": latex.title(work.title, ascii_only=ascii_only) if work.title else None,
+        container_field: (
+            (
+                latex.title(container, ascii_only=ascii_only)
+                if container_field == "booktitle"
+                else latex.escape(container, ascii_only=ascii_only)
+            )
+            if container
+            else None
+        ),
+        "volume": latex.escape(work.volume, ascii_only=ascii_only) if work.volume else None,
+        "number": latex.escape(work.issue, ascii_only=ascii_only) if work.issue else None,
+        "pages": latex.pages(work.pages, ascii_only=ascii_only) if work.pages else None,
+        publisher_field: latex.escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
+        "location": latex.escape(work.place, ascii_only=ascii_only) if work.place else None,
+        "type": _SUBTYPES.get(kind),
+        "date": str(work.year) if work.year is not None else None,
+        "pubstate": PUBSTATES.get(work.status),
+        "note": latex.escape(work.note, ascii_only=ascii_only) if work.note else None,
+        "doi": latex.verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
+        "url": latex.verbatim(work.url, ascii_only=ascii_only) if work.url else None,
+        "abstract": latex.escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
+    }
+    return latex.entry(kind, work.id, ((field, values.get(field)) for field in FIELD_ORDER))
+
+
+def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
+    """The works as a `.bib` file for biblatex and biber, one entry per work, separated by blank lines."""
+    return "\n".join(render_entry(work) for work in works)

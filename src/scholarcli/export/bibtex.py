@@ -1,0 +1,131 @@
+"""BibTeX export for classic `bibtex` and its `.bst` styles: ASCII, accents as LaTeX commands.
+
+Entries come in the selection's order, keyed by the record id. Escaping, names, pages and capital
+protection follow `scholarcli.export.latex` (CJK text stays UTF-8; see there why).
+
+Entry types, from the store's CSL type:
+
+    CSL type                                   BibTeX type
+    article-journal, article-magazine,
+      article-newspaper, review, review-book   @article
+    chapter                                    @incollection
+    entry, entry-dictionary,
+      entry-encyclopedia                       @incollection
+    book, collection, classic                  @book
+    paper-conference                           @inproceedings
+    report, standard                           @techreport
+    thesis                                     @phdthesis (the store records no degree)
+    pamphlet                                   @booklet
+    manuscript                                 @unpublished (@misc when there is no note to give)
+    every other type (article, dataset,
+      software, webpage, post, speech, ...)    @misc
+
+Fields, always in this order, each only when the record has it:
+
+    author, editor, title, journal, booktitle, howpublished, volume, number, pages, publisher,
+    school, institution, address, year, note, doi, url, abstract
+
+`editor` is left out of an @book that has authors (BibTeX styles take one or the other). The
+container is `journal` for @article, `booktitle` for @incollection and @inproceedings, and
+`howpublished` otherwise; the publisher is `school` for a thesis and `institution` for a report.
+A work not yet out has no `year` (none is made up) and its state first in `note`: `Forthcoming`,
+`Under review. <the record's note>`; a work in press keeps its year and says `In press`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scholarcli.export import ExportOptions, latex
+from scholarcli.model import Library, Publication
+
+ENTRY_TYPES: dict[str, str] = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "review": "article",
+    "review-book": "article",
+    "chapter": "incollection",
+    "entry": "incollection",
+    "entry-dictionary": "incollection",
+    "entry-encyclopedia": "incollection",
+    "book": "book",
+    "collection": "book",
+    "classic": "book",
+    "paper-conference": "inproceedings",
+    "report": "techreport",
+    "standard": "techreport",
+    "thesis": "phdthesis",
+    "pamphlet": "booklet",
+    "manuscript": "unpublished",
+}
+DEFAULT_ENTRY_TYPE = "misc"
+_CONTAINER_FIELD = {"article": "journal", "incollection": "booktitle", "inproceedings": "booktitle"}
+_PUBLISHER_FIELD = {"phdthesis": "school", "techreport": "institution"}
+
+
+def entry_type(work: Publication) -> str:
+    """The BibTeX type of a work (see the table in the module docstring)."""
+    kind = ENTRY_TYPES.get(work.type, DEFAULT_ENTRY_TYPE)
+    if kind == "unpublished" and work.is_out and not work.note:
+        return DEFAULT_ENTRY_TYPE  # @unpublished needs a note; a finished manuscript has none to give
+    return kind
+
+
+def note_text(work: Publication) -> str | None:
+    """The `note`: the state of a work that is not published, then the record's own note."""
+    parts = []
+    if work.status != "published":
+        parts.append(work.status_label)
+    if work.note:
+        parts.append(work.note)
+    return ". ".join(parts) or None
+
+
+def render_entry(work: Publication) -> str:
+    kind = entry_type(work)
+    ascii_only = True
+    container_field = _CONTAINER_FIELD.get(kind, "howpublished")
+    publisher_field = _PUBLISHER_FIELD.get(kind, "publisher")
+    container = work.container
+    note = note_text(work)
+    values: dict[str, str | None] = {
+        "author": latex.names(work.authors, ascii_only=ascii_only) if work.authors else None,
+        "editor": (
+            latex.names(work.editors, ascii_only=ascii_only)
+            if work.editors and not (kind == "book" and work.authors)
+            else None
+        ),
+        "title": latex.title(work.title, ascii_only=ascii_only) if work.title else None,
+        container_field: (
+            (
+                latex.title(container, ascii_only=ascii_only)
+                if container_field == "booktitle"
+                else latex.escape(container, ascii_only=ascii_only)
+            )
+            if container
+            else None
+        ),
+        "volume": latex.escape(work.volume, ascii_only=ascii_only) if work.volume else None,
+        "number": latex.escape(work.issue, ascii_only=ascii_only) if work.issue else None,
+        "pages": latex.pages(work.pages, ascii_only=ascii_only) if work.pages else None,
+        publisher_field: latex.escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
+        "address": latex.escape(work.place, ascii_only=ascii_only) if work.place else None,
+        "year": str(work.year) if work.year is not None else None,
+        "note": latex.escape(note, ascii_only=ascii_only) if note else None,
+        "doi": latex.verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
+        "url": latex.verbatim(work.url, ascii_only=ascii_only) if work.url else None,
+        "abstract": latex.escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
+    }
+    return latex.entry(kind, work.id, ((field, values.get(field)) for field in FIELD_ORDER))
+
+
+FIELD_ORDER: tuple[str, ...] = (
+    "author", "editor", "title", "journal", "booktitle", "howpublished", "volume", "number", "pages",
+    "publisher", "school", "institution", "address", "year", "note", "doi", "url", "abstract",
+)  # fmt: skip
+
+
+def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
+    """The works as a `.bib` file for BibTeX, one entry per work, separated by blank lines."""
+    return "\n".join(render_entry(work) for work in works)

@@ -1,0 +1,271 @@
+"""LaTeX text for `.bib` fields: escaping, accents, names, page ranges and capital protection.
+
+Shared by the `bibtex` dialect (ASCII, accents as LaTeX commands) and the `biblatex` dialect (UTF-8).
+Every field is escaped here, value by value; no BibTeX library touches the text on the way out.
+
+Rules (the golden files and tests in `tests/export/` hold them):
+
+- Whitespace, newlines included, collapses to single spaces.
+- The ten LaTeX specials never reach a field raw. `& % $ # _` become `\\&`-style control symbols; the
+  other five, and `< > |` and the backquote (which print as other glyphs in LaTeX's default OT1
+  font encoding or as a quote), become a text command inside a group: `{\\textbackslash}`,
+  `{\\textbraceleft}`, `{\\textbraceright}`, `{\\textasciitilde}`, `{\\textasciicircum}`, `{\\textless}`,
+  `{\\textgreater}`, `{\\textbar}`, `{\\textasciigrave}`. So every brace we write is balanced (BibTeX
+  counts `\\{` as a brace, escaped or not), and BibTeX treats the group as one "special character"
+  that its case changes and `purify$` leave alone.
+- Pairs that TeX fonts turn into ligatures (`--`, `''`, `,,`) get an empty group between them, so
+  they print as typed.
+- `bibtex` dialect: text is NFC-normalised and each non-ASCII character is written as a LaTeX
+  command in a group, `{\\'E}mile`, `{\\L}{\\'o}d{\\'z}`, `{\\ss}`, `{\\textendash}`: our own table for
+  accents and letters, pylatexenc for other symbols (kept only if it gives ASCII). A character LaTeX
+  has no ASCII notation for (CJK, most non-Latin scripts, `Ⅱ`) stays UTF-8, because no ASCII
+  stand-in works under both pdfLaTeX (CJKutf8) and XeLaTeX (xeCJK), which read the UTF-8 as is.
+- Capitals in titles: the store writes a title as it is printed, and nothing in a Title Case title
+  tells a proper noun (China) from a capitalised common word, so every capital is kept. Each word
+  holding an upper-case letter is wrapped in braces (`{NASA}`, `{COVID-19}`, `{iPhone}`, `{China}`),
+  except the title's first word when its only capital is its first letter and is ASCII: every
+  sentence-casing style keeps that one. Lower-case words stay free.
+- `url` and `doi` are verbatim: only characters that cannot stand in a braced BibTeX value (braces,
+  backslash, whitespace) are percent-encoded, and in the `bibtex` dialect non-ASCII too (as UTF-8
+  bytes); the address stays the same.
+- Names: `von Blomberg, Marianne`, `Smith, Jr., John`; a body (`literal`) or a CJK name is one
+  braced unit, `{World Health Organization}`, `{刘春成}`, so BibTeX never splits or reorders it. A
+  part holding a comma or the word "and", or a family name of several words with a lower-case one,
+  is braced too, as BibTeX would otherwise split it.
+- Pages: a hyphen or dash between two parts becomes `--`, BibTeX's en dash for ranges.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+from scholarcli.model import Name
+
+# ASCII characters that cannot be written as themselves in LaTeX text.
+_SPECIALS: dict[str, str] = {
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
+    "|": r"{\textbar}",
+    "`": r"{\textasciigrave}",
+}
+_SPECIALS_TABLE = str.maketrans(_SPECIALS)
+_SPECIAL_CHARS = frozenset(_SPECIALS)
+# An empty group between two characters TeX fonts would join into one glyph.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=,)(?=,)")
+_LIGATURE_STARTS = ("--", "''", ",,")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+_WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+# Printable ASCII but the three a braced value cannot hold; the rest of a URL is percent-encoded.
+_VERBATIM_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "{}\\")
+_VERBATIM_UNSAFE = re.compile(r"[{}\\\s]")
+
+# Combining marks LaTeX writes as accent commands. Symbol accents take the letter directly
+# (`\'E`); letter accents need it in braces (`\v{s}`).
+_ACCENTS: dict[str, str] = {
+    "\u0300": "\\`",
+    "\u0301": "\\'",
+    "\u0302": "\\^",
+    "\u0303": "\\~",
+    "\u0304": "\\=",
+    "\u0307": "\\.",
+    "\u0308": '\\"',
+    "\u0306": "\\u",
+    "\u030c": "\\v",
+    "\u030b": "\\H",
+    "\u030a": "\\r",
+    "\u0327": "\\c",
+    "\u0328": "\\k",
+    "\u0323": "\\d",
+    "\u0331": "\\b",
+}
+# Letters that are not an ASCII letter plus accents.
+_LETTERS: dict[str, str] = {
+    "ß": r"\ss",
+    "æ": r"\ae",
+    "Æ": r"\AE",
+    "œ": r"\oe",
+    "Œ": r"\OE",
+    "ø": r"\o",
+    "Ø": r"\O",
+    "ł": r"\l",
+    "Ł": r"\L",
+    "ı": r"\i",
+    "ȷ": r"\j",
+    "å": r"\aa",
+    "Å": r"\AA",
+}
+_DOTLESS = {"i": r"\i", "j": r"\j"}
+# pylatexenc's table covers symbols; loaded on first use so a UTF-8 export never imports it.
+_encoder = None
+_char_cache: dict[str, str] = {}
+
+
+def _pylatexenc_form(char: str) -> str | None:
+    global _encoder
+    if _encoder is None:
+        from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+        _encoder = UnicodeToLatexEncoder(
+            non_ascii_only=True,
+            replacement_latex_protection="braces-all",
+            unknown_char_policy="keep",
+            unknown_char_warning=False,
+        )
+    form = _encoder.unicode_to_latex(char)
+    # Checked, not trusted: one braced ASCII group with no space, or nothing.
+    if form == char or not form.isascii() or not form.startswith("{") or any(c.isspace() for c in form):
+        return None
+    return form
+
+
+def _accented_form(char: str) -> str | None:
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or not all(mark in _ACCENTS for mark in marks):
+        return None
+    if base in _DOTLESS and marks[0] in (
+        "\u0301",
+        "\u0300",
+        "\u0302",
+        "\u0308",
+        "\u0304",
+        "\u0306",
+        "\u030c",
+    ):
+        base = _DOTLESS[base]  # an accent replaces the dot: \'\i
+    elif not (base.isascii() and base.isalpha()):
+        return None
+    form = base
+    for mark in marks:
+        command = _ACCENTS[mark]
+        form = f"{command}{form}" if command[1] in "`'^~=.\"" and len(form) == 1 else f"{command}{{{form}}}"
+    return "{" + form + "}"
+
+
+def latex_char(char: str) -> str:
+    """The ASCII LaTeX for one non-ASCII character, in a group; the character itself if there is none."""
+    cached = _char_cache.get(char)
+    if cached is not None:
+        return cached
+    if char in _LETTERS:
+        form = "{" + _LETTERS[char] + "}"
+    else:
+        form = _accented_form(char) or _pylatexenc_form(char) or char
+    _char_cache[char] = form
+    return form
+
+
+def _ascii_match(match: re.Match[str]) -> str:
+    return latex_char(match.group())
+
+
+def escape(text: str, *, ascii_only: bool) -> str:
+    """Any text as the LaTeX of a field value; see the module docstring for the rules."""
+    text = " ".join(text.split())
+    if not _SPECIAL_CHARS.isdisjoint(text):
+        text = text.translate(_SPECIALS_TABLE)
+    if any(pair in text for pair in _LIGATURE_STARTS):
+        text = _LIGATURE.sub("{}", text)
+    if ascii_only and not text.isascii():
+        text = _NON_ASCII.sub(_ascii_match, unicodedata.normalize("NFC", text))
+    return text
+
+
+def _needs_protection(word: str, first: bool) -> bool:
+    if word.islower() or not any(c.isupper() for c in word):
+        return False
+    if first and word[0].isascii() and word[0].isupper():
+        return any(c.isupper() for c in word[1:])
+    return True
+
+
+def title(text: str, *, ascii_only: bool) -> str:
+    """A title: escaped, with each word holding a capital braced (see the module docstring)."""
+    out = []
+    for index, word in enumerate(text.split()):
+        if not _needs_protection(word, index == 0):
+            out.append(escape(word, ascii_only=ascii_only))
+            continue
+        # Punctuation around the word stays outside the braces: `{Numbers}:`, not `{Numbers:}`.
+        lead, core, trail = _WORD_CORE.match(word).groups()  # type: ignore[union-attr]
+        parts = [escape(lead, ascii_only=ascii_only) if lead else ""]
+        escaped = escape(core, ascii_only=ascii_only)
+        # `{\_Nor}` would be one BibTeX "special character", whose letters styles still lower-case.
+        parts.append("{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}")
+        parts.append(escape(trail, ascii_only=ascii_only) if trail else "")
+        out.append("".join(parts))
+    return " ".join(out)
+
+
+def pages(text: str, *, ascii_only: bool) -> str:
+    """A page range with BibTeX's `--`: `22-32` -> `22--32`; other text is escaped."""
+    parts = [part for part in _DASHES.split(text.strip()) if part]
+    return "--".join(escape(part, ascii_only=ascii_only) for part in parts)
+
+
+def verbatim(text: str, *, ascii_only: bool) -> str:
+    """A URL or DOI as is, percent-encoding only what a braced value (or ASCII) cannot hold."""
+    if text.isascii() and _VERBATIM_UNSAFE.search(text) is None:
+        return text
+    if ascii_only:
+        return quote(text, safe=_VERBATIM_SAFE)
+    return "".join(quote(c, safe=_VERBATIM_SAFE) if c.isascii() or c.isspace() else c for c in text)
+
+
+def _braced_if(text: str, condition: bool) -> str:
+    return "{" + text + "}" if condition else text
+
+
+def _part(text: str, *, ascii_only: bool) -> str:
+    escaped = escape(text, ascii_only=ascii_only)
+    return _braced_if(escaped, "," in text or _AND_WORD.search(text) is not None)
+
+
+def name(person: Name, *, ascii_only: bool) -> str:
+    """One name in BibTeX's `von Last, Jr, First` form, or one braced unit for a body or CJK name."""
+    if person.literal is not None or person.is_cjk or not person.family:
+        return "{" + escape(person.display(), ascii_only=ascii_only) + "}"
+    family_words = person.family.split()
+    # Words of one family name that BibTeX would split off as a "von" part or another name.
+    split_risk = len(family_words) > 1 and any(not word[:1].isupper() for word in family_words)
+    particle = person.particle
+    if particle and ("," in particle or _AND_WORD.search(particle)):
+        family = "{" + escape(f"{particle} {person.family}", ascii_only=ascii_only) + "}"
+        particle = None
+    elif split_risk:
+        family = "{" + escape(person.family, ascii_only=ascii_only) + "}"
+    else:
+        family = _part(person.family, ascii_only=ascii_only)
+    last = f"{escape(particle, ascii_only=ascii_only)} {family}" if particle else family
+    parts = [last]
+    if person.suffix:
+        parts.append(_part(person.suffix, ascii_only=ascii_only))
+    if person.given or person.suffix:
+        parts.append(_part(person.given, ascii_only=ascii_only) if person.given else "")
+    return ", ".join(parts)
+
+
+def names(people: Sequence[Name], *, ascii_only: bool) -> str:
+    """An `author` or `editor` value: names joined by ` and `."""
+    return " and ".join(name(person, ascii_only=ascii_only) for person in people)
+
+
+def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -> str:
+    """One `@type{key, field = {value}, ...}` block; fields with no value are left out."""
+    body = ",\n".join(f"  {field} = {{{value}}}" for field, value in fields if value)
+    return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
