@@ -132,3 +132,18 @@ def test_show_reads_ids_from_a_pipe() -> None:
 def test_store_variable_selects_the_store() -> None:
     result = scholar("list", "--format", "keys", "--limit", "1", env={"SCHOLAR_STORE": str(STRESS_STORE)})
     assert (result.returncode, result.stdout) == (0, "draft-forthcoming\n")
+
+
+def test_shell_completion_offers_theme_and_publication_ids() -> None:
+    themes = scholar(
+        env={
+            "_SCHOLAR_COMPLETE": "complete_bash",
+            "COMP_WORDS": "scholar list --theme west",
+            "COMP_CWORD": "3",
+        }
+    )
+    assert themes.stdout.split() == ["west-imaginary"]
+    ids = scholar(
+        env={"_SCHOLAR_COMPLETE": "complete_bash", "COMP_WORDS": "scholar show liu2025", "COMP_CWORD": "2"}
+    )
+    assert sorted(ids.stdout.split()) == ["liu2025handbook", "liu2025trusting"]

@@ -12,7 +12,7 @@ from scholarcli import listing
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id, with_selection
-from scholarcli.errors import StoreInvalidError, UnknownIdError
+from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
 from scholarcli.query import Selection, find_ids, select_from
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 
@@ -354,6 +354,6 @@ def check_command(
 
         for problem in problems:
             console.out(visible(str(problem)) + "\n")
-        console.message(f"{location.path}: {errors} error(s), {warnings} warning(s)")
+        console.message(f"{display_path(location.path)}: {errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         raise typer.Exit(1)
