@@ -62,7 +62,7 @@ _SELECTION_PARAMETERS = {
         Annotated[
             list[str] | None,
             typer.Option(
-                "--theme", "-t", help="Only works on this theme (repeat for any of several).",
+                "--theme", "-t", metavar="ID", help="Only works on this theme (repeat for any of several).",
                 autocompletion=_complete_theme, rich_help_panel="Selection",
             ),
         ],
@@ -71,47 +71,47 @@ _SELECTION_PARAMETERS = {
     "type": (
         Annotated[
             list[str] | None,
-            typer.Option("--type", help="Only this CSL type, e.g. article-journal (repeatable).", rich_help_panel="Selection"),
+            typer.Option("--type", metavar="TYPE", help="Only this CSL type, e.g. article-journal (repeatable).", rich_help_panel="Selection"),
         ],
         None,
     ),
     "year": (
         Annotated[
             str | None,
-            typer.Option("--year", help="A year or range: 2022, 2020..2023, 2022.., ..2019.", rich_help_panel="Selection"),
+            typer.Option("--year", metavar="YEARS", help="A year or range: 2022, 2020..2023, 2022.., ..2019.", rich_help_panel="Selection"),
         ],
         None,
     ),
     "author": (
         Annotated[
             str | None,
-            typer.Option("--author", help="Any author or editor containing this (accents and case ignored).", rich_help_panel="Selection"),
+            typer.Option("--author", metavar="TEXT", help="Any author or editor containing this (accents and case ignored).", rich_help_panel="Selection"),
         ],
         None,
     ),
     "venue": (
         Annotated[
             str | None,
-            typer.Option("--venue", help="Journal or book title containing this.", rich_help_panel="Selection"),
+            typer.Option("--venue", metavar="TEXT", help="Journal or book title containing this.", rich_help_panel="Selection"),
         ],
         None,
     ),
     "status": (
         Annotated[
             list[str] | None,
-            typer.Option("--status", help="Only this status, e.g. forthcoming (repeatable).", rich_help_panel="Selection"),
+            typer.Option("--status", metavar="STATUS", help="Only this status, e.g. forthcoming (repeatable).", rich_help_panel="Selection"),
         ],
         None,
     ),
     "tag": (
-        Annotated[list[str] | None, typer.Option("--tag", help="Only works with this tag (repeatable).", rich_help_panel="Selection")],
+        Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="Only works with this tag (repeatable).", rich_help_panel="Selection")],
         None,
     ),
     "search": (
         Annotated[
             str | None,
             typer.Option(
-                "--search", "-q", help="Words that must all appear in title, venue, names, abstract or note.",
+                "--search", "-q", metavar="WORDS", help="Words that must all appear in title, venue, names, abstract or note.",
                 rich_help_panel="Selection",
             ),
         ],
@@ -129,7 +129,7 @@ _SELECTION_PARAMETERS = {
         False,
     ),
     "limit": (
-        Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many works.", rich_help_panel="Selection")],
+        Annotated[int | None, typer.Option("--limit", "-n", metavar="N", min=0, help="At most this many works.", rich_help_panel="Selection")],
         None,
     ),
 }  # fmt: skip
