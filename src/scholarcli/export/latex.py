@@ -153,7 +153,11 @@ def _accented_form(char: str) -> str | None:
     form = base
     for mark in marks:
         command = _ACCENTS[mark]
-        form = f"{command}{form}" if command[1] in "`'^~=.\"" and len(form) == 1 else f"{command}{{{form}}}"
+        form = (
+            f"{command}{form}"
+            if command[1] in "`'^~=.\"" and (len(form) == 1 or form in _DOTLESS.values())
+            else f"{command}{{{form}}}"
+        )
     return "{" + form + "}"
 
 
