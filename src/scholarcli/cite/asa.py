@@ -1,17 +1,446 @@
-"""ASA (American Sociological Association) citations. Provisional: replaced by the exact formatter."""
+"""ASA (American Sociological Association) reference-list citations, built in.
+
+The rules follow the CSL style `american-sociological-association.csl` as citeproc (pandoc's CSL
+engine) applies it: title case, name order and initials, page-range abbreviation ("1017–33"), and
+where punctuation goes around quotes. Each record is formatted on its own: the style's year suffixes
+for same-author, same-year works ("2004a") need the whole bibliography and are not added.
+
+`citation()` builds styled text (`Rich`); a renderer turns it into plain text or Markdown.
+"""
 
 from __future__ import annotations
 
-from scholarcli.model import Publication
+import re
+from collections.abc import Callable, Sequence
+
+from scholarcli.cite.rich import (
+    EMPTY,
+    MarkdownRenderer,
+    PlainRenderer,
+    Renderer,
+    Rich,
+    affix,
+    concat,
+    join,
+    plain,
+    styled,
+)
+from scholarcli.model import Name, Publication, has_cjk
+
+OwnerTest = Callable[[Name], bool]
+
+# Types whose title is italic and title-cased (a whole work); other titles go in quotes.
+_ITALIC_TITLE_TYPES = frozenset(
+    ("bill", "book", "graphic", "legal_case", "legislation", "motion_picture", "report", "song")
+)
+# Types whose citation ends with the DOI (or, without one, the URL).
+_ACCESS_TYPES = frozenset(("article-journal", "report", "dataset"))
+_WEB_TYPES = frozenset(("webpage", "post-weblog", "post"))
+
+
+def doi_url(doi: str) -> str:
+    return doi if doi.startswith(("http://", "https://")) else f"https://doi.org/{doi}"
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+_APOSTROPHE = re.compile(r"(?<=\w)'|'(?=\w)(?<!\s')|^'(?=\w)")
+_DOUBLE_QUOTED = re.compile(r'"([^"]*)"')
+_SINGLE_QUOTED = re.compile(r"(?<!\w)'([^']*)'(?!\w)")
+
+
+def smart_text(text: str, *, inside_quotes: bool = False) -> str:
+    """Straight quotes as CSL processors print them: apostrophes curl, quoted words get curly quotes.
+
+    Quotes inside a title that is itself quoted alternate to single quotes (“A ‘B’ C”).
+    """
+    inner_open, inner_close = ("‘", "’") if inside_quotes else ("“", "”")
+    text = _DOUBLE_QUOTED.sub(lambda m: f"{inner_open}{m.group(1)}{inner_close}", text)
+    text = _SINGLE_QUOTED.sub(lambda m: f"‘{m.group(1)}’", text)
+    return text.replace("'", "’")
+
+
+# citeproc's stop words: left in lower case inside a title.
+_STOP_WORDS = frozenset(
+    ("a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on")
+    + ("onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet")
+)
+_WORD_BREAKS = frozenset("-/\u2013\u2014")
+
+
+def _is_word_break(char: str) -> bool:
+    return char in _WORD_BREAKS or char.isspace()
+
+
+def _chunks(word: str) -> list[str]:
+    """Runs of letters and digits, runs of spaces, and single other characters (citeproc's split)."""
+    return re.findall(r"[^\W_]+|\s+|.", word, flags=re.DOTALL)
+
+
+def title_case(text: str) -> str:
+    """CSL title case: lower-case words are capitalised, except stop words inside the title.
+
+    Words with a capital already (iPhone, NASA, Łódź) are left alone; a word right after a colon
+    or sentence end is capitalised even if it is a stop word, and so is the last word.
+    """
+    words = text.split(" ")
+    state = "start"
+    result: list[str] = []
+    last_index = len(words) - 1
+    for index, word in enumerate(words):
+        if index:
+            state = _next_state(state, " ")
+            result.append(" ")
+        if (
+            index == last_index
+            and index > 0
+            and word
+            and not any(_is_word_break(c) for c in word)
+            and state in ("after-word-end", "start-sentence", "start")
+        ):
+            state = "before-last-word"
+        out: list[str] = []
+        for chunk in _chunks(word):
+            previous = state
+            state = _next_state(state, chunk)
+            out.append(_title_case_chunk(previous, chunk) if chunk.isalnum() else chunk)
+        result.append("".join(out))
+    return "".join(result)
+
+
+def _next_state(state: str, chunk: str) -> str:
+    last = chunk[-1]
+    if last in ".?!:":
+        return "after-sentence-end"
+    if last.isalnum():
+        return "after-word-char"
+    if last.isspace() and state == "after-sentence-end":
+        return "start-sentence"
+    if _is_word_break(last):
+        return "after-word-end"
+    return state  # other punctuation (brackets, quotes, `@`) leaves the state as it was
+
+
+def _title_case_chunk(state: str, chunk: str) -> str:
+    has_upper = any(c.isupper() for c in chunk)
+    if has_upper and any(c.islower() for c in chunk):
+        return chunk
+    if all(c.isupper() for c in chunk):
+        return chunk
+    capitalised = chunk[:1].upper() + chunk[1:].lower()
+    if state in ("start", "start-sentence"):
+        return capitalised
+    if state == "after-word-end" and chunk not in _STOP_WORDS and len(chunk) > 1:
+        return capitalised
+    if state == "before-last-word" and len(chunk) > 1:
+        return capitalised
+    return chunk
+
+
+def page_range(pages: str) -> str:
+    """Pages with en dashes, abbreviated in the Chicago manner the style asks for (1017–33)."""
+    parts = [part.strip() for part in re.split(r"([,&])", pages)]
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        out.append(part if part in (",", "&") else _one_range(part))
+    text = " ".join(out)
+    return text.replace(" ,", ",")
+
+
+def _one_range(text: str) -> str:
+    if "\\-" in text:
+        return text.replace("\\-", "-")
+    ends = [end.strip() for end in re.split("[-\u2013]", text)]
+    if len(ends) == 1:
+        return ends[0]
+    if len(ends) != 2:
+        return text
+    first, second = ends
+    first_prefix, second_prefix = first.rstrip("0123456789"), second.rstrip("0123456789")
+    if first_prefix != second_prefix:
+        return f"{first}\u2013{second}"
+    x, y = first[len(first_prefix) :], second[len(second_prefix) :]
+    if len(y) < len(x):
+        y = x[: len(x) - len(y)] + y
+    if len(x) < 3 or x.endswith("00"):
+        shown = y
+    elif x[-2:-1] == "0":
+        shown = _minimal(1, x, y)
+    elif len(x) == 4 and sum(a != b for a, b in zip(x.ljust(len(y)), y, strict=False)) >= 3:
+        shown = y
+    else:
+        shown = _minimal(2, x, y)
+    return f"{first_prefix}{x}\u2013{shown}"
+
+
+def _minimal(threshold: int, x: str, y: str) -> str:
+    common = 0
+    while common < min(len(x), len(y)) and x[common] == y[common]:
+        common += 1
+    if common == 0:
+        return y
+    rest = y[common:]
+    if len(rest) < threshold and len(y) >= threshold:
+        return y[-threshold:]
+    return rest
+
+
+def _is_plural_pages(pages: str) -> bool:
+    return len(re.findall(r"[,;\-\u2013\s]+|[^,;\-\u2013\s]+", pages)) > 1
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+
+def _is_cjk(name: Name) -> bool:
+    return bool(name.family and has_cjk(name.family))
+
+
+def _initials(given: str) -> str:
+    """`Juan Pablo` -> `J. P.`, `Jean-Paul` -> `J.-P.`; initials already written stay as they are."""
+    words = []
+    for word in given.replace(".", ". ").split():
+        parts = word.split("-")
+        words.append("-".join(f"{part[0]}." if part and part[0].isalpha() else part for part in parts))
+    return " ".join(words)
+
+
+def _spaced_initials(given: str) -> str:
+    """`J.P.` -> `J. P.`: names are not abbreviated, but run-together initials are spaced."""
+    return " ".join(given.replace(".", ". ").split())
+
+
+def name_text(name: Name, *, inverted: bool, initialize: bool) -> str:
+    """One name as the style prints it: `Smith, John, Jr.` or `John Smith Jr.`, `刘春成`."""
+    if name.literal is not None:
+        return smart_text(name.literal)
+    family = name.full_family
+    if _is_cjk(name):
+        return smart_text(f"{family}{name.given or ''}")
+    given = name.given
+    if given:
+        given = _initials(given) if initialize else _spaced_initials(given)
+    if inverted:
+        text = ", ".join(part for part in (family, given, name.suffix) if part)
+    else:
+        text = " ".join(part for part in (given, family, name.suffix) if part)
+    return smart_text(text)
+
+
+def _names(
+    names: Sequence[Name],
+    *,
+    first_inverted: bool,
+    initialize: bool,
+    always_serial_comma: bool,
+    owner: OwnerTest | None,
+    marker: str,
+) -> Rich:
+    rendered: list[Rich] = []
+    for index, name in enumerate(names):
+        text = name_text(name, inverted=first_inverted and index == 0, initialize=initialize)
+        part = plain(text, bold=bool(owner and owner(name)))
+        rendered.append(concat(part, plain(marker)) if marker else part)
+    if len(rendered) == 1:
+        return rendered[0]
+    if len(rendered) == 2:
+        return join((rendered[0], rendered[1]), ", and " if always_serial_comma else " and ")
+    return join((join(rendered[:-1], ", "), rendered[-1]), ", and ")
+
+
+# --- the citation --------------------------------------------------------------------------------
+
+
+class _Builder:
+    """One record's citation, following the style's macros; tracks substituted variables."""
+
+    def __init__(self, publication: Publication, owner: OwnerTest | None, equal_marker: str) -> None:
+        self.work = publication
+        self.owner = owner
+        self.marker = equal_marker if publication.equal_contribution else ""
+        self.used: set[str] = set()  # variables consumed by the author substitute, not repeated
+
+    def author(self) -> Rich:
+        work = self.work
+        if work.authors:
+            return self._name_list(work.authors, marker=self.marker)
+        if work.editors:
+            self.used.add("editor")
+            names = self._name_list(work.editors, marker="")
+            return concat(names, plain(", eds." if len(work.editors) > 1 else ", ed."))
+        if work.type == "report" and work.publisher:
+            self.used.add("publisher")
+            return plain(smart_text(work.publisher))
+        if work.title:
+            self.used.add("title")
+            return plain(smart_text(work.title))
+        return EMPTY
+
+    def _name_list(self, names: Sequence[Name], *, marker: str) -> Rich:
+        return _names(
+            names,
+            first_inverted=True,
+            initialize=False,
+            always_serial_comma=True,
+            owner=self.owner,
+            marker=marker,
+        )
+
+    def editor(self) -> Rich:
+        if not self.work.editors or "editor" in self.used:
+            return EMPTY
+        names = _names(
+            self.work.editors,
+            first_inverted=False,
+            initialize=True,
+            always_serial_comma=False,
+            owner=self.owner,
+            marker="",
+        )
+        return concat(plain("edited by "), names)
+
+    def year(self) -> Rich:
+        if self.work.is_out and self.work.year is not None:
+            return plain(str(self.work.year))
+        if self.work.status != "published":
+            return plain(self.work.status_label.lower())
+        return plain("n.d.")
+
+    def title(self, *, extra_quotes: bool = False) -> Rich:
+        work = self.work
+        if not work.title or "title" in self.used:
+            return EMPTY
+        if work.type in _ITALIC_TITLE_TYPES:
+            text = plain(title_case(smart_text(work.title)), italic=True)
+        else:
+            quoted = title_case(smart_text(work.title, inside_quotes=True))
+            text = plain(f"‘{quoted}’" if extra_quotes else quoted)
+            text = affix(text, "“", "”")
+        target = doi_url(work.doi) if work.doi else work.url
+        if target and not self.access():  # the style prints no identifier: the title carries the link
+            text = styled(text, link=target)
+        return text
+
+    def container(self, *, italic: bool = True, case: bool = True) -> Rich:
+        if not self.work.container:
+            return EMPTY
+        text = smart_text(self.work.container)
+        return plain(title_case(text) if case else text, italic=italic)
+
+    def publisher(self) -> Rich:
+        publisher = "" if "publisher" in self.used else (self.work.publisher or "")
+        return join((plain(smart_text(self.work.place or "")), plain(smart_text(publisher))), ": ")
+
+    def volume(self) -> Rich:
+        volume = self.work.volume
+        if not volume:
+            return EMPTY
+        return plain(f"{'Vols.' if _is_plural_pages(volume) else 'Vol.'} {smart_text(volume)}")
+
+    def pages(self) -> Rich:
+        return plain(page_range(self.work.pages)) if self.work.pages else EMPTY
+
+    def pages_with_label(self) -> Rich:
+        if not self.work.pages:
+            return EMPTY
+        label = "Pp." if _is_plural_pages(self.work.pages) else "P."
+        return join((plain(label), self.pages()), " ")
+
+    def access(self) -> Rich:
+        work = self.work
+        if work.type in _WEB_TYPES:
+            return plain(work.url, link=work.url) if work.url else EMPTY
+        if work.type in _ACCESS_TYPES:
+            if work.doi:
+                return concat(plain("doi:"), plain(work.doi, link=doi_url(work.doi)))
+            if work.url:
+                return plain(work.url, link=work.url)
+        return EMPTY
+
+    def body(self) -> Rich:
+        kind = self.work.type
+        if kind in ("article-newspaper", "article-magazine"):
+            return concat(
+                affix(self.title(), suffix="."),
+                affix(join((self.container(), self.pages()), ", "), prefix=" "),
+            )
+        if kind == "manuscript":
+            rest = affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" ")
+            return join((self.title(extra_quotes=True), rest), ". ")
+        if kind == "dataset":
+            rest = affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" ")
+            return join((self.title(), rest), ". ")
+        if kind == "thesis":
+            return concat(
+                affix(self._thesis_title(), suffix="."),
+                affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" "),
+            )
+        if kind in _ITALIC_TITLE_TYPES:
+            return join(
+                (self.title(), self.volume(), affix(self.editor(), suffix="."), self.publisher()), ". "
+            )
+        if kind in ("chapter", "paper-conference"):
+            where = join((self.container(case=False), self.volume()), ". ")
+            where = (
+                join((self.pages_with_label(), plain("in"), where), " ")
+                if (where or self.work.pages)
+                else EMPTY
+            )
+            return join(
+                (
+                    affix(self.title(), suffix="."),
+                    affix(join((where, self.editor()), ", "), suffix="."),
+                    self.publisher(),
+                ),
+                " ",
+            )
+        if kind == "speech":
+            return self.title()
+        if kind in _WEB_TYPES:
+            return join((self.title(), self.publisher()), ". ")
+        numbers = concat(plain(self.work.volume or ""), affix(plain(self.work.issue or ""), "(", ")"))
+        where = join((numbers, self.pages()), ":")
+        return join(
+            (
+                join((self.title(), self.editor()), " "),
+                affix(join((self.container(), where), " "), suffix="."),
+            ),
+            ". ",
+        )
+
+    def _thesis_title(self) -> Rich:
+        if not self.work.title or "title" in self.used:
+            return EMPTY
+        return affix(plain(title_case(smart_text(self.work.title, inside_quotes=True))), "“", "”")
+
+    def build(self) -> Rich:
+        author = self.author()  # first: it decides which variables the substitute used up
+        main = join((author, self.year(), self.body()), ". ")
+        return concat(concat(main, affix(self.access(), prefix=". ")), plain("."))
+
+
+def citation(publication: Publication, *, owner: OwnerTest | None = None, equal_marker: str = "") -> Rich:
+    """The ASA reference for one work as styled text.
+
+    `owner` picks names to set in bold; `equal_marker` is appended to each author's name when the
+    authors contributed equally (the Markdown CV uses `†` with a legend).
+    """
+    return _Builder(publication, owner, equal_marker).build()
+
+
+def render_citation(publication: Publication, renderer: Renderer, **options: object) -> str:
+    return renderer.render(citation(publication, **options))  # type: ignore[arg-type]
 
 
 def plain_citation(publication: Publication) -> str:
-    names = [n.inverted() if i == 0 else n.display() for i, n in enumerate(publication.contributors)]
-    authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", and " + names[-1]
-    year = str(publication.year) if publication.year else publication.status_label.lower()
-    parts = [f"{authors}. {year}."]
-    if publication.title:
-        parts.append(f"“{publication.title}.”")
-    if publication.container:
-        parts.append(publication.container)
-    return " ".join(parts)
+    """The ASA reference as plain text, for terminals and `scholar show`."""
+    return PlainRenderer().render(citation(publication))
+
+
+def markdown_citation(
+    publication: Publication, *, owner: OwnerTest | None = None, equal_marker: str = ""
+) -> str:
+    """The ASA reference as Markdown: italics, bold owner, DOI links, record text escaped."""
+    return MarkdownRenderer().render(citation(publication, owner=owner, equal_marker=equal_marker))

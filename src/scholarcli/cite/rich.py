@@ -1,0 +1,164 @@
+"""Styled citation text, and renderers that turn it into plain text or Markdown.
+
+A formatter builds a citation once as spans (text with italic, bold or a link); punctuation is settled
+on the plain text of the spans, so every renderer prints the same words with its own markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one style. `link` is the URL the run points to, if any."""
+
+    text: str
+    italic: bool = False
+    bold: bool = False
+    link: str | None = None
+
+
+Rich = tuple[Span, ...]
+
+EMPTY: Rich = ()
+_END_PUNCTUATION = ".,;:!?"
+
+
+def plain(text: str, **style: object) -> Rich:
+    """One span, or nothing for empty text (so empty parts drop out of joins)."""
+    return (Span(text, **style),) if text else EMPTY  # type: ignore[arg-type]
+
+
+def text_of(rich: Rich) -> str:
+    return "".join(span.text for span in rich)
+
+
+def styled(rich: Rich, **style: object) -> Rich:
+    """The same text with a style added to every span (italic title, bold owner, linked title)."""
+    return tuple(replace(span, **style) for span in rich)  # type: ignore[arg-type]
+
+
+def concat(left: Rich, right: Rich) -> Rich:
+    """`left` then `right`, settling punctuation where they meet as CSL processors do.
+
+    A period or comma after a closing quote moves inside it ("Title.”), unless the quoted text already
+    ends in punctuation; a period after a word that ends in `.`, `?` or `!` is dropped (`Jr. 2019`).
+    """
+    if not left or not right:
+        return left or right
+    head = right[0].text[:1]
+    if head not in ".,!?":
+        return left + right
+    rest = (*([replace(right[0], text=right[0].text[1:])] if len(right[0].text) > 1 else []), *right[1:])
+    before = text_of(left)
+    if before.endswith("”") and head in ".,":
+        if before[-2:-1] and before[-2] in _END_PUNCTUATION:
+            return left + tuple(rest)
+        return _insert_before_last_char(left, head) + tuple(rest)
+    if head == "." and before[-1:] in (".", "?", "!"):
+        return left + tuple(rest)
+    return left + right
+
+
+def _insert_before_last_char(rich: Rich, text: str) -> Rich:
+    spans = [span for span in rich if span.text]
+    last = spans[-1]
+    return (*spans[:-1], replace(last, text=last.text[:-1] + text + last.text[-1]))
+
+
+def join(parts: Iterable[Rich], delimiter: str = "") -> Rich:
+    """The non-empty parts with a delimiter between them."""
+    result: Rich = EMPTY
+    for part in parts:
+        if not part:
+            continue
+        result = concat(concat(result, plain(delimiter)), part) if result else part
+    return result
+
+
+def affix(rich: Rich, prefix: str = "", suffix: str = "") -> Rich:
+    """Prefix and suffix around non-empty text (nothing around nothing)."""
+    if not rich:
+        return EMPTY
+    return concat(concat(plain(prefix), rich), plain(suffix))
+
+
+class Renderer(Protocol):
+    def render(self, rich: Rich) -> str: ...
+
+
+class PlainRenderer:
+    """The words only: for terminals, `scholar show` and comparisons."""
+
+    def render(self, rich: Rich) -> str:
+        return " ".join(text_of(rich).split())
+
+
+# Characters that start Markdown syntax anywhere in a line (pandoc's and CommonMark's readers).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|@~^$#])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What would open a block when it starts a line: a list marker, a quote, a heading underline.
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=:>])")
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown readers print literally (no emphasis, links, HTML, citations, tables)."""
+    text = " ".join(text.split())
+    return _ENTITY.sub("\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
+
+
+def escape_line_start(line: str) -> str:
+    """Escape a list number (`1984.`) or block marker that would begin the line."""
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", line)
+
+
+def safe_url(url: str) -> str:
+    """A link target with spaces, angle brackets and other unsafe characters percent-encoded."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode()), url)
+
+
+class MarkdownRenderer:
+    """Markdown (pandoc and CommonMark): `*italic*`, `**bold**`, links; record text escaped."""
+
+    def render(self, rich: Rich) -> str:
+        pieces: list[str] = []
+        for run in _runs(rich):
+            first = run[0]
+            body = "".join(escape_markdown(span.text) if span.text.strip() else span.text for span in run)
+            body = " ".join(body.split()) if body.strip() else " "
+            lead = " " if body[:1] == " " else ""
+            trail = " " if body[-1:] == " " and body.strip() else ""
+            core = body.strip()
+            if not core:
+                pieces.append(" ")
+                continue
+            if first.link is not None:
+                target = safe_url(first.link)
+                core = (
+                    f"<{target}>"
+                    if core == escape_markdown(first.link) and target == first.link
+                    else f"[{core}](<{target}>)"
+                )
+            if first.bold:
+                core = f"**{core}**"
+            if first.italic:
+                core = f"*{core}*"
+            pieces.append(lead + core + trail)
+        return escape_line_start(" ".join("".join(pieces).split()))
+
+
+def _runs(rich: Sequence[Span]) -> list[list[Span]]:
+    """Consecutive spans of the same style, grouped so markup opens and closes once per run."""
+    runs: list[list[Span]] = []
+    for span in rich:
+        key = (span.italic, span.bold, span.link)
+        if runs and (runs[-1][0].italic, runs[-1][0].bold, runs[-1][0].link) == key:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return runs
