@@ -62,8 +62,10 @@ def smart_text(text: str, *, inside_quotes: bool = False) -> str:
 
 # citeproc's stop words: left in lower case inside a title.
 _STOP_WORDS = frozenset(
-    ("a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on")
-    + ("onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet")
+    (
+        *("a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor"),
+        *("of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"),
+    )
 )
 _WORD_BREAKS = frozenset("-/\u2013\u2014")
 
