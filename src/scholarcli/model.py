@@ -55,6 +55,8 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1
 
 def fold(text: str) -> str:
     """Text for matching: accents stripped, case folded (`Émile` and `emile` meet)."""
+    if text.isascii():  # NFKD changes no ASCII text and strips nothing from it: skip the per-character walk
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -6,13 +6,14 @@ The order is total (ties fall back to the id), so the same store always gives th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from scholarcli.errors import ScholarError
-from scholarcli.model import STATUSES, Library, Publication, fold
+from scholarcli.model import STATUSES, Library, Name, Publication, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
 SORT_KEYS: tuple[str, ...] = ("year", "title", "author", "venue")
@@ -95,8 +96,21 @@ def _haystack(publication: Publication) -> str:
 
 
 def _names_text(publication: Publication) -> str:
+    # Folding the parts and joining them with ' | ' gives the same text as folding the joined text
+    # (the separator is ASCII and starts no combining sequence); names recur across a store, so each
+    # one is folded once.
     names = (*publication.authors, *publication.editors)
-    return fold(" | ".join(f"{name.display()} | {name.inverted()}" for name in names))
+    return " | ".join(_folded_name(name) for name in names)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_name(name: Name) -> str:
+    return fold(f"{name.display()} | {name.inverted()}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_sort_key(name: Name) -> tuple[str, str]:
+    return name.sort_key()
 
 
 def matches(publication: Publication, selection: Selection) -> bool:
@@ -126,7 +140,7 @@ def matches(publication: Publication, selection: Selection) -> bool:
 
 def _first_author_key(publication: Publication) -> tuple[str, str]:
     names = publication.contributors
-    return names[0].sort_key() if names else ("", "")
+    return _name_sort_key(names[0]) if names else ("", "")
 
 
 def sort_key(publication: Publication, key: SortKey) -> tuple[object, ...]:

@@ -1,0 +1,270 @@
+"""A parse cache: a store's validated records kept as marshal data, so a read need not parse YAML again.
+
+Parsing a 10,000-record store takes seconds; loading the same records from marshal takes milliseconds.
+One cache file per store folder lives in the user cache folder. It is used only when its key matches:
+the format, the package's code, the Python version, the year (validation depends on it) and, for each
+store file, its size, mtime_ns and a SHA-256 of its bytes, so any edit (even one that keeps size and
+mtime) is seen. A missing, stale, truncated or corrupt cache is ignored and rebuilt; a cache that cannot
+be written is skipped. Files are replaced atomically, so readers see an old or a new cache, never part
+of one. Only reads use it: writes re-read the store under its lock (`load_library(..., use_cache=False)`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import gc
+import hashlib
+import marshal
+import os
+import struct
+import sys
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from scholarcli.errors import Problem, display_path
+from scholarcli.model import Library, Name, Profile, Publication, Theme
+from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation
+
+NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
+FORMAT_VERSION = 1
+_MAGIC = b"SCHOLARCLI-CACHE"
+# MAGIC, then the key's length and the payload's CRC-32 and length; then the key and the payload.
+_HEADER = struct.Struct("<16sIIQ")
+_HASH_CHUNK = 1 << 20
+# The modules whose code decides what a store parses into: a change to any of them invalidates caches.
+_CODE_FILES = ("cache.py", "errors.py", "model.py", "store.py", "validate.py", "yamlio.py")
+
+_PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
+_PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
+_NAME_FIELDS = tuple(field.name for field in dataclasses.fields(Name))
+_AUTHORS = _PUBLICATION_FIELDS.index("authors")
+_EDITORS = _PUBLICATION_FIELDS.index("editors")
+
+_bypass = False
+
+Parser = Callable[[StoreLocation, Mapping[str, bytes]], LoadedStore]
+
+
+def set_bypass(flag: bool) -> None:
+    """Turn the cache off (or on again) for this process: the `--no-cache` option."""
+    global _bypass
+    _bypass = flag
+
+
+def bypassed() -> bool:
+    """Whether `--no-cache` was given or $SCHOLAR_NO_CACHE is set (to anything but empty or 0)."""
+    return _bypass or os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
+
+
+def cache_folder() -> Path:
+    import platformdirs  # only a cached read needs it
+
+    return platformdirs.user_cache_path(APP_NAME) / "stores"
+
+
+def cache_file(location: StoreLocation) -> Path:
+    """The cache file of one store folder (named by a hash of its absolute path)."""
+    folder_key = hashlib.sha256(os.fsencode(location.path.absolute())).hexdigest()[:32]
+    return cache_folder() / f"{folder_key}.marshal"
+
+
+def load(location: StoreLocation, parse: Parser) -> LoadedStore:
+    """The store's content from its cache when the cache is current, else from `parse` (then cached).
+
+    `parse(location, contents)` must read the store from `contents` (file name -> bytes) and raise
+    StoreInvalidError for a store with errors; such a store is never cached.
+    """
+    try:
+        stamps = [_file_stamp(location.file(name)) for name in STORE_FILES]
+    except OSError:  # a missing or unreadable file: let the parser report it
+        return parse(location, {})
+    path = cache_file(location)
+    key = _key(location, stamps)
+    # Unmarshalling builds a million objects that all live on: the cyclic collector would only slow it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        cached = _read(path, key)
+        if cached is not None:
+            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
+                return _decode(location, cached)  # (a payload of another shape falls through to a parse)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    contents = _read_contents(location)
+    if contents is None:
+        return parse(location, {})
+    loaded = parse(location, contents)
+    # Key the cache by the bytes that were parsed (they may differ from what was hashed above, if the
+    # file changed in between): a cache never holds records that do not match its key.
+    parsed_key = _key(
+        location,
+        [_stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)],
+    )
+    payload = _encode(location, loaded)
+    if payload is not None:
+        _write(path, parsed_key, payload)
+    return loaded
+
+
+def _file_stamp(path: Path) -> tuple[int, int, bytes]:
+    """(size, mtime_ns, SHA-256 of the bytes), reading the file in chunks to keep memory flat."""
+    with path.open("rb") as handle:
+        status = os.fstat(handle.fileno())
+        digest = hashlib.sha256()
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return status.st_size, status.st_mtime_ns, digest.digest()
+
+
+def _stamp_of_bytes(stamp: tuple[int, int, bytes], data: bytes) -> tuple[int, int, bytes]:
+    return len(data), stamp[1], hashlib.sha256(data).digest()
+
+
+def _read_contents(location: StoreLocation) -> dict[str, bytes] | None:
+    try:
+        return {name: location.file(name).read_bytes() for name in STORE_FILES}
+    except OSError:
+        return None
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    here = Path(__file__).resolve().parent
+    stamps = []
+    for name in _CODE_FILES:
+        try:
+            status = (here / name).stat()
+        except OSError:  # a zipped or frozen install: the version alone must do
+            stamps.append((name, -1, -1))
+        else:
+            stamps.append((name, status.st_size, status.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes:
+    from scholarcli import __version__
+
+    key = (
+        FORMAT_VERSION,
+        __version__,
+        _code_stamp(),
+        tuple(sys.version_info[:2]),
+        marshal.version,
+        datetime.date.today().year,
+        str(location.path.absolute()),
+        tuple((name, *stamp) for name, stamp in zip(STORE_FILES, stamps, strict=True)),
+    )
+    return marshal.dumps(key)
+
+
+def _read(path: Path, key: bytes) -> Any:
+    """The payload stored under `key`, or None for a missing, stale, truncated or corrupt file."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER.size)
+            if len(header) != _HEADER.size:
+                return None
+            magic, key_length, checksum, payload_length = _HEADER.unpack(header)
+            if magic != _MAGIC or key_length != len(key) or handle.read(key_length) != key:
+                return None
+            data = handle.read(payload_length + 1)
+    except OSError:
+        return None
+    if len(data) != payload_length or zlib.crc32(data) != checksum:
+        return None
+    try:
+        # Our own file in the user's own cache folder, checked against its key and checksum above.
+        return marshal.loads(data)  # noqa: S302
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _write(path: Path, key: bytes, payload: bytes) -> None:
+    """Write the cache beside its final name and rename it into place; failures only cost the cache."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temp.open("xb") as handle:
+            handle.write(_HEADER.pack(_MAGIC, len(key), zlib.crc32(payload), len(payload)))
+            handle.write(key)
+            handle.write(payload)
+        temp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def _encode(location: StoreLocation, loaded: LoadedStore) -> bytes | None:
+    """Plain tuples for marshal. Names are stored once and referred to by index; repeated short texts
+    (types, venues, theme ids) are shared so marshal writes them once. None when a problem's path is
+    not one of the store's files (it could not be shown relative to another working folder)."""
+    library = loaded.library
+    paths = {display_path(location.file(name)): index for index, name in enumerate(STORE_FILES)}
+    warnings = []
+    for problem in loaded.warnings:
+        if problem.path not in paths:
+            return None
+        warnings.append(
+            (
+                paths[problem.path],
+                problem.line,
+                problem.column,
+                problem.message,
+                problem.severity,
+                problem.field,
+            )
+        )
+    name_index: dict[tuple[Any, ...], int] = {}
+    shared: dict[str, str] = {}
+    publications = []
+    for publication in library.publications:
+        row: list[Any] = []
+        for field in _PUBLICATION_FIELDS:
+            value = getattr(publication, field)
+            if field in ("authors", "editors"):
+                value = tuple(
+                    name_index.setdefault(
+                        tuple(getattr(name, part) for part in _NAME_FIELDS), len(name_index)
+                    )
+                    for name in value
+                )
+            elif isinstance(value, str) and len(value) < 100:
+                value = shared.setdefault(value, value)
+            elif isinstance(value, tuple):
+                value = tuple(shared.setdefault(item, item) for item in value)
+            row.append(value)
+        publications.append(tuple(row))
+    payload = (
+        tuple(name_index),
+        tuple(publications),
+        tuple((theme.id, theme.title, theme.summary) for theme in library.themes),
+        tuple(getattr(library.profile, field) for field in _PROFILE_FIELDS),
+        tuple(warnings),
+    )
+    return marshal.dumps(payload)
+
+
+def _decode(location: StoreLocation, payload: Any) -> LoadedStore:
+    name_rows, publication_rows, theme_rows, profile_row, warning_rows = payload
+    names = [Name(*row) for row in name_rows]
+    publications = []
+    for row in publication_rows:
+        fields = list(row)
+        fields[_AUTHORS] = tuple([names[index] for index in fields[_AUTHORS]])
+        fields[_EDITORS] = tuple([names[index] for index in fields[_EDITORS]])
+        publications.append(Publication(*fields))
+    library = Library(
+        profile=Profile(*profile_row),
+        themes=tuple(Theme(*row) for row in theme_rows),
+        publications=tuple(publications),
+    )
+    paths = [display_path(location.file(name)) for name in STORE_FILES]
+    warnings = tuple(
+        Problem(paths[index], line, column, message, severity, field)
+        for index, line, column, message, severity, field in warning_rows
+    )
+    return LoadedStore(location, library, warnings)
