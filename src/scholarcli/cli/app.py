@@ -54,11 +54,22 @@ def root(
         bool,
         typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse the store's YAML instead of reading the parse cache (also: SCHOLAR_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Keep a scholar's publications and research themes as YAML; list, filter and export them.
 
     Example: scholar list --theme west-imaginary
     """
+    from scholarcli import cache
+
+    # Set for this invocation either way, so one run's --no-cache never outlives it in the process.
+    cache.set_bypass(no_cache)
 
 
 def _register() -> None:
