@@ -65,6 +65,7 @@ _STOP_WORDS = frozenset(
     (
         *("a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor"),
         *("of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"),
+        *("about", "van", "von", "de", "d", "l"),  # citeproc adds these (name particles, "about")
     )
 )
 _WORD_BREAKS = frozenset("-/\u2013\u2014")

