@@ -241,7 +241,9 @@ def make_works(size: int, seed: int = 20261126) -> list[Work]:
                 if container or rng.random() < 0.5
                 else None,
                 themes=tuple(rng.sample([theme_id for theme_id, _ in THEMES], rng.randint(1, 3))),
-                tags=tuple(rng.sample(("survey", "qualitative", "policy", "r&d", "open-access"), rng.randint(0, 2))),
+                tags=tuple(
+                    rng.sample(("survey", "qualitative", "policy", "r&d", "open-access"), rng.randint(0, 2))
+                ),
                 abstract=_abstract(rng),
                 equal_contribution=len(authors) > 1 and rng.random() < 0.05,
             )
@@ -354,7 +356,9 @@ def write_bibtex(size: int, root: Path = STORES) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated store sizes")
-    parser.add_argument("--bibtex", default="10000", help="comma-separated sizes of BibTeX files ('' for none)")
+    parser.add_argument(
+        "--bibtex", default="10000", help="comma-separated sizes of BibTeX files ('' for none)"
+    )
     parser.add_argument("--out", type=Path, default=STORES, help="output folder")
     args = parser.parse_args(argv)
     for size in (int(s) for s in args.sizes.split(",") if s):

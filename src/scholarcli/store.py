@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarcli import validate, yamlio
 from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
 from scholarcli.model import Library
 
@@ -168,6 +167,9 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> LoadedStore:
+    # Imported here: a read served by the parse cache never needs the YAML parser or the validator.
+    from scholarcli import validate, yamlio
+
     problems: list[Problem] = []
 
     def load(name: str) -> object:

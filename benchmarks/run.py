@@ -1,0 +1,465 @@
+"""Time whole `scholar` processes on synthetic stores, beside the floors measured in the same run.
+
+    python benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--output benchmarks/RESULTS.md]
+
+Each task runs once to warm up and then `--runs` times; the table gives the median wall time, the
+min–max, the peak resident memory of the child (from os.wait4's rusage) and, where a floor applies,
+the ratio to it. Output goes to a pipe that the runner drains, as `scholar list | ...` would. The
+runner uses its own cache folder (XDG_CACHE_HOME in a temp folder), so "warm" and "miss" are its doing.
+Commands not in this build (e.g. `add`, `import` while they are being written) are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import marshal
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402 - the sibling module, found through the path set above
+
+PYTHON = sys.executable
+SCHOLAR = shutil.which("scholar") or str(Path(PYTHON).with_name("scholar"))
+
+# Targets from issue 5 (median wall seconds, 10k store, warm cache), keyed by task name.
+TARGETS_10K = {
+    "list (pipe)": 0.30,
+    "list --author": 0.20,
+    "export bibtex": 0.50,
+    "export csl-json": 0.40,
+    "--help": 0.15,
+    "show ID": 0.20,
+    "add one record": 0.50,
+}
+TARGETS_100K = {"list --author": 1.0}
+MEMORY_TARGET_100K_MIB = 400
+MISS_TARGET_RATIO = 1.2
+
+_TYPER_FLOOR = """
+from pathlib import Path
+from typing import Annotated, Optional
+import typer
+app = typer.Typer()
+@app.command()
+def main(store: Annotated[Optional[Path], typer.Option("--store")] = None) -> None:
+    print(store)
+app()
+"""
+
+
+@dataclass
+class Result:
+    task: str
+    size: int | None
+    times: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+    note: str = ""
+    floor: str | None = None  # the task whose median this one is compared with
+    target: float | None = None
+    returncodes: set[int] = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def run_once(command: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS KiB, exit code) of one process; its stdout drained through a pipe."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+        )
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
+        assert process.stdout is not None
+        while process.stdout.read(1 << 16):
+            pass
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+        process.stdout.close()
+        if process.returncode not in (0, 1):
+            errors.seek(0)
+            sys.stderr.write(
+                f"  ! {' '.join(command)} exited {process.returncode}: {errors.read()[-400:]!r}\n"
+            )
+    return elapsed, usage.ru_maxrss, process.returncode
+
+
+def measure(
+    task: str,
+    size: int | None,
+    command: list[str],
+    env: dict[str, str],
+    runs: int,
+    *,
+    before: object = None,
+    warmup: int = 1,
+    **extra: object,
+) -> Result:
+    result = Result(task, size, **extra)  # type: ignore[arg-type]
+    for index in range(warmup + runs):
+        if callable(before):
+            before()
+        elapsed, peak, code = run_once(command, env)
+        result.returncodes.add(code)
+        if index >= warmup:
+            result.times.append(elapsed)
+            result.peak_kib = max(result.peak_kib, peak)
+    shown = " ".join(command).replace(PYTHON, "python").replace(SCHOLAR, "scholar")
+    print(
+        f"  {task:<28} {result.median:7.3f} s  {result.peak_kib / 1024:6.1f} MiB   {shown[:90]}",
+        file=sys.stderr,
+    )
+    return result
+
+
+def has_command(name: str, env: dict[str, str]) -> bool:
+    completed = subprocess.run([SCHOLAR, name, "--help"], env=env, capture_output=True, check=False)
+    return completed.returncode == 0
+
+
+def export_formats() -> list[tuple[str, str | None]]:
+    """(format, None) for each registered format, or (format, missing module) for one not written yet."""
+    from scholarcli.export import FORMATS
+
+    formats = []
+    for name, fmt in FORMATS.items():
+        missing = None if importlib.util.find_spec(fmt.module) is not None else fmt.module
+        formats.append((name, missing))
+    return formats
+
+
+def prepare_floor_files(store: Path, work: Path) -> dict[str, Path]:
+    """The store's publications as JSON and marshal files: the same data the parse floor yields."""
+    import yaml
+
+    data = yaml.load((store / "publications.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    json_path = work / f"floor-{store.name}.json"
+    json_path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    marshal_path = work / f"floor-{store.name}.marshal"
+    marshal_path.write_bytes(marshal.dumps(json.loads(json_path.read_text(encoding="utf-8"))))
+    return {"json": json_path, "marshal": marshal_path}
+
+
+def python_floor(code: str) -> list[str]:
+    return [PYTHON, "-c", code]
+
+
+def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: Path) -> list[Result]:
+    store = HERE / "stores" / f"store-{size}"
+    if not (store / "publications.yaml").is_file():
+        print(f"generating {store} ...", file=sys.stderr)
+        generate.write_store(size)
+    meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
+    publications = store / "publications.yaml"
+    files = prepare_floor_files(store, work)
+    targets = TARGETS_10K if size == 10_000 else TARGETS_100K if size == 100_000 else {}
+    runs = args.runs if size < 100_000 else max(3, args.runs // 2)
+    results: list[Result] = []
+    print(f"\n{size} records ({publications.stat().st_size / 1e6:.1f} MB of YAML)", file=sys.stderr)
+
+    def floor(task: str, code: str) -> None:
+        results.append(measure(task, size, python_floor(code), env, runs))
+
+    path = str(publications)
+    floor(
+        "floor: libyaml parse",
+        f"import yaml; yaml.load(open({path!r}, encoding='utf-8').read(), Loader=yaml.CSafeLoader)",
+    )
+    floor(
+        "floor: libyaml parse, no GC",
+        f"import gc, yaml; gc.disable(); yaml.load(open({path!r}, encoding='utf-8').read(), Loader=yaml.CSafeLoader)",
+    )
+    floor(
+        "floor: json.loads", f"import json; json.loads(open({str(files['json'])!r}, encoding='utf-8').read())"
+    )
+    floor(
+        "floor: marshal.loads", f"import marshal; marshal.loads(open({str(files['marshal'])!r}, 'rb').read())"
+    )
+
+    base = [SCHOLAR]
+    store_option = ["--store", str(store)]
+
+    def scholar(task: str, arguments: list[str], **extra: object) -> Result:
+        result = measure(task, size, [*base, *arguments], env, runs, target=targets.get(task), **extra)
+        results.append(result)
+        return result
+
+    # A scratch copy for the cache-miss and write tasks; the measured store itself is never changed.
+    scratch = work / f"scratch-{size}"
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(store, scratch)
+    scratch_publications = scratch / "publications.yaml"
+    counter = iter(range(1_000_000))
+
+    def change_store() -> None:
+        with scratch_publications.open("a", encoding="utf-8") as handle:
+            handle.write(f"# benchmark edit {next(counter)}\n")
+
+    results.append(
+        measure(
+            "first run after a change (miss)",
+            size,
+            [SCHOLAR, "list", "--store", str(scratch), "--format", "keys"],
+            env,
+            runs,
+            before=change_store,
+            floor="floor: libyaml parse",
+            note="store edited before each run: parse, validate, write the cache",
+        )
+    )
+    scholar(
+        "list --no-cache",
+        ["--no-cache", "list", *store_option, "--format", "keys"],
+        floor="floor: libyaml parse",
+    )
+    # Warm the cache of the measured store once (the warm-up run of each task would do it too).
+    run_once([SCHOLAR, "list", *store_option, "--format", "keys"], env)
+    scholar("list (pipe)", ["list", *store_option])
+    scholar("list --format keys", ["list", *store_option, "--format", "keys"])
+    scholar("list --format jsonl", ["list", *store_option, "--format", "jsonl"])
+    scholar("list --author", ["list", *store_option, "--author", meta["author"]])
+    scholar("list -q word", ["list", *store_option, "-q", meta["word"]])
+    scholar("show ID", ["show", *store_option, meta["show_id"]])
+    for name, missing in export_formats():
+        if missing:
+            results.append(Result(f"export {name}", size, note=f"skipped: {missing} not written yet"))
+            continue
+        scholar(f"export {name}", ["export", *store_option, "--format", name])
+    scholar("check", ["check", *store_option])
+    scholar("stats", ["stats", *store_option])
+
+    if has_command("add", env):
+        add_result = bench_add(size, scratch, env, runs, targets)
+        results.append(add_result)
+    else:
+        results.append(Result("add one record", size, note="skipped: no 'add' command in this build"))
+    return results
+
+
+def bench_add(size: int, scratch: Path, env: dict[str, str], runs: int, targets: dict[str, float]) -> Result:
+    """`scholar add` of one record from a YAML file, on the scratch store (a new id each run)."""
+    counter = iter(range(1_000_000))
+    record = scratch.parent / f"add-{size}.yaml"
+
+    def write_record() -> None:
+        number = next(counter)
+        record.write_text(
+            f"id: benchadd{number}\ntype: article-journal\ntitle: Added Record {number}\n"
+            "authors:\n  - Wójcik, Åsa\nyear: 2024\ncontainer: Social Forces\npages: 1-2\n"
+            f"doi: 10.5555/bench.{number}\nthemes: [methods]\n",
+            encoding="utf-8",
+        )
+
+    help_text = subprocess.run(
+        [SCHOLAR, "add", "--help"], env=env, capture_output=True, text=True, check=False
+    ).stdout
+    if "--from" in help_text:
+        arguments = ["add", "--store", str(scratch), "--from", str(record)]
+    elif "--file" in help_text:
+        arguments = ["add", "--store", str(scratch), "--file", str(record)]
+    else:
+        return Result(
+            "add one record", size, note="skipped: cannot tell how 'add' takes a record from its --help"
+        )
+    return measure(
+        "add one record",
+        size,
+        [SCHOLAR, *arguments],
+        env,
+        runs,
+        before=write_record,
+        target=targets.get("add one record"),
+    )
+
+
+def bench_import(args: argparse.Namespace, env: dict[str, str], work: Path) -> list[Result]:
+    bib = HERE / "stores" / "import-10000.bib"
+    if not has_command("import", env):
+        return [Result("import 10k BibTeX", 10_000, note="skipped: no 'import' command in this build")]
+    if not bib.is_file():
+        generate.write_bibtex(10_000)
+    target = work / "import-store"
+
+    def fresh_store() -> None:
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(HERE / "stores" / "store-1000", target)
+        (target / "publications.yaml").write_text("[]\n", encoding="utf-8")
+
+    result = measure(
+        "import 10k BibTeX",
+        10_000,
+        [SCHOLAR, "import", "--store", str(target), str(bib)],
+        env,
+        max(3, args.runs // 2),
+        before=fresh_store,
+    )
+    result.note = "into an empty scratch store"
+    return [result]
+
+
+def bench_startup(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
+    print("\nstart-up", file=sys.stderr)
+    results = [
+        measure("floor: bare interpreter", None, python_floor("pass"), env, args.runs),
+        measure(
+            "floor: import typer+rich+yaml", None, python_floor("import typer, rich, yaml"), env, args.runs
+        ),
+        measure(
+            "floor: Typer app, one Path option",
+            None,
+            [*python_floor(_TYPER_FLOOR), "--store", "x"],
+            env,
+            args.runs,
+        ),
+    ]
+    results.append(
+        measure(
+            "--version", None, [SCHOLAR, "--version"], env, args.runs, floor="floor: import typer+rich+yaml"
+        )
+    )
+    results.append(
+        measure(
+            "--help",
+            None,
+            [SCHOLAR, "--help"],
+            env,
+            args.runs,
+            floor="floor: import typer+rich+yaml",
+            target=TARGETS_10K["--help"],
+        )
+    )
+    results.append(
+        measure(
+            "where",
+            None,
+            [SCHOLAR, "where", "--store", str(HERE / "stores" / "store-1000")],
+            env,
+            args.runs,
+            floor="floor: Typer app, one Path option",
+        )
+    )
+    return results
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for package in ("typer", "pydantic", "rich", "pyyaml", "bibtexparser"):
+        try:
+            from importlib.metadata import version
+
+            versions.append(f"{package} {version(package)}")
+        except Exception:  # noqa: BLE001 - a missing package only drops it from the list
+            continue
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}; {', '.join(versions)}; load average at start "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+
+def table(results: list[Result]) -> str:
+    medians = {(r.task, r.size): r.median for r in results if r.times}
+    lines = [
+        "| task | records | median | min–max | peak MiB | vs floor | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        size = f"{r.size:,}" if r.size else "–"
+        if not r.times:
+            lines.append(f"| {r.task} | {size} | – | – | – | – | {r.note} |")
+            continue
+        ratio = ""
+        if r.floor is not None and (r.floor, r.size) in medians:
+            ratio = f"{r.median / medians[(r.floor, r.size)]:.2f} × {r.floor.removeprefix('floor: ')}"
+        target = ""
+        if r.target is not None:
+            target = f"≤ {r.target:.2f} s: {'met' if r.median <= r.target else 'MISSED'}"
+        if r.task.startswith("first run after") and (r.floor, r.size) in medians:
+            limit = MISS_TARGET_RATIO * medians[(r.floor, r.size)]
+            target = (
+                f"≤ {MISS_TARGET_RATIO} × parse = {limit:.2f} s: {'met' if r.median <= limit else 'MISSED'}"
+            )
+        if r.size == 100_000 and r.task == "list --author":
+            within = r.peak_kib / 1024 <= MEMORY_TARGET_100K_MIB
+            target += f"; ≤ {MEMORY_TARGET_100K_MIB} MiB: {'met' if within else 'MISSED'}"
+        if r.returncodes - {0}:
+            target += f" (exit {sorted(r.returncodes)})"
+        note = f" ({r.note})" if r.note else ""
+        lines.append(
+            f"| {r.task}{note} | {size} | {r.median:.3f} s | {min(r.times):.3f}–{max(r.times):.3f} | "
+            f"{r.peak_kib / 1024:.0f} | {ratio} | {target} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated store sizes")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per task (after one warm-up)")
+    parser.add_argument(
+        "--output", type=Path, default=HERE / "RESULTS.md", help="Markdown file to write ('-' for none)"
+    )
+    parser.add_argument("--no-import", action="store_true", help="skip the BibTeX import task")
+    args = parser.parse_args(argv)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    about = machine()
+    with tempfile.TemporaryDirectory(prefix="scholar-bench-") as folder:
+        work = Path(folder)
+        env = dict(os.environ)
+        for name in ("SCHOLAR_STORE", "SCHOLAR_NO_CACHE", "NO_COLOR"):
+            env.pop(name, None)
+        env["XDG_CACHE_HOME"] = str(work / "cache")
+        env["XDG_DATA_HOME"] = str(work / "data")
+        results = bench_startup(args, env)
+        for size in (int(s) for s in args.sizes.split(",") if s):
+            results.extend(bench_size(size, args, env, work))
+        if not args.no_import:
+            results.extend(bench_import(args, env, work))
+    report = (
+        f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `python benchmarks/run.py --sizes {args.sizes} "
+        f"--runs {args.runs}`\n\nMachine: {about}\n\nWall time of whole processes (median of {args.runs} runs after "
+        "one warm-up; 100k: fewer runs), peak RSS of the process, and the ratio to the floor it is compared "
+        "with. Warm cache unless the task says otherwise.\n\n" + table(results)
+    )
+    print("\n" + report)
+    if str(args.output) != "-":
+        args.output.write_text(report, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
