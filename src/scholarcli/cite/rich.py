@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from scholarcli.textsafe import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -100,6 +102,7 @@ class PlainRenderer:
 
 # Characters that start Markdown syntax anywhere in a line (pandoc's and CommonMark's readers).
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|@~^$#])")
+_WHITESPACE = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # What would open a block when it starts a line: a list marker, a quote, a heading underline.
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=:>])")
@@ -107,6 +110,8 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 
 
 def _escape_inline(text: str) -> str:
+    # Line breaks become spaces; control and bidi characters become visible `\x1b`-style escapes.
+    text = visible(_WHITESPACE.sub(" ", text))
     return _ENTITY.sub("\\\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
 
 

