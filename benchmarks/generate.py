@@ -89,7 +89,7 @@ UNFINISHED = ("in-preparation", "under-review", "forthcoming", "in-press")
 
 # What the runner queries; chosen so each filter matches a realistic share of the records.
 QUERY_AUTHOR = "Wójcik, Åsa"
-QUERY_WORD = "legitimacy"
+QUERY_WORD = "panopticon"
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,8 @@ def _abstract(rng: random.Random) -> str:
     count = 0
     while count < rng.randint(85, 115):
         sentence = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+        if rng.random() < 0.002:  # a rare word (about 2% of abstracts), so a search selects a few works
+            sentence.insert(rng.randrange(len(sentence)), QUERY_WORD)
         sentences.append(" ".join(sentence).capitalize() + ".")
         count += len(sentence)
     return " ".join(sentences)

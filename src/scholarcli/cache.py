@@ -14,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import gc
 import hashlib
 import marshal
+import operator
 import os
 import struct
 import sys
@@ -27,7 +27,7 @@ from typing import Any
 
 from scholarcli.errors import Problem, display_path
 from scholarcli.model import Library, Name, Profile, Publication, Theme
-from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation
+from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 FORMAT_VERSION = 1
@@ -41,7 +41,14 @@ _CODE_FILES = ("cache.py", "errors.py", "model.py", "store.py", "validate.py", "
 _PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
 _NAME_FIELDS = tuple(field.name for field in dataclasses.fields(Name))
+_publication_fields = operator.attrgetter(*_PUBLICATION_FIELDS)
+_name_fields = operator.attrgetter(*_NAME_FIELDS)
 _AUTHORS = _PUBLICATION_FIELDS.index("authors")
+# Short texts that recur across records: marshal writes a shared object once and reads it back once.
+_SHARED_TEXT = tuple(
+    _PUBLICATION_FIELDS.index(f) for f in ("type", "status", "container", "publisher", "place")
+)
+_SHARED_TUPLES = tuple(_PUBLICATION_FIELDS.index(f) for f in ("themes", "tags"))
 _EDITORS = _PUBLICATION_FIELDS.index("editors")
 
 _bypass = False
@@ -84,31 +91,26 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         return parse(location, {})
     path = cache_file(location)
     key = _key(location, stamps)
-    # Unmarshalling builds a million objects that all live on: the cyclic collector would only slow it.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Unmarshalling (or parsing and encoding) builds a million objects that all live on: the cyclic
+    # collector would walk them again and again for nothing.
+    with _gc_paused():
         cached = _read(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
                 return _decode(location, cached)  # (a payload of another shape falls through to a parse)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    contents = _read_contents(location)
-    if contents is None:
-        return parse(location, {})
-    loaded = parse(location, contents)
-    # Key the cache by the bytes that were parsed (they may differ from what was hashed above, if the
-    # file changed in between): a cache never holds records that do not match its key.
-    parsed_key = _key(
-        location,
-        [_stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)],
-    )
-    payload = _encode(location, loaded)
-    if payload is not None:
-        _write(path, parsed_key, payload)
-    return loaded
+        contents = _read_contents(location)
+        if contents is None:
+            return parse(location, {})
+        loaded = parse(location, contents)
+        # Key the cache by the bytes that were parsed (they may differ from what was hashed above, if the
+        # file changed in between): a cache never holds records that do not match its key.
+        parsed_stamps = [
+            _stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)
+        ]
+        payload = _encode(location, loaded)
+        if payload is not None:
+            _write(path, _key(location, parsed_stamps), payload)
+        return loaded
 
 
 def _file_stamp(path: Path) -> tuple[int, int, bytes]:
@@ -218,28 +220,22 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> bytes | None:
                 problem.field,
             )
         )
-    name_index: dict[tuple[Any, ...], int] = {}
-    shared: dict[str, str] = {}
+    name_index: dict[Name, int] = {}
+    index_of = name_index.setdefault
+    shared = {}.setdefault
     publications = []
     for publication in library.publications:
-        row: list[Any] = []
-        for field in _PUBLICATION_FIELDS:
-            value = getattr(publication, field)
-            if field in ("authors", "editors"):
-                value = tuple(
-                    name_index.setdefault(
-                        tuple(getattr(name, part) for part in _NAME_FIELDS), len(name_index)
-                    )
-                    for name in value
-                )
-            elif isinstance(value, str) and len(value) < 100:
-                value = shared.setdefault(value, value)
-            elif isinstance(value, tuple):
-                value = tuple(shared.setdefault(item, item) for item in value)
-            row.append(value)
+        row = list(_publication_fields(publication))
+        row[_AUTHORS] = tuple([index_of(name, len(name_index)) for name in row[_AUTHORS]])
+        row[_EDITORS] = tuple([index_of(name, len(name_index)) for name in row[_EDITORS]])
+        for position in _SHARED_TEXT:
+            if row[position] is not None:
+                row[position] = shared(row[position], row[position])
+        for position in _SHARED_TUPLES:
+            row[position] = tuple([shared(item, item) for item in row[position]])
         publications.append(tuple(row))
     payload = (
-        tuple(name_index),
+        tuple(_name_fields(name) for name in name_index),
         tuple(publications),
         tuple((theme.id, theme.title, theme.summary) for theme in library.themes),
         tuple(getattr(library.profile, field) for field in _PROFILE_FIELDS),

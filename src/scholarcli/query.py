@@ -88,11 +88,19 @@ class Selection:
 
 
 def _haystack(publication: Publication) -> str:
-    parts: list[str] = [publication.title or "", publication.container or ""]
-    parts.extend(name.display() for name in publication.authors)
-    parts.extend(name.display() for name in publication.editors)
-    parts.extend((publication.abstract or "", publication.note or ""))
-    return fold(" ".join(parts))
+    # Each part is folded on its own and the parts joined with spaces: the same text as folding the
+    # joined text (a space ends any combining sequence), but an ASCII abstract keeps fold's fast path
+    # even when a name has accents, and each name is folded once per store.
+    parts: list[str] = [fold(publication.title or ""), fold(publication.container or "")]
+    parts.extend(_folded_display(name) for name in publication.authors)
+    parts.extend(_folded_display(name) for name in publication.editors)
+    parts.extend((fold(publication.abstract or ""), fold(publication.note or "")))
+    return " ".join(parts)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_display(name: Name) -> str:
+    return fold(name.display())
 
 
 def _names_text(publication: Publication) -> str:

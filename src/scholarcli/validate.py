@@ -52,6 +52,7 @@ _BIDI = re.compile("[" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 # Unicode category Cc is exactly C0, DEL and C1; multi-line fields may also hold newlines and tabs.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MULTILINE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 # Years run from the earliest plausible reprint to a few years ahead (forthcoming volumes).
 _LATEST_YEAR_AHEAD = 5
 
@@ -114,16 +115,19 @@ class _Checker:
         if not stripped:
             self.error(mark, f"'{key}' is empty; give a value or remove the field", key)
             return None
-        # One regular-expression scan each instead of a Python loop per character (the hot path of a
-        # cache miss); the first match is the first offending character, as the loop found it.
-        control = (_MULTILINE_CONTROL if key in _MULTILINE_FIELDS else _CONTROL).search(stripped)
-        if control is not None:
-            char = control.group()
-            self.error(mark, f"'{key}' contains the control character U+{ord(char):04X}; remove it", key)
-            return None
-        if _BIDI.search(stripped) is not None:
-            bidi = sorted({f"U+{ord(c):04X}" for c in stripped if c in _BIDI_CONTROLS})
-            self.warning(mark, f"'{key}' contains the invisible bidirectional control {', '.join(bidi)}", key)
+        # Regular-expression scans instead of a Python loop per character (the hot path of a cache
+        # miss): one scan finds most values clean; the first match is the first offending character.
+        if _SUSPECT.search(stripped) is not None:
+            control = (_MULTILINE_CONTROL if key in _MULTILINE_FIELDS else _CONTROL).search(stripped)
+            if control is not None:
+                char = control.group()
+                self.error(mark, f"'{key}' contains the control character U+{ord(char):04X}; remove it", key)
+                return None
+            if _BIDI.search(stripped) is not None:
+                bidi = sorted({f"U+{ord(c):04X}" for c in stripped if c in _BIDI_CONTROLS})
+                self.warning(
+                    mark, f"'{key}' contains the invisible bidirectional control {', '.join(bidi)}", key
+                )
         if key not in _MULTILINE_FIELDS:
             # One-line fields: a YAML folded line break or doubled space is layout, not content.
             stripped = " ".join(stripped.split())

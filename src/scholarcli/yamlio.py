@@ -98,10 +98,13 @@ class _Converter:
                 return None
             items = YamlList()
             items.line, items.column = _mark(node)
-            items.item_marks = []
+            marks: list[tuple[int, int]] = []
+            items.item_marks = marks
+            convert = self.convert
             for child in node.value:
-                items.append(self.convert(child))
-                items.item_marks.append(_mark(child))
+                items.append(convert(child))
+                start = child.start_mark  # _mark() inlined: this loop runs for every item of the store
+                marks.append((start.line + 1, start.column + 1))
             return items
         if isinstance(node, yaml.MappingNode):
             return self.convert_mapping(node)
@@ -113,8 +116,11 @@ class _Converter:
             return None
         mapping = YamlMap()
         mapping.line, mapping.column = _mark(node)
-        mapping.key_marks = {}
-        mapping.value_marks = {}
+        key_marks: dict[str, tuple[int, int]] = {}
+        value_marks: dict[str, tuple[int, int]] = {}
+        mapping.key_marks = key_marks
+        mapping.value_marks = value_marks
+        convert = self.convert
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 self.problem(key_node, "a key must be plain text")
@@ -123,16 +129,19 @@ class _Converter:
             if key == "<<":
                 self.problem(key_node, "YAML merge keys ('<<') are not supported; write the fields out")
                 continue
-            if key in mapping.key_marks:
-                first_line = mapping.key_marks[key][0]
+            if key in key_marks:
+                first_line = key_marks[key][0]
                 self.problem(
                     key_node,
                     f"duplicate key '{key}' (first given on line {first_line}); keep only one",
                 )
                 continue
-            mapping.key_marks[key] = _mark(key_node)
-            mapping.value_marks[key] = _mark(value_node)
-            mapping[key] = self.convert(value_node)
+            # _mark() inlined: this loop runs for every field of every record.
+            start = key_node.start_mark
+            key_marks[key] = (start.line + 1, start.column + 1)
+            start = value_node.start_mark
+            value_marks[key] = (start.line + 1, start.column + 1)
+            mapping[key] = convert(value_node)
         return mapping
 
 
