@@ -74,7 +74,7 @@ def root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; imported here so the tree is complete before parsing.
-    from scholarcli.cli import export, read  # noqa: F401
+    from scholarcli.cli import export, read, write  # noqa: F401
 
 
 _register()

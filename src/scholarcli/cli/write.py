@@ -1,0 +1,474 @@
+"""The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scholarcli import writes
+from scholarcli.cli import console
+from scholarcli.cli.app import app
+from scholarcli.cli.options import StoreOption, complete_publication_id
+from scholarcli.errors import ScholarError, StoreInvalidError, display_path
+from scholarcli.fileio import atomic_write
+from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
+from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
+from scholarcli.store import STORE_FILES, embedded_store_path, locate_store, user_store_path
+from scholarcli.storewrite import refuse_read_only
+from scholarcli.writes import AddReport, Candidate, OnDuplicate
+
+# Past this many records an import on a terminal shows a progress bar.
+PROGRESS_THRESHOLD = 200
+
+DuplicateOption = Annotated[
+    OnDuplicate | None,
+    typer.Option(
+        "--on-duplicate",
+        help="For a record with the DOI, or the title and year, of one in the store: skip it, update the "
+        "existing record, or keep both. Without it a duplicate stops the write.",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Text encoding of the file (default UTF-8), e.g. latin-1.", metavar="NAME"
+    ),
+]
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
+    """(text, name for messages) of a file, or of stdin for `-`."""
+    if source == "-":
+        return decode(sys.stdin.buffer.read(), "<stdin>", encoding), "<stdin>"
+    path = Path(source).expanduser()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScholarError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
+    return decode(raw, display_path(path), encoding), display_path(path)
+
+
+def _report(report: AddReport, *, dry_run: bool) -> None:
+    for source, existing, why in report.skipped:
+        console.message(f"{source}: skipped, duplicates '{existing}' ({why})")
+    for source, reason in report.rejected:
+        console.error(f"{source}: {reason}")
+    verb = "would add" if dry_run else "added"
+    console.message(
+        f"{verb} {len(report.added)}, {'would update' if dry_run else 'updated'} {len(report.updated)}, "
+        f"skipped {len(report.skipped)} as duplicate, rejected {len(report.rejected)}"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
+
+
+# init ----------------------------------------------------------------------------------------------
+
+_EMPTY_PUBLICATIONS = (
+    "# Publications, one record per '- id:' item. Field reference: README.md (\"The store format\").\n"
+)
+_EMPTY_THEMES = "# Research themes: '- id: slug' and 'title: The question?' for each.\n"
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Folder for the new store (default: the user data folder).", show_default=False),
+    ] = None,
+    from_default: Annotated[
+        bool, typer.Option("--from-default", help="Start from a copy of the embedded default store.")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Your name, for the profile of an empty store.")
+    ] = None,
+) -> None:
+    """Create a store, empty or a copy of the embedded default store; never over an existing one.
+
+    Example: scholar init --from-default
+    """
+    target = (path or user_store_path()).expanduser()
+    existing = [name for name in STORE_FILES if (target / name).exists()]
+    if existing:
+        raise ScholarError(
+            f"{display_path(target)}: a store is already there ({', '.join(existing)}); nothing was changed"
+        )
+    if target.exists() and not target.is_dir():
+        raise ScholarError(f"{display_path(target)}: exists and is not a folder")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        if from_default:
+            source = embedded_store_path()
+            for file_name in STORE_FILES:
+                atomic_write(target / file_name, (source / file_name).read_text(encoding="utf-8"))
+        else:
+            profile = f"name: {writes_scalar(name or 'Your Name')}\n"
+            atomic_write(target / "themes.yaml", _EMPTY_THEMES)
+            atomic_write(target / "profile.yaml", profile)
+            # Written last: a folder is a store once publications.yaml is there.
+            atomic_write(target / "publications.yaml", _EMPTY_PUBLICATIONS)
+    except OSError as exc:
+        raise ScholarError(
+            f"{display_path(target)}: cannot create the store: {exc.strerror or exc}"
+        ) from None
+    console.out(f"{target}\n")
+    console.message(f"created a store in {display_path(target)}")
+    if not from_default and name is None:
+        console.message(f"put your name in {display_path(target / 'profile.yaml')}")
+
+
+def writes_scalar(text: str) -> str:
+    from scholarcli.yamledit import render_scalar
+
+    return render_scalar(text)
+
+
+# add -----------------------------------------------------------------------------------------------
+
+
+def _names(texts: list[str] | None, what: str) -> tuple[Name, ...]:
+    names = []
+    for text in texts or ():
+        try:
+            names.append(parse_name(text))
+        except ValueError as exc:
+            raise ScholarError(f"{what}: {exc}") from None
+    return tuple(names)
+
+
+def _refuse(rejected: list[tuple[str, str]]) -> None:
+    lines = [f"{where}: {reason}" for where, reason in rejected]
+    raise writes.ManyProblemsError(lines, "nothing was added")
+
+
+def _prompt(label: str) -> str:
+    return typer.prompt(label, err=True).strip()
+
+
+@app.command("add")
+def add_command(
+    title: Annotated[str | None, typer.Option("--title", help="Title of the work.")] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option("--author", "-a", help="An author as 'Family, Given' (repeat for each)."),
+    ] = None,
+    editor: Annotated[list[str] | None, typer.Option("--editor", help="An editor (repeatable).")] = None,
+    year: Annotated[str | None, typer.Option("--year", help="Year of publication.")] = None,
+    work_type: Annotated[
+        str | None, typer.Option("--type", help="CSL type, e.g. article-journal, book, chapter.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)} (default published).")
+    ] = None,
+    container: Annotated[str | None, typer.Option("--container", help="Journal or book title.")] = None,
+    volume: Annotated[str | None, typer.Option("--volume")] = None,
+    issue: Annotated[str | None, typer.Option("--issue")] = None,
+    pages: Annotated[str | None, typer.Option("--pages")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher")] = None,
+    place: Annotated[str | None, typer.Option("--place")] = None,
+    doi: Annotated[str | None, typer.Option("--doi")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", "-t", help="A theme id (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    record_id: Annotated[
+        str | None, typer.Option("--id", help="The id to use (default: generated, e.g. liu2022who).")
+    ] = None,
+    bibtex: Annotated[
+        str | None,
+        typer.Option("--bibtex", help="Read the record from a BibTeX file, or - for stdin.", metavar="FILE"),
+    ] = None,
+    csl_json: Annotated[
+        str | None,
+        typer.Option("--csl-json", help="Read the record from a CSL-JSON file, or -.", metavar="FILE"),
+    ] = None,
+    encoding: EncodingOption = None,
+    on_duplicate: DuplicateOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Add a work from options, or from BibTeX or CSL-JSON; print its new id.
+
+    Example: scholar add --type article-journal --title "Who Supports Expanding Surveillance?"
+    --author "Liu, Chuncheng" --year 2022 --container "International Sociology"
+    """
+    location = locate_store(store)
+    refuse_read_only(location)
+    if bibtex is not None and csl_json is not None:
+        raise ScholarError("give --bibtex or --csl-json, not both")
+    if bibtex is not None or csl_json is not None:
+        source = bibtex if bibtex is not None else csl_json
+        assert source is not None
+        text, shown = _read_input(source, encoding)
+        result = read_records(
+            text, shown, ImportFormat.bibtex if bibtex is not None else ImportFormat.csl_json
+        )
+        if result.rejected:
+            _refuse(result.rejected)
+        if not result.candidates:
+            raise ScholarError(f"{shown}: no record found")
+        candidates = result.candidates
+    else:
+        interactive = stdin_is_terminal()
+        missing = []
+        if work_type is None:
+            missing.append("--type")
+        if title is None:
+            missing.append("--title")
+        if not author and not editor:
+            missing.append("--author")
+        if year is None and (status or "published") == "published":
+            missing.append("--year")
+        if missing and not interactive:
+            raise ScholarError(
+                f"missing {', '.join(missing)}; give them as options (stdin is not a terminal, so there is no prompt)"
+            )
+        if work_type is None:
+            work_type = _prompt(
+                f"Type ({', '.join(('article-journal', 'book', 'chapter', 'paper-conference'))}, ...)"
+            )
+        if title is None:
+            title = _prompt("Title")
+        if not author and not editor:
+            author = [
+                part.strip()
+                for part in _prompt("Authors ('Family, Given'; separate several with ';')").split(";")
+            ]
+        if year is None and (status or "published") == "published":
+            year = _prompt("Year")
+        if work_type not in CSL_TYPES:
+            from scholarcli.validate import did_you_mean
+
+            raise ScholarError(f"unknown type '{work_type}'{did_you_mean(work_type, CSL_TYPES)}")
+        if year is not None and not year.strip().isdigit():
+            raise ScholarError(f"year '{year}' must be a four-digit year")
+        publication = Publication(
+            id=record_id or "",
+            type=work_type,
+            title=title,
+            authors=_names(author, "--author"),
+            editors=_names(editor, "--editor"),
+            year=int(year) if year is not None else None,
+            status=status or "published",
+            container=container,
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            publisher=publisher,
+            place=place,
+            doi=doi,
+            url=url,
+            tags=tuple(tag or ()),
+            note=note,
+        )
+        candidates = [Candidate(publication, "the new record")]
+    report = writes.add_publications(
+        location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
+    )
+    if report.rejected:
+        _refuse(report.rejected)
+    for _, new_id in report.added:
+        console.out(f"{new_id}\n")
+    for _, existing in report.updated:
+        console.out(f"{existing}\n")
+        console.message(f"updated '{existing}'")
+    for _, existing, why in report.skipped:
+        console.message(f"skipped: duplicates '{existing}' ({why})")
+
+
+# import --------------------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[str, typer.Argument(help="A .bib or CSL-JSON file, or - for stdin.", metavar="FILE|-")],
+    import_format: Annotated[
+        ImportFormat | None, typer.Option("--from", help="The file's format (default: detected).")
+    ] = None,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option("--theme", "-t", help="Tag every imported work with this theme (repeatable)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    encoding: EncodingOption = None,
+    on_duplicate: DuplicateOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Import many works from BibTeX, BibLaTeX or CSL-JSON, with a summary of what happened.
+
+    Example: scholar import zotero.bib --theme west-imaginary --on-duplicate skip
+    """
+    location = locate_store(store)
+    refuse_read_only(location)
+    text, shown = _read_input(source, encoding)
+    result: ImportResult = read_records(text, shown, import_format)
+    report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
+    report.rejected[:0] = result.rejected
+    _report(report, dry_run=dry_run)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _import_with_progress(
+    location: object,
+    result: ImportResult,
+    on_duplicate: OnDuplicate | None,
+    themes: tuple[str, ...],
+    dry_run: bool,
+) -> AddReport:
+    total = len(result.candidates)
+    if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
+        return writes.add_publications(
+            location,  # type: ignore[arg-type]
+            result.candidates,
+            on_duplicate=on_duplicate,
+            extra_themes=themes,
+            dry_run=dry_run,
+        )
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True, markup=False, highlight=False), transient=True) as progress:
+        task = progress.add_task("importing", total=total)
+        return writes.add_publications(
+            location,  # type: ignore[arg-type]
+            result.candidates,
+            on_duplicate=on_duplicate,
+            extra_themes=themes,
+            dry_run=dry_run,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+
+
+# set -----------------------------------------------------------------------------------------------
+
+
+@app.command("set")
+def set_command(
+    publication_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_publication_id)],
+    assignments: Annotated[
+        list[str] | None,
+        typer.Argument(help="Changes as field=value; field= removes the field.", metavar="FIELD=VALUE..."),
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help=f"One of {', '.join(STATUSES)}.")] = None,
+    year: Annotated[str | None, typer.Option("--year")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    container: Annotated[str | None, typer.Option("--container")] = None,
+    volume: Annotated[str | None, typer.Option("--volume")] = None,
+    issue: Annotated[str | None, typer.Option("--issue")] = None,
+    pages: Annotated[str | None, typer.Option("--pages")] = None,
+    doi: Annotated[str | None, typer.Option("--doi")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Change fields of one work, for scripts: field=value pairs or options.
+
+    Example: scholar set liu2026imaginary --status published --year 2026 pages=1-20
+    """
+    changes: dict[str, str | None] = {}
+    for text in assignments or ():
+        key, value = writes.parse_assignment(text)
+        changes[key] = value
+    options = {"status": status, "year": year, "title": title, "container": container, "volume": volume,
+               "issue": issue, "pages": pages, "doi": doi, "url": url}  # fmt: skip
+    changes.update({key: value for key, value in options.items() if value is not None})
+    if not changes:
+        raise ScholarError("nothing to change; give field=value pairs or options such as --status published")
+    location = locate_store(store)
+    updated = writes.set_fields(location, publication_id, changes)
+    console.message(f"updated '{updated.id}': {', '.join(changes)}")
+
+
+# remove --------------------------------------------------------------------------------------------
+
+
+@app.command("remove")
+def remove_command(
+    publication_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", autocompletion=complete_publication_id)
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (needed when stdin is not a terminal).")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Remove works by id; asks first on a terminal, needs --yes in a pipeline.
+
+    Example: scholar remove liu2019multiple --yes
+    """
+    location = locate_store(store)
+    refuse_read_only(location)
+    if not yes:
+        if not stdin_is_terminal():
+            raise ScholarError("removing needs --yes when stdin is not a terminal; nothing was removed")
+        if not typer.confirm(f"Remove {', '.join(publication_ids)}?", default=False, err=True):
+            raise ScholarError("nothing was removed")
+    removed = writes.remove_publications(location, publication_ids)
+    console.message(f"removed {', '.join(removed)}")
+
+
+# edit ----------------------------------------------------------------------------------------------
+
+
+def _editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise ScholarError("set $VISUAL or $EDITOR to the editor to use, e.g. export EDITOR=nano")
+    words = shlex.split(editor)
+    if not words or shutil.which(words[0]) is None:
+        raise ScholarError(f"the editor '{editor}' was not found; check $VISUAL / $EDITOR")
+    return words
+
+
+@app.command("edit")
+def edit_command(
+    publication_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_publication_id)],
+    store: StoreOption = None,
+) -> None:
+    """Edit one work's YAML in $VISUAL or $EDITOR; it is saved only once it is valid.
+
+    Example: EDITOR=nano scholar edit liu2022who
+    """
+    location = locate_store(store)
+    refuse_read_only(location)
+    editor = _editor_command()
+    original = writes.record_for_edit(location, publication_id)
+    handle, name = tempfile.mkstemp(prefix=f"scholar-{original.publication_id}-", suffix=".yaml")
+    os.close(handle)
+    edited_path = Path(name)
+    edited_path.write_text(original.text, encoding="utf-8")
+    while True:
+        completed = subprocess.run([*editor, str(edited_path)], check=False)
+        if completed.returncode != 0:
+            raise ScholarError(f"the editor exited with status {completed.returncode}; nothing was changed")
+        text = edited_path.read_text(encoding="utf-8")
+        if text == original.text:
+            edited_path.unlink()
+            console.message("no changes")
+            return
+        problems = writes.check_record_text(location, original, text, str(edited_path))
+        if not problems:
+            break
+        for problem in problems:
+            console.error(str(problem))
+        if not stdin_is_terminal() or not typer.confirm("Edit again?", default=True, err=True):
+            raise ScholarError(f"nothing was changed; your edit is kept in {edited_path}")
+    try:
+        updated = writes.replace_record(location, original, text, str(edited_path))
+    except StoreInvalidError:
+        raise
+    edited_path.unlink()
+    console.message(f"saved '{updated.id}'")

@@ -1,0 +1,192 @@
+"""CSL-JSON import (schema v1.0.2): everything our own CSL-JSON export writes reads back to equal records.
+
+Our fields without a CSL variable come back from `custom` (themes, tags, equal-contribution); a work
+not yet out carries its state in `status` ("forthcoming", "under review").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from scholarcli.importers import ImportResult
+from scholarcli.model import CSL_TYPES, STATUS_LABELS, Name, Publication
+from scholarcli.writes import Candidate
+
+_STATUS_BY_LABEL = {label.lower(): status for status, label in STATUS_LABELS.items()}
+_STATUS_BY_LABEL.update({"in press": "in-press", "submitted": "under-review", "accepted": "forthcoming"})
+_TEXT_FIELDS = {
+    "container-title": "container",
+    "volume": "volume",
+    "issue": "issue",
+    "page": "pages",
+    "publisher": "publisher",
+    "publisher-place": "place",
+    "DOI": "doi",
+    "URL": "url",
+    "note": "note",
+    "abstract": "abstract",
+}
+
+
+class _ItemError(Exception):
+    pass
+
+
+def _text(value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _ItemError(f"'{key}' must be text")
+    return value
+
+
+def _names(value: Any, key: str) -> tuple[Name, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _ItemError(f"'{key}' must be a list of names")
+    names = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise _ItemError(f"each of '{key}' must be an object with 'family' and 'given', or 'literal'")
+        if "literal" in item:
+            names.append(Name(literal=_text(item["literal"], key)))
+            continue
+        particle = " ".join(
+            part
+            for part in (
+                _text(item.get("dropping-particle"), key),
+                _text(item.get("non-dropping-particle"), key),
+            )
+            if part
+        )
+        family = _text(item.get("family"), key)
+        if not family:
+            raise _ItemError(f"a name in '{key}' has no 'family' (or 'literal')")
+        names.append(
+            Name(
+                family=family,
+                given=_text(item.get("given"), key),
+                particle=particle or None,
+                suffix=_text(item.get("suffix"), key),
+            )
+        )
+    return tuple(names)
+
+
+def _year(item: dict[str, Any]) -> int | None:
+    issued = item.get("issued")
+    if issued is None:
+        return None
+    if not isinstance(issued, dict):
+        raise _ItemError("'issued' must be a date object")
+    parts = issued.get("date-parts")
+    if parts:
+        try:
+            return int(parts[0][0])
+        except (TypeError, ValueError, IndexError):
+            raise _ItemError("'issued' has no year in 'date-parts'") from None
+    for key in ("raw", "literal"):
+        found = re.search(r"\b([0-9]{4})\b", str(issued.get(key, "")))
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _string_list(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _ItemError(f"'{key}' must be a list of text")
+    return tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+
+
+def to_publication(item: dict[str, Any]) -> Publication:
+    """One CSL item as a Publication (not yet validated: the store's validator judges the values)."""
+    kind = _text(item.get("type"), "type")
+    if not kind:
+        raise _ItemError("the item has no 'type'")
+    if kind not in CSL_TYPES:
+        raise _ItemError(f"unknown CSL type '{kind}'")
+    record_id = item.get("id")
+    status_text = _text(item.get("status"), "status")
+    status = "published"
+    if status_text:
+        status = _STATUS_BY_LABEL.get(
+            status_text.strip().lower(), status_text.strip().lower().replace(" ", "-")
+        )
+    custom = item.get("custom") or {}
+    if not isinstance(custom, dict):
+        raise _ItemError("'custom' must be an object")
+    tags = _string_list(custom.get("tags"), "custom.tags") or _string_list(item.get("keyword"), "keyword")
+    fields = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    return Publication(
+        id=str(record_id) if isinstance(record_id, (str, int)) and str(record_id).strip() else "",
+        type=kind,
+        title=_text(item.get("title"), "title"),
+        authors=_names(item.get("author"), "author"),
+        editors=_names(item.get("editor"), "editor"),
+        year=_year(item),
+        status=status,
+        themes=_string_list(custom.get("themes"), "custom.themes"),
+        tags=tags,
+        equal_contribution=custom.get("equal-contribution") is True,
+        **fields,
+    )
+
+
+def _item_lines(text: str) -> list[int]:
+    """The line of each top-level item of a JSON array (for messages), found by a light scan."""
+    lines: list[int] = []
+    depth = 0
+    line = 1
+    in_string = False
+    escaped = False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth == 2 and char == "{":
+                lines.append(line)
+        elif char in "]}":
+            depth -= 1
+    return lines
+
+
+def read_csl_json(text: str, path: str) -> ImportResult:
+    """Every item of a CSL-JSON array (or a single item) as a candidate record."""
+    data = json.loads(text)
+    items = data if isinstance(data, list) else [data]
+    lines = _item_lines(text) if isinstance(data, list) else [1]
+    result = ImportResult()
+    for number, item in enumerate(items):
+        line = lines[number] if number < len(lines) else 1
+        source = f"{path}:{line}"
+        if not isinstance(item, dict):
+            result.rejected.append((source, "each item must be a JSON object"))
+            continue
+        label = f"item '{item.get('id')}'" if item.get("id") is not None else f"item {number + 1}"
+        try:
+            publication = to_publication(item)
+        except _ItemError as exc:
+            result.rejected.append((source, f"{label}: {exc}"))
+            continue
+        result.candidates.append(Candidate(publication, f"{source} ({item.get('id', number + 1)})"))
+    return result

@@ -1,0 +1,462 @@
+"""The store's write operations: add (with ids and duplicates), set fields, replace a record, remove.
+
+Each runs in one `storewrite.write_session`: read under the lock, validate what changes, splice, commit.
+Records that a write does not touch are neither parsed nor re-emitted (see `yamledit`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from scholarcli import ids, validate, yamledit, yamlio
+from scholarcli.errors import Problem, ScholarError, StoreInvalidError, UnknownIdError
+from scholarcli.model import PUBLICATION_FIELDS, Name, Publication, fold, parse_name
+from scholarcli.store import StoreLocation
+from scholarcli.storewrite import StoreChangedError, WriteSession, write_session
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+class ManyProblemsError(ScholarError):
+    """Several problems reported together (one per line), with a closing summary."""
+
+    def __init__(self, lines: Sequence[str], summary: str) -> None:
+        self.lines = list(lines)
+        super().__init__(summary)
+
+    def messages(self) -> list[str]:
+        return self.lines if len(self.lines) > 1 else [*self.lines, str(self)]
+
+
+class OnDuplicate(str, Enum):
+    """What to do with a record that duplicates one in the store (same DOI, or same title and year)."""
+
+    skip = "skip"
+    update = "update"
+    keep_both = "keep-both"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record to add. `publication.id` is "" when it should be generated; `source` says where it came from."""
+
+    publication: Publication
+    source: str
+
+
+@dataclass
+class AddReport:
+    """What an add or import did (or, on a dry run, would do)."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)  # (source, new id)
+    updated: list[tuple[str, str]] = field(default_factory=list)  # (source, existing id)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (source, existing id, why)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+
+
+def normalised_title(title: str | None) -> str:
+    """A title for duplicate matching: accents, case, punctuation and spacing ignored."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(title or "")).split())
+
+
+def bare_doi(doi: str) -> str:
+    """A DOI for matching: no `https://doi.org/` or `doi:` prefix, case folded (DOIs ignore case)."""
+    doi = doi.strip()
+    if doi[:1] in "hHdD":
+        doi = _DOI_PREFIX.sub("", doi)
+    return doi.casefold()
+
+
+class DuplicateIndex:
+    """Which record already has a DOI, or a title in a year.
+
+    Titles are normalised only for the years asked about: adding one record to a large store then
+    folds a few hundred titles, not every one.
+    """
+
+    def __init__(self) -> None:
+        self.by_doi: dict[str, str] = {}
+        self._titles: dict[int | None, list[tuple[str, str]]] = {}  # year -> [(title, id)]
+        self._normalised: dict[int | None, dict[str, str]] = {}
+
+    def note(self, record_id: str, doi: str | None, title: str | None, year: int | None) -> None:
+        if doi:
+            self.by_doi.setdefault(bare_doi(doi), record_id)
+        if title:
+            if year in self._normalised:
+                self._normalised[year].setdefault(normalised_title(title), record_id)
+            else:
+                self._titles.setdefault(year, []).append((title, record_id))
+
+    def _titles_of(self, year: int | None) -> dict[str, str]:
+        if year not in self._normalised:
+            table: dict[str, str] = {}
+            for title, record_id in self._titles.pop(year, ()):
+                table.setdefault(normalised_title(title), record_id)
+            self._normalised[year] = table
+        return self._normalised[year]
+
+    def find(self, publication: Publication) -> tuple[str, str] | None:
+        """(existing id, why) for a duplicate, else None."""
+        if publication.doi and bare_doi(publication.doi) in self.by_doi:
+            return self.by_doi[bare_doi(publication.doi)], f"same DOI {publication.doi}"
+        if publication.title and normalised_title(publication.title):
+            existing = self._titles_of(publication.year).get(normalised_title(publication.title))
+            if existing is not None:
+                year = publication.year if publication.year is not None else "no year"
+                return existing, f"same title and year ({year})"
+        return None
+
+
+def _outline_index(session: WriteSession) -> tuple[dict[str, yamledit.RecordSpan], DuplicateIndex]:
+    outline = session.outline
+    outline.index_values()
+    records: dict[str, yamledit.RecordSpan] = {}
+    index = DuplicateIndex()
+    for record_id, record in outline.ids():
+        records.setdefault(record_id.casefold(), record)
+        year_text = outline.value(record, "year")
+        year = int(year_text) if year_text and year_text.isdigit() else None
+        index.note(record_id, outline.value(record, "doi"), outline.value(record, "title"), year)
+    return records, index
+
+
+def parse_records(
+    text: str, path: str, theme_ids: Sequence[str], line_offset: int = 0
+) -> tuple[tuple[Publication, ...], list[Problem], object]:
+    """Validate records written as YAML list items; problems are moved `line_offset` lines down."""
+    data, problems = yamlio.load_text(text, path)
+    publications, record_problems = validate.read_publications(data, path, theme_ids)
+    shifted = yamledit.shift_problems(problems + record_problems, path, line_offset)
+    return publications, shifted, data
+
+
+def _errors(problems: Sequence[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+def add_publications(
+    location: StoreLocation,
+    candidates: Sequence[Candidate],
+    *,
+    on_duplicate: OnDuplicate | None = None,
+    extra_themes: Sequence[str] = (),
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> AddReport:
+    """Add records to the store, generating ids and handling duplicates; one write for all of them.
+
+    Invalid records are rejected (with the validator's reasons) and the rest still added. A duplicate
+    with no `on_duplicate` policy refuses the whole write.
+    """
+    report = AddReport()
+    with write_session(location) as session:
+        _check_themes(extra_themes, session.theme_ids)
+        outline = session.outline
+        records, index = _outline_index(session)
+        taken = set(records)
+        newline = outline.newline
+
+        # Pass 1: render each record with a provisional id and validate them all in one parse.
+        prepared: list[Publication] = []
+        for candidate in candidates:
+            publication = candidate.publication
+            themes = tuple(dict.fromkeys((*publication.themes, *extra_themes)))
+            prepared.append(
+                replace(publication, id=publication.id or ids.base_id(publication), themes=themes)
+            )
+        valid = _validate_new(prepared, candidates, session, report)
+
+        # Pass 2: duplicates and ids, in input order.
+        texts: list[str] = []
+        updates: dict[str, tuple[yamledit.RecordSpan, Publication, str]] = {}
+        duplicates: list[str] = []
+        for number, candidate in enumerate(candidates):
+            if progress is not None:
+                progress(number + 1)
+            publication = valid.get(number)
+            if publication is None:
+                continue
+            duplicate = index.find(publication)
+            if duplicate is not None and on_duplicate is not OnDuplicate.keep_both:
+                existing_id, why = duplicate
+                if on_duplicate is None:
+                    duplicates.append(f"{candidate.source}: duplicates '{existing_id}' ({why})")
+                elif on_duplicate is OnDuplicate.skip:
+                    report.skipped.append((candidate.source, existing_id, why))
+                elif existing_id.casefold() in records and existing_id.casefold() not in updates:
+                    updates[existing_id.casefold()] = (
+                        records[existing_id.casefold()],
+                        publication,
+                        candidate.source,
+                    )
+                    report.updated.append((candidate.source, existing_id))
+                else:  # a second update of one record in one import: the first one wins
+                    report.skipped.append((candidate.source, existing_id, f"{why}; already updated"))
+                continue
+            given = candidate.publication.id
+            if given:
+                if given.casefold() in taken:
+                    report.rejected.append(
+                        (candidate.source, f"the id '{given}' is already used in the store")
+                    )
+                    continue
+                new_id = given
+            else:
+                new_id = ids.unique_id(publication.id, taken)
+            taken.add(new_id.casefold())
+            final = replace(publication, id=new_id)
+            index.note(new_id, final.doi, final.title, final.year)
+            texts.append(yamledit.render_record(final, newline))
+            report.added.append((candidate.source, new_id))
+        if duplicates:
+            raise ManyProblemsError(
+                duplicates, "nothing was written; choose --on-duplicate skip, update or keep-both"
+            )
+        for record, publication, _ in sorted(updates.values(), key=lambda item: -item[0].first):
+            _update_record(session, record, publication)
+        yamledit.append_records(outline, texts)
+        if not dry_run and (texts or updates):
+            session.commit(outline.text())
+    return report
+
+
+def _check_themes(themes: Sequence[str], known: Sequence[str]) -> None:
+    for theme in themes:
+        if theme not in known:
+            raise ScholarError(f"unknown theme '{theme}'{validate.did_you_mean(theme, known)}")
+
+
+def _validate_new(
+    prepared: Sequence[Publication], candidates: Sequence[Candidate], session: WriteSession, report: AddReport
+) -> dict[int, Publication]:
+    """Render and read back every new record in one parse; those with errors are rejected."""
+    lines: list[str] = []
+    starts: list[int] = []
+    for publication in prepared:
+        starts.append(len(lines))
+        lines.extend(yamledit.render_record(publication).splitlines(keepends=True))
+    path = "<new>"
+    publications, problems, _ = parse_records("".join(lines), path, session.theme_ids)
+    by_id = {publication.id.casefold(): publication for publication in publications}
+    reasons: dict[int, list[str]] = {}
+    seen_ids: set[str] = set()
+    for problem in _errors(problems):
+        number = _record_at(starts, problem.line - 1)
+        if "duplicate id" in problem.message and problem.field == "id":
+            continue  # two new records with one provisional id: ids are made unique later
+        reasons.setdefault(number, []).append(problem.message)
+    valid: dict[int, Publication] = {}
+    for number, (publication, candidate) in enumerate(zip(prepared, candidates, strict=True)):
+        if number in reasons:
+            report.rejected.append((candidate.source, "; ".join(reasons[number])))
+            continue
+        key = publication.id.casefold()
+        if key in by_id and key not in seen_ids:
+            seen_ids.add(key)
+            read_back = by_id[key]
+        else:  # a provisional id shared with an earlier new record: read it alone
+            read_back = _read_one(publication, session)
+        if read_back != publication:
+            report.rejected.append((candidate.source, "the record does not survive being written (a bug)"))
+            continue
+        valid[number] = publication
+    return valid
+
+
+def _read_one(publication: Publication, session: WriteSession) -> Publication | None:
+    publications, _, _ = parse_records(yamledit.render_record(publication), "<new>", session.theme_ids)
+    return publications[0] if publications else None
+
+
+def _record_at(starts: Sequence[int], line_index: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= line_index:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _update_record(session: WriteSession, record: yamledit.RecordSpan, publication: Publication) -> None:
+    """Overwrite the fields the new version has; the record's id and its other fields stay."""
+    new_values = publication.to_store_dict()
+    changes: dict[str, object | None] = {key: value for key, value in new_values.items() if key != "id"}
+    if "status" not in new_values and "status" in record.fields:
+        changes["status"] = None  # published: the store leaves the status out
+    _splice_fields(session, record, changes)
+
+
+def _splice_fields(
+    session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, object | None]
+) -> Publication:
+    outline = session.outline
+    new_lines = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
+    publications, problems, _ = parse_records(
+        "".join(new_lines), session.shown_path, session.theme_ids, line_offset=record.first
+    )
+    errors = _errors(problems)
+    if errors or len(publications) != 1:
+        raise StoreInvalidError(
+            errors or [Problem(session.shown_path, record.line, 1, "the record is not valid")]
+        )
+    yamledit.replace_lines(outline, record.first, record.end, new_lines)
+    return publications[0]
+
+
+def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
+    for record_id, record in session.outline.ids():
+        if record_id.casefold() == publication_id.casefold():
+            return record
+    raise UnknownIdError(f"no publication with the id '{publication_id}' in {session.shown_path}")
+
+
+# set -----------------------------------------------------------------------------------------------
+
+_LIST_FIELDS = ("themes", "tags")
+_NAME_FIELDS = ("authors", "editors")
+
+
+def parse_assignment(text: str) -> tuple[str, str | None]:
+    """`field=value` -> (field, value); `field=` (nothing after '=') removes the field."""
+    key, equals, value = text.partition("=")
+    key = key.strip()
+    if not equals or not key:
+        raise ScholarError(f"'{text}': write changes as field=value (field= with no value removes the field)")
+    if key not in PUBLICATION_FIELDS:
+        raise ScholarError(f"unknown field '{key}'{validate.did_you_mean(key, PUBLICATION_FIELDS)}")
+    if key == "id":
+        raise ScholarError("the id cannot be changed with 'set'; use 'scholar edit ID' to rename a record")
+    return key, (value.strip() or None)
+
+
+def store_value_from_text(key: str, value: str | None) -> object | None:
+    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated)."""
+    if value is None:
+        return None
+    if key in _NAME_FIELDS:
+        names: list[Name] = []
+        for part in value.split(";"):
+            try:
+                names.append(parse_name(part.strip()))
+            except ValueError as exc:
+                raise ScholarError(f"{key}: {exc}") from None
+        return yamledit.names_for_store(names)
+    if key in _LIST_FIELDS:
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if key == "equal_contribution":
+        return value.lower() in ("true", "yes", "1")
+    if key == "year" and value.isdigit():
+        return int(value)
+    return value
+
+
+def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, str | None]) -> Publication:
+    """Change fields of one record; lines of the fields not changed stay as they are."""
+    with write_session(location) as session:
+        record = _find(session, publication_id)
+        values = {key: store_value_from_text(key, value) for key, value in changes.items()}
+        if values.get("status") == "published":
+            values["status"] = None  # the store leaves the default status out
+        updated = _splice_fields(session, record, values)
+        session.commit(session.outline.text())
+    return updated
+
+
+# edit ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordForEdit:
+    """A record's own text, and the file's bytes it was read from (to detect a change meanwhile)."""
+
+    publication_id: str
+    text: str
+    raw: bytes
+
+
+def record_for_edit(location: StoreLocation, publication_id: str) -> RecordForEdit:
+    with write_session(location) as session:
+        record = _find(session, publication_id)
+        found_id = session.outline.value(record, "id") or publication_id
+        return RecordForEdit(found_id, session.outline.record_text(record), session.raw)
+
+
+def check_record_text(
+    location: StoreLocation, original: RecordForEdit, text: str, path: str
+) -> list[Problem]:
+    """Problems of an edited record (as lines of `path`); empty when it can replace the original."""
+    with write_session(location) as session:
+        return _check_edit(session, original, text, path)[1]
+
+
+def _check_edit(
+    session: WriteSession, original: RecordForEdit, text: str, path: str
+) -> tuple[Publication | None, list[Problem]]:
+    data, problems = yamlio.load_text(text, path)
+    if not problems and not (isinstance(data, list) and len(data) == 1):
+        return None, [Problem(path, 1, 1, "write exactly one record, starting with '- id: ...'")]
+    publications, record_problems = validate.read_publications(data, path, session.theme_ids)
+    errors = _errors(problems + record_problems)
+    if errors or not publications:
+        return None, errors or [Problem(path, 1, 1, "the record is not valid")]
+    publication = publications[0]
+    if publication.id.casefold() != original.publication_id.casefold():
+        for record_id, _ in session.outline.ids():
+            if record_id.casefold() == publication.id.casefold():
+                return None, [
+                    Problem(path, 1, 1, f"the id '{publication.id}' is already used by another record")
+                ]
+    return publication, []
+
+
+def replace_record(location: StoreLocation, original: RecordForEdit, text: str, path: str) -> Publication:
+    """Put an edited record in place of the original, if the file is unchanged since it was read."""
+    with write_session(location) as session:
+        if session.raw != original.raw:
+            raise StoreChangedError(
+                f"{session.shown_path}: changed on disk since it was read; nothing was written, your edit is "
+                f"kept in {path}"
+            )
+        publication, problems = _check_edit(session, original, text, path)
+        if publication is None:
+            raise StoreInvalidError(problems)
+        record = _find(session, original.publication_id)
+        new_text = text if text.endswith("\n") else text + "\n"
+        lines = new_text.splitlines(keepends=True)
+        if session.outline.newline == "\r\n":
+            lines = [line.removesuffix("\r\n").removesuffix("\n") + "\r\n" for line in lines]
+        yamledit.replace_lines(session.outline, record.first, record.end, lines)
+        session.commit(session.outline.text())
+    return publication
+
+
+# remove --------------------------------------------------------------------------------------------
+
+
+def remove_publications(location: StoreLocation, publication_ids: Sequence[str]) -> list[str]:
+    """Remove records by id (all must exist); returns their ids as written in the store."""
+    with write_session(location) as session:
+        found: dict[int, tuple[str, yamledit.RecordSpan]] = {}
+        missing = []
+        by_id = {record_id.casefold(): (record_id, record) for record_id, record in session.outline.ids()}
+        for publication_id in publication_ids:
+            entry = by_id.get(publication_id.casefold())
+            if entry is None:
+                missing.append(publication_id)
+            else:
+                found[entry[1].first] = entry
+        if missing:
+            raise UnknownIdError(
+                f"no publication with the id {', '.join(repr(m) for m in missing)} in {session.shown_path}; "
+                "nothing was removed"
+            )
+        for first in sorted(found, reverse=True):
+            yamledit.remove_record(session.outline, found[first][1])
+        session.commit(session.outline.text())
+    return [found[first][0] for first in sorted(found)]

@@ -1,0 +1,444 @@
+"""Changing `publications.yaml` by splicing its text, so everything a write does not touch stays byte-identical.
+
+A full YAML parse of a 10,000-record file takes seconds, so writes work on an *outline* instead: the
+line spans of the top-level records (`- id: ...` at the start of a line) and of each record's fields.
+Only the records a write adds, edits or removes are rendered or parsed; comments, key order, quoting
+and blank lines elsewhere are copied through untouched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from scholarcli import yamlio
+from scholarcli.errors import Problem, ScholarError
+from scholarcli.model import Name, Publication
+
+try:  # the C emitter when PyYAML was built with libyaml
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
+_BOM = "\ufeff"
+# Wide enough that the emitter never folds a scalar over lines: every rendered value is one line.
+_NO_WRAP = 1 << 30
+# Text that YAML reads back as the same string when written bare: it starts with a letter (so no
+# indicator, number or date), has no ':' or '#' (no key or comment) and no space at its end.
+_SAFE_PLAIN = re.compile(r"[A-Za-z\u00c0-\U0010ffff][^:#\x00-\x1f\x7f]*(?<! )")
+_YAML11_WORDS = frozenset(("y", "n", "yes", "no", "on", "off", "true", "false", "null"))
+
+
+class OutlineError(ScholarError):
+    """The file is not in the shape that can be edited in place (a top-level block list of records)."""
+
+
+@dataclass
+class FieldSpan:
+    """One `key: value` of a record: its lines, `[first, end)` as indexes into the file's lines."""
+
+    key: str
+    first: int
+    end: int
+
+
+class RecordSpan:
+    """One top-level record: lines `[first, end)`; its keys start `key_indent` columns in.
+
+    Its field spans are found on first use: most writes look at the fields of one record only.
+    """
+
+    __slots__ = ("_fields", "end", "first", "key_indent", "lines")
+
+    def __init__(self, lines: list[str], first: int, end: int, key_indent: int) -> None:
+        self.lines = lines
+        self.first = first
+        self.end = end
+        self.key_indent = key_indent
+        self._fields: dict[str, FieldSpan] | None = None
+
+    @property
+    def line(self) -> int:
+        """The 1-based line of the record's `- `."""
+        return self.first + 1
+
+    @property
+    def fields(self) -> dict[str, FieldSpan]:
+        if self._fields is None:
+            self._fields = _fields(self.lines, self.first, self.end, self.key_indent)
+        return self._fields
+
+
+# A line at the start of the file that is neither blank, a comment, nor the start of a record.
+# These patterns run over "\n" + the text and start with that "\n": a literal first character lets the
+# regex engine skip ahead, where `^` with MULTILINE would be tried at every position of a 13 MB file.
+_NOT_A_RECORD_START = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-\Z|\Z)")
+_RECORD_START = re.compile(r"\n-(?=[ \t\r\n]|\Z)")
+_CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
+# The fields a write looks up in every record, in the house layout (keys two columns in).
+# A field's value goes on over the next line (more indented, not a comment).
+_CONTINUED = re.compile(r"\r?\n {3,}[^ \t\r\n#]")
+_TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
+_ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
+_INDEXED_FIELD = re.compile(r"\n(?:- |  )(id|doi|title|year)[ \t]*:(?:[ \t]+([^\n]*?))?\r?(?=\n|\Z)")
+
+
+def _split_lines(text: str) -> list[str]:
+    # Only "\n" ends a line (as in YAML); str.splitlines would also split at U+2028, \x0c and others.
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+class Outline:
+    """The record and field spans of a publications file, read without a YAML parse of the whole."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.bom = text.startswith(_BOM)
+        self.body = text[1:] if self.bom else text
+        self.lines: list[str] = _split_lines(self.body)
+        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        self.scan_text = "\n" + self.body  # offsets in it are those of the body, shifted by the "\n"
+        self.line_starts = [0, *itertools.accumulate(len(line) for line in self.lines)]
+        self.records: list[RecordSpan] = self._scan()
+        self._values: dict[int, dict[str, str | None]] | None = None
+
+    def _line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def _scan(self) -> list[RecordSpan]:
+        body = self.body
+        scan = self.scan_text
+        for bad in _NOT_A_RECORD_START.finditer(scan):
+            if bad.start() == 0 and body.startswith("---"):
+                continue
+            raise OutlineError(
+                f"{self.path}:{self._line_of(bad.start()) + 1}: cannot edit this file in place: expected a "
+                "record starting with '- ' here (writes need the file to be a plain list of records; fix it "
+                "or run 'scholar check')"
+            )
+        starts = [self._line_of(match.start()) for match in _RECORD_START.finditer(scan)]
+        limit_offset = self.line_starts[starts[0]] if starts else len(body)
+        before = _CONTENT_BEFORE.search(scan, 0, limit_offset + 1)
+        if before is not None:
+            raise OutlineError(
+                f"{self.path}:{self._line_of(before.start()) + 1}: cannot edit this file in place: records "
+                "must start with '- ' at the start of a line"
+            )
+        records = []
+        for number, first in enumerate(starts):
+            limit = starts[number + 1] if number + 1 < len(starts) else len(self.lines)
+            records.append(_record(self.lines, first, limit))
+        return records
+
+    def text(self) -> str:
+        return (_BOM if self.bom else "") + "".join(self.lines)
+
+    def record_text(self, record: RecordSpan) -> str:
+        return "".join(self.lines[record.first : record.end])
+
+    def value(self, record: RecordSpan, key: str) -> str | None:
+        """The text of a scalar field, decoded as YAML would; None when absent or not a scalar."""
+        if self._values is not None and key in _INDEXED_KEYS and record.first in self._values:
+            return self._values[record.first].get(key)
+        span = record.fields.get(key)
+        if span is None:
+            return None
+        return _scalar_value(self.lines, span, record.key_indent)
+
+    def index_values(self) -> None:
+        """Read id, doi, title and year of every record with one scan of the text (for adds)."""
+        values: dict[int, dict[str, str | None]] = {record.first: {} for record in self.records}
+        line_starts = self.line_starts
+        offsets = [line_starts[record.first] for record in self.records]
+        body = self.body
+        records = self.records
+        body = self.scan_text
+        for match in _INDEXED_FIELD.finditer(body):
+            number = bisect.bisect_right(offsets, match.start()) - 1
+            if number < 0:
+                continue
+            record = records[number]
+            found = values[record.first]
+            key = match.group(1)
+            if record.key_indent != 2 or key in found:
+                continue
+            simple = _single_line_value(match.group(2) or "")
+            if simple is _NEEDS_YAML or _CONTINUED.match(body, match.end()):
+                found[key] = self._slow_value(record, key)
+            else:
+                found[key] = simple  # type: ignore[assignment]
+        for record in records:
+            if record.key_indent != 2:  # not the house layout: read its fields one by one
+                values[record.first] = {key: self._slow_value(record, key) for key in _INDEXED_KEYS}
+        self._values = values
+
+    def _slow_value(self, record: RecordSpan, key: str) -> str | None:
+        span = record.fields.get(key)
+        return _scalar_value(self.lines, span, record.key_indent) if span is not None else None
+
+    def ids(self) -> Iterator[tuple[str, RecordSpan]]:
+        for record in self.records:
+            record_id = self.value(record, "id")
+            if record_id is not None:
+                yield record_id, record
+
+
+_INDEXED_KEYS = ("id", "doi", "title", "year")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip(" \t").startswith("#")
+
+
+def _record(lines: list[str], first: int, limit: int) -> RecordSpan:
+    head = lines[first]
+    after_dash = head[1:].rstrip("\r\n")
+    if after_dash.strip() and not after_dash.strip().startswith("#"):
+        key_indent = 1 + _indent(after_dash)
+    else:  # `-` alone: the keys start on the next content line
+        following = (
+            line for line in lines[first + 1 : limit] if not _is_blank(line) and not _is_comment(line)
+        )
+        key_indent = _indent(next(following, "  "))
+    # Trailing blank lines and comments at the record's own level belong to the gap, not the record.
+    end = limit
+    while end > first + 1 and (
+        _is_blank(lines[end - 1]) or (_is_comment(lines[end - 1]) and _indent(lines[end - 1]) <= key_indent)
+    ):
+        end -= 1
+    return RecordSpan(lines, first, end, key_indent)
+
+
+def _fields(lines: list[str], first: int, end: int, key_indent: int) -> dict[str, FieldSpan]:
+    fields: dict[str, FieldSpan] = {}
+    current: FieldSpan | None = None
+    for index in range(first, end):
+        line = lines[index]
+        body = line[key_indent:]
+        if index > first and (_is_blank(line) or _indent(line) > key_indent):
+            continue  # a continuation of the current field (or a blank line within it)
+        if index > first and _indent(line) == key_indent and body.startswith("-"):
+            continue  # an indentless sequence continuing the current field
+        if current is not None:
+            current.end = _last_content(lines, current.first, index) + 1
+            current = None
+        match = _KEY_LINE.match(body) if _indent(line) == key_indent or index == first else None
+        if match and match.group(1) not in fields:
+            current = FieldSpan(match.group(1), index, index + 1)
+            fields[current.key] = current
+    if current is not None:
+        current.end = _last_content(lines, current.first, end) + 1
+    return fields
+
+
+def _last_content(lines: list[str], first: int, end: int) -> int:
+    index = end - 1
+    while index > first and (_is_blank(lines[index]) or _is_comment(lines[index])):
+        index -= 1
+    return index
+
+
+_NEEDS_YAML = object()
+
+
+def _single_line_value(rest: str) -> object:
+    """A one-line value read without YAML where that is certain; `_NEEDS_YAML` otherwise."""
+    rest = rest.strip()
+    if not rest:
+        return _NEEDS_YAML
+    if rest[0] not in "\"'[{|>&*!%@`#":
+        return _TRAILING_COMMENT.sub("", rest).strip() if "#" in rest else rest
+    if rest[0] == "'" and rest.endswith("'") and len(rest) > 1 and "'" not in rest[1:-1].replace("''", ""):
+        return rest[1:-1].replace("''", "'")
+    if (
+        rest[0] == '"'
+        and rest.endswith('"')
+        and len(rest) > 1
+        and not _ESCAPE_OR_QUOTE.search(rest, 1, len(rest) - 1)
+    ):
+        return rest[1:-1]
+    return _NEEDS_YAML
+
+
+def _scalar_value(lines: list[str], span: FieldSpan, key_indent: int) -> str | None:
+    first = lines[span.first]
+    if span.end - span.first == 1:
+        value = _single_line_value(first[first.index(":", key_indent) + 1 :])
+        if value is not _NEEDS_YAML:
+            return value  # type: ignore[return-value]
+    # Anything else (escapes, several lines, comments): the strict loader reads this one field.
+    snippet = "".join(
+        line[key_indent:] if not _is_blank(line) else "\n" for line in lines[span.first : span.end]
+    )
+    data, problems = yamlio.load_text(snippet, "")
+    value = data.get(span.key) if isinstance(data, dict) and not problems else None
+    return value if isinstance(value, str) else None
+
+
+# Rendering -----------------------------------------------------------------------------------------
+
+
+def render_scalar(value: object) -> str:
+    """One value as a one-line YAML scalar that the strict loader reads back as the same text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _SAFE_PLAIN.fullmatch(text) and text.isprintable() and text.casefold() not in _YAML11_WORDS:
+        return text  # the emitter would write it as is; taking the fast path saves most of an import
+    if text.isprintable():  # one line, nothing to escape but the quotes themselves
+        if "\\" not in text and '"' not in text:
+            return f'"{text}"'
+        return "'" + text.replace("'", "''") + "'"
+    style = '"' if any(ch in text for ch in "\n\r\t") or not text.isprintable() else None
+    dumped = yaml.dump(text, Dumper=_Dumper, allow_unicode=True, width=_NO_WRAP, default_style=style)
+    dumped = dumped.removesuffix("\n...\n").rstrip("\n")
+    if dumped in ("true", "false", "null", "~") or "\n" in dumped:  # pragma: no cover - emitter quotes these
+        dumped = yaml.dump(text, Dumper=_Dumper, allow_unicode=True, width=_NO_WRAP, default_style='"')
+        dumped = dumped.rstrip("\n")
+    return dumped
+
+
+def _render_flow(value: Any) -> str:
+    return yaml.dump(
+        value, Dumper=_Dumper, allow_unicode=True, width=_NO_WRAP, default_flow_style=True, sort_keys=False
+    ).rstrip("\n")
+
+
+def render_field(key: str, value: object, indent: int, newline: str = "\n") -> list[str]:
+    """The lines of one field at `indent` columns: names as a block list, themes and tags as `[a, b]`."""
+    pad = " " * indent
+    if key in ("authors", "editors"):
+        lines = [f"{pad}{key}:{newline}"]
+        for name in value:  # type: ignore[attr-defined]
+            item = render_scalar(name) if isinstance(name, str) else _render_flow(name)
+            lines.append(f"{pad}  - {item}{newline}")
+        return lines
+    if key in ("themes", "tags"):
+        return [f"{pad}{key}: {_render_flow(list(value))}{newline}"]  # type: ignore[call-overload]
+    return [f"{pad}{key}: {render_scalar(value)}{newline}"]
+
+
+def render_record(publication: Publication, newline: str = "\n") -> str:
+    """A new record in the store's house style: `- id: ...`, fields in the documented order."""
+    lines: list[str] = []
+    for key, value in publication.to_store_dict().items():
+        lines.extend(render_field(key, value, 2, newline))
+    lines[0] = "- " + lines[0][2:]
+    return "".join(lines)
+
+
+def store_value(key: str, publication: Publication) -> object | None:
+    """The value `to_store_dict` gives one field (None when the field is not written)."""
+    return publication.to_store_dict().get(key)
+
+
+def names_for_store(names: Sequence[Name]) -> list[object]:
+    return [name.to_store_string() or name.as_dict() for name in names]
+
+
+# Splicing ------------------------------------------------------------------------------------------
+
+
+def append_records(outline: Outline, texts: Sequence[str]) -> None:
+    """Add rendered records at the end, separated by a blank line as the house style has them."""
+    if not texts:
+        return
+    lines = outline.lines
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += outline.newline
+    block: list[str] = []
+    for text in texts:
+        previous = block[-1] if block else (lines[-1] if lines else None)
+        if previous is not None and not _is_blank(previous):
+            block.append(outline.newline)
+        block.extend(text.splitlines(keepends=True))
+    lines.extend(block)
+
+
+def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[str]) -> None:
+    """Replace lines `[first, end)` and shift the spans after them. Spans of changed records go stale."""
+    outline.lines[first:end] = list(new_lines)
+
+
+def remove_record(outline: Outline, record: RecordSpan) -> None:
+    """Remove a record's lines and the blank lines that separated it from the next one."""
+    lines = outline.lines
+    first, end = record.first, record.end
+    while end < len(lines) and _is_blank(lines[end]):
+        end += 1
+    if end == len(lines):  # the last record: take the blank lines before it instead
+        while first > 0 and _is_blank(lines[first - 1]):
+            first -= 1
+    del lines[first:end]
+
+
+def set_fields(
+    outline: Outline, record: RecordSpan, changes: dict[str, object | None], order: Sequence[str]
+) -> list[str]:
+    """The record's lines with fields replaced, added (after the fields `order` puts before them) or,
+    for a value of None, removed. Lines of other fields, and comments between fields, are kept as is.
+    """
+    indent = record.key_indent
+    newline = outline.newline
+    blocks: list[tuple[str | None, list[str]]] = []
+    position = record.first
+    for span in sorted(record.fields.values(), key=lambda span: span.first):
+        if span.first > position:
+            blocks.append((None, outline.lines[position : span.first]))
+        blocks.append((span.key, outline.lines[span.first : span.end]))
+        position = span.end
+    if position < record.end:
+        blocks.append((None, outline.lines[position : record.end]))
+    rank = {name: number for number, name in enumerate(order)}
+    for key, value in changes.items():
+        index = next((i for i, (name, _) in enumerate(blocks) if name == key), None)
+        new = [] if value is None else render_field(key, value, indent, newline)
+        if index is not None:
+            if record.fields[key].first == record.first:
+                if not new:
+                    raise ScholarError(
+                        f"{outline.path}:{record.line}: cannot remove '{key}', the record's first field"
+                    )
+                new[0] = outline.lines[record.first][:indent] + new[0][indent:]
+            blocks[index] = (key, new)
+        elif new:
+            wanted = rank.get(key, len(order))
+            after = max(
+                (
+                    i
+                    for i, (name, _) in enumerate(blocks)
+                    if name is not None and rank.get(name, len(order)) < wanted
+                ),
+                default=0,
+            )
+            blocks.insert(after + 1, (key, new))
+    return [line for _, block in blocks for line in block]
+
+
+def shift_problems(problems: Sequence[Problem], path: str, line_offset: int) -> list[Problem]:
+    """Problems found in a record's own text, moved to its lines in the file."""
+    return [
+        Problem(path, p.line + line_offset if p.line else 0, p.column, p.message, p.severity, p.field)
+        for p in problems
+    ]
