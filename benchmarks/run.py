@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ TARGETS_10K = {
     "add one record": 0.50,
 }
 TARGETS_100K = {"list --author": 1.0}
+TERMINAL_ROW_CAP = 200  # cli/read.py's cap, repeated here so the runner does not import the CLI
 MEMORY_TARGET_100K_MIB = 400
 MISS_TARGET_RATIO = 1.2
 
@@ -107,27 +109,49 @@ def run_once(command: list[str], env: dict[str, str], stdin: bytes | None = None
     return elapsed, usage.ru_maxrss, process.returncode
 
 
+def run_on_terminal(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Like run_once, but with stdout and stderr on a pseudo-terminal (120 columns), as a user sees it."""
+    import pty
+
+    start = time.perf_counter()
+    pid, descriptor = pty.fork()
+    if pid == 0:  # the child: become the command
+        os.execvpe(command[0], command, {**env, "COLUMNS": "120", "LINES": "50"})
+    while True:
+        try:
+            if not os.read(descriptor, 1 << 16):
+                break
+        except OSError:  # EIO: the child closed the terminal
+            break
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    os.close(descriptor)
+    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
 def measure(
     task: str,
     size: int | None,
-    command: list[str],
+    command: list[str] | Callable[[], list[str]],
     env: dict[str, str],
     runs: int,
     *,
     before: object = None,
     warmup: int = 1,
+    terminal: bool = False,
     **extra: object,
 ) -> Result:
     result = Result(task, size, **extra)  # type: ignore[arg-type]
     for index in range(warmup + runs):
         if callable(before):
             before()
-        elapsed, peak, code = run_once(command, env)
+        arguments = command() if callable(command) else command
+        elapsed, peak, code = run_on_terminal(arguments, env) if terminal else run_once(arguments, env)
         result.returncodes.add(code)
         if index >= warmup:
             result.times.append(elapsed)
             result.peak_kib = max(result.peak_kib, peak)
-    shown = " ".join(command).replace(PYTHON, "python").replace(SCHOLAR, "scholar")
+    shown = " ".join(arguments).replace(PYTHON, "python").replace(SCHOLAR, "scholar")
     print(
         f"  {task:<28} {result.median:7.3f} s  {result.peak_kib / 1024:6.1f} MiB   {shown[:90]}",
         file=sys.stderr,
@@ -176,7 +200,7 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
     publications = store / "publications.yaml"
     files = prepare_floor_files(store, work)
     targets = TARGETS_10K if size == 10_000 else TARGETS_100K if size == 100_000 else {}
-    runs = args.runs if size < 100_000 else max(3, args.runs // 2)
+    runs = args.runs if size < 100_000 else args.large_runs
     results: list[Result] = []
     print(f"\n{size} records ({publications.stat().st_size / 1e6:.1f} MB of YAML)", file=sys.stderr)
 
@@ -242,6 +266,12 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
     scholar("list --format keys", ["list", *store_option, "--format", "keys"])
     scholar("list --format jsonl", ["list", *store_option, "--format", "jsonl"])
     scholar("list --author", ["list", *store_option, "--author", meta["author"]])
+    scholar(
+        "list on a terminal",
+        ["list", *store_option],
+        terminal=True,
+        note=f"Rich table, cut at {TERMINAL_ROW_CAP} rows with a note",
+    )
     scholar("list -q word", ["list", *store_option, "-q", meta["word"]])
     scholar("show ID", ["show", *store_option, meta["show_id"]])
     for name, missing in export_formats():
@@ -261,39 +291,18 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
 
 
 def bench_add(size: int, scratch: Path, env: dict[str, str], runs: int, targets: dict[str, float]) -> Result:
-    """`scholar add` of one record from a YAML file, on the scratch store (a new id each run)."""
+    """`scholar add` of one record given as options, on the scratch store (a new id each run)."""
     counter = iter(range(1_000_000))
-    record = scratch.parent / f"add-{size}.yaml"
 
-    def write_record() -> None:
+    def command() -> list[str]:
         number = next(counter)
-        record.write_text(
-            f"id: benchadd{number}\ntype: article-journal\ntitle: Added Record {number}\n"
-            "authors:\n  - Wójcik, Åsa\nyear: 2024\ncontainer: Social Forces\npages: 1-2\n"
-            f"doi: 10.5555/bench.{number}\nthemes: [methods]\n",
-            encoding="utf-8",
-        )
+        return [
+            SCHOLAR, "add", "--store", str(scratch), "--id", f"benchadd{number}", "--type", "article-journal",
+            "--title", f"Added Record Number {number}", "--author", "Wójcik, Åsa", "--year", "2024",
+            "--container", "Social Forces", "--pages", "1-2", "--doi", f"10.5555/bench.{number}",
+        ]  # fmt: skip
 
-    help_text = subprocess.run(
-        [SCHOLAR, "add", "--help"], env=env, capture_output=True, text=True, check=False
-    ).stdout
-    if "--from" in help_text:
-        arguments = ["add", "--store", str(scratch), "--from", str(record)]
-    elif "--file" in help_text:
-        arguments = ["add", "--store", str(scratch), "--file", str(record)]
-    else:
-        return Result(
-            "add one record", size, note="skipped: cannot tell how 'add' takes a record from its --help"
-        )
-    return measure(
-        "add one record",
-        size,
-        [SCHOLAR, *arguments],
-        env,
-        runs,
-        before=write_record,
-        target=targets.get("add one record"),
-    )
+    return measure("add one record", size, command, env, runs, target=targets.get("add one record"))
 
 
 def bench_import(args: argparse.Namespace, env: dict[str, str], work: Path) -> list[Result]:
@@ -432,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=HERE / "RESULTS.md", help="Markdown file to write ('-' for none)"
     )
+    parser.add_argument(
+        "--large-runs", type=int, default=2, help="measured runs per task at 100k records and more"
+    )
     parser.add_argument("--no-import", action="store_true", help="skip the BibTeX import task")
     args = parser.parse_args(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -451,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     report = (
         f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `python benchmarks/run.py --sizes {args.sizes} "
         f"--runs {args.runs}`\n\nMachine: {about}\n\nWall time of whole processes (median of {args.runs} runs after "
-        "one warm-up; 100k: fewer runs), peak RSS of the process, and the ratio to the floor it is compared "
+        "one warm-up; at 100k, `--large-runs`), peak RSS of the process, and the ratio to the floor it is compared "
         "with. Warm cache unless the task says otherwise.\n\n" + table(results)
     )
     print("\n" + report)

@@ -127,7 +127,7 @@ def show_command(
                 rich_console.print(Rule())
             rich_console.print(publication_detail(publication, loaded.library, plain_citation(publication)))
         return
-    from scholarcli.cli.views import detail_fields
+    from scholarcli.cli.fields import detail_fields
     from scholarcli.textsafe import visible
 
     for index, publication in enumerate(works):

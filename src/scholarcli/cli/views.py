@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
+from scholarcli.cli.fields import detail_fields
 from scholarcli.model import Library, Profile, Publication, Theme
 from scholarcli.textsafe import one_line, visible
 
@@ -58,29 +59,6 @@ def publication_detail(publication: Publication, library: Library, citation: str
         grid.add_row(Text(key), Text(visible(value, keep_newlines=True)))
     grid.add_row(Text("citation"), Text(visible(citation)))
     return grid
-
-
-def detail_fields(publication: Publication, library: Library) -> list[tuple[str, str]]:
-    """(label, text) for each field that is set, in the documented order (shared by plain text output)."""
-    rows: list[tuple[str, str]] = []
-    for key, value in publication.as_dict().items():
-        if value is None or value == [] or value is False:
-            continue
-        if key in ("authors", "editors"):
-            names = publication.authors if key == "authors" else publication.editors
-            rows.append((key, "; ".join(name.display() for name in names)))
-        elif key == "themes":
-            titles = library.theme_by_id
-            rows.append(
-                (key, "\n".join(f"{t}: {titles[t].title}" if t in titles else t for t in publication.themes))
-            )
-        elif key == "tags":
-            rows.append((key, ", ".join(publication.tags)))
-        elif key == "equal_contribution":
-            rows.append((key, "yes"))
-        else:
-            rows.append((key, str(value)))
-    return rows
 
 
 def themes_table(themes: Sequence[Theme], counts: dict[str, int]) -> Table:

@@ -1,0 +1,31 @@
+"""The fields of one work as (label, text) rows: shared by `show`'s Rich grid and its plain output.
+
+Kept apart from views.py so plain output to a pipe does not import Rich.
+"""
+
+from __future__ import annotations
+
+from scholarcli.model import Library, Publication
+
+
+def detail_fields(publication: Publication, library: Library) -> list[tuple[str, str]]:
+    """(label, text) for each field that is set, in the documented order (shared by plain text output)."""
+    rows: list[tuple[str, str]] = []
+    for key, value in publication.as_dict().items():
+        if value is None or value == [] or value is False:
+            continue
+        if key in ("authors", "editors"):
+            names = publication.authors if key == "authors" else publication.editors
+            rows.append((key, "; ".join(name.display() for name in names)))
+        elif key == "themes":
+            titles = library.theme_by_id
+            rows.append(
+                (key, "\n".join(f"{t}: {titles[t].title}" if t in titles else t for t in publication.themes))
+            )
+        elif key == "tags":
+            rows.append((key, ", ".join(publication.tags)))
+        elif key == "equal_contribution":
+            rows.append((key, "yes"))
+        else:
+            rows.append((key, str(value)))
+    return rows
