@@ -112,12 +112,14 @@ _LETTERS: dict[str, str] = {
 _DOTLESS = {"i": r"\i", "j": r"\j"}
 # pylatexenc's table covers symbols; loaded on first use so a UTF-8 export never imports it.
 _encoder = None
+_decoder = None
 _char_cache: dict[str, str] = {}
 
 
 def _pylatexenc_form(char: str) -> str | None:
-    global _encoder
-    if _encoder is None:
+    global _encoder, _decoder
+    if _encoder is None or _decoder is None:
+        from pylatexenc.latex2text import LatexNodes2Text
         from pylatexenc.latexencode import UnicodeToLatexEncoder
 
         _encoder = UnicodeToLatexEncoder(
@@ -126,11 +128,13 @@ def _pylatexenc_form(char: str) -> str | None:
             unknown_char_policy="keep",
             unknown_char_warning=False,
         )
+        _decoder = LatexNodes2Text()
     form = _encoder.unicode_to_latex(char)
-    # Checked, not trusted: one braced ASCII group with no space, or nothing.
+    # Checked, not trusted: one braced ASCII group with no space, that reads back as the same
+    # character (its table also has look-alikes, such as `\textsc{k}` for `ĸ`).
     if form == char or not form.isascii() or not form.startswith("{") or any(c.isspace() for c in form):
         return None
-    return form
+    return form if _decoder.latex_to_text(form) == char else None
 
 
 def _accented_form(char: str) -> str | None:
