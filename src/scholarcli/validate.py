@@ -69,6 +69,8 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # A store names the same people again and again: each distinct spelling is parsed once.
+        self.parsed_names: dict[str, Name] = {}
 
     def error(self, mark: tuple[int, int], message: str, field: str | None = None) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message, "error", field))
@@ -407,11 +409,16 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
         text = checker.clean_text(item, mark, key)
         if text is None:
             return None
+        parsed = checker.parsed_names.get(text)
+        if parsed is not None:
+            return parsed
         try:
-            return parse_name(text)
+            parsed = parse_name(text)
         except ValueError as exc:
             checker.error(mark, str(exc), key)
             return None
+        checker.parsed_names[text] = parsed
+        return parsed
     if isinstance(item, YamlMap):
         for part, part_mark in item.key_marks.items():
             if part not in NAME_PARTS:
