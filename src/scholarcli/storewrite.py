@@ -130,6 +130,10 @@ class WriteSession:
         self.committed = True
 
 
+def writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
 def backup_path(target: Path) -> Path:
     """Where the previous version of a store file is kept: beside it, with `.bak` added."""
     return target.with_name(target.name + BACKUP_SUFFIX)
@@ -191,7 +195,7 @@ def write_session(location: StoreLocation) -> Iterator[WriteSession]:
             raw = target.read_bytes()
         except OSError as exc:
             raise ScholarError(f"{display_path(publications_path)}: cannot read: {exc.strerror}") from None
-        if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK):
+        if not writable(target) or not writable(target.parent):
             raise ScholarError(
                 f"{display_path(publications_path)}: cannot write: permission denied (the file or its "
                 "folder is read-only)"

@@ -28,7 +28,7 @@ class ManyProblemsError(ScholarError):
         super().__init__(summary)
 
     def messages(self) -> list[str]:
-        return self.lines if len(self.lines) > 1 else [*self.lines, str(self)]
+        return self.lines
 
 
 class OnDuplicate(str, Enum):
@@ -214,7 +214,7 @@ def add_publications(
             report.added.append((candidate.source, new_id))
         if duplicates:
             raise ManyProblemsError(
-                duplicates, "nothing was written; choose --on-duplicate skip, update or keep-both"
+                [*duplicates, "choose --on-duplicate skip, update or keep-both"], "nothing was written"
             )
         for record, publication, _ in sorted(updates.values(), key=lambda item: -item[0].first):
             _update_record(session, record, publication)

@@ -33,6 +33,8 @@ _NO_WRAP = 1 << 30
 # Text that YAML reads back as the same string when written bare: it starts with a letter (so no
 # indicator, number or date), has no ':' or '#' (no key or comment) and no space at its end.
 _SAFE_PLAIN = re.compile(r"[A-Za-z\u00c0-\U0010ffff][^:#\x00-\x1f\x7f]*(?<! )")
+_SAFE_PLAIN_DIGIT = re.compile(r"[0-9][^:#\x00-\x1f\x7f]*(?<! )")
+_RESOLVER = yaml.resolver.Resolver()
 _YAML11_WORDS = frozenset(("y", "n", "yes", "no", "on", "off", "true", "false", "null"))
 
 
@@ -297,6 +299,11 @@ def _scalar_value(lines: list[str], span: FieldSpan, key_indent: int) -> str | N
 # Rendering -----------------------------------------------------------------------------------------
 
 
+def _reads_as_text(text: str) -> bool:
+    """Whether a YAML 1.1 reader (not ours, which reads all as text) takes the bare text as a string."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+
+
 def render_scalar(value: object) -> str:
     """One value as a one-line YAML scalar that the strict loader reads back as the same text."""
     if isinstance(value, bool):
@@ -305,7 +312,9 @@ def render_scalar(value: object) -> str:
         return str(value)
     text = str(value)
     if _SAFE_PLAIN.fullmatch(text) and text.isprintable() and text.casefold() not in _YAML11_WORDS:
-        return text  # the emitter would write it as is; taking the fast path saves most of an import
+        return text
+    if _SAFE_PLAIN_DIGIT.fullmatch(text) and text.isprintable() and _reads_as_text(text):
+        return text  # `1-20`, `10.1177/0268...`: bare, as the emitter writes them  # the emitter would write it as is; taking the fast path saves most of an import
     if text.isprintable():  # one line, nothing to escape but the quotes themselves
         if "\\" not in text and '"' not in text:
             return f'"{text}"'

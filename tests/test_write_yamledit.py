@@ -1,0 +1,144 @@
+"""The outline reads what the full parser reads; splices change only the bytes of the records they touch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scholarcli import validate, yamledit, yamlio
+from scholarcli.errors import ScholarError
+from scholarcli.model import PUBLICATION_FIELDS
+from scholarcli.store import load_library, locate_store
+
+from .conftest import DEFAULT_STORE, STRESS_STORE
+
+
+@pytest.mark.parametrize("folder", [DEFAULT_STORE, STRESS_STORE], ids=["default", "stress"])
+def test_outline_values_match_the_full_parse(folder: Path) -> None:
+    library = load_library(locate_store(folder), use_cache=False).library
+    outline = yamledit.Outline((folder / "publications.yaml").read_text(encoding="utf-8"), "p.yaml")
+    outline.index_values()
+    found = dict(outline.ids())
+    assert list(found) == [publication.id for publication in library.publications]
+    for publication in library.publications:
+        record = found[publication.id]
+        title = outline.value(record, "title")
+        assert (" ".join(title.split()) if title else None) == publication.title
+        assert outline.value(record, "doi") == publication.doi
+        year = outline.value(record, "year")
+        assert (int(year) if year else None) == publication.year
+
+
+def test_outline_reads_quoted_multiline_and_commented_values() -> None:
+    text = (
+        "# head\n"
+        "- id: a1  # the id\n"
+        "  title: 'It''s: quoted'\n"
+        '  year: "2020"\n'
+        "- id: a2\n"
+        "  title: >-\n"
+        "    folded\n"
+        "    title\n"
+        '  doi: "10.1/\\u00e9"\n'
+    )
+    outline = yamledit.Outline(text, "p.yaml")
+    outline.index_values()
+    records = dict(outline.ids())
+    assert list(records) == ["a1", "a2"]
+    assert outline.value(records["a1"], "title") == "It's: quoted"
+    assert outline.value(records["a1"], "year") == "2020"
+    assert outline.value(records["a2"], "title") == "folded title"
+    assert outline.value(records["a2"], "doi") == "10.1/é"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("key: value\n", 1), ("- id: a\n  type: book\nother: 1\n", 3), ("  - id: a\n", 1)],
+)
+def test_outline_refuses_files_it_cannot_splice(text: str, line: int) -> None:
+    with pytest.raises(yamledit.OutlineError, match=rf"^p\.yaml:{line}: cannot edit this file in place"):
+        yamledit.Outline(text, "p.yaml")
+
+
+def test_a_separator_line_at_the_top_and_an_empty_file_are_accepted() -> None:
+    assert yamledit.Outline("---\n- id: a\n", "p").records[0].line == 2
+    assert yamledit.Outline("", "p").records == []
+    assert yamledit.Outline("# only a comment\n", "p").records == []
+
+
+def test_lines_split_only_at_newlines() -> None:
+    # U+2028 and form feed are line breaks for str.splitlines but not for YAML.
+    text = "- id: a\n  title: x\u2028y\x0cz\n- id: b\n"
+    outline = yamledit.Outline(text, "p")
+    assert [record.line for record in outline.records] == [1, 3]
+    assert outline.text() == text
+
+
+@given(st.text(min_size=1).filter(lambda s: s.strip()))
+def test_rendered_scalars_read_back_as_the_same_text(text: str) -> None:
+    rendered = yamledit.render_scalar(text)
+    assert "\n" not in rendered
+    data, problems = yamlio.load_text(f"key: {rendered}\n", "t")
+    if problems:  # the strict reader refuses some characters outright (a NUL, say); so does the store
+        assert any("YAML error" in p.message for p in problems)
+        return
+    assert data["key"] == text
+
+
+def test_set_fields_keeps_other_lines_and_comments() -> None:
+    text = (
+        "- id: a1\n"
+        "  type: book   # kept\n"
+        "  title: Old\n"
+        "  # a comment between fields\n"
+        "  authors:\n"
+        "  - Liu, C\n"
+        "  year: 2020\n"
+    )
+    outline = yamledit.Outline(text, "p")
+    record = outline.records[0]
+    lines = yamledit.set_fields(
+        outline, record, {"title": "New: title", "year": None, "status": "forthcoming"}, PUBLICATION_FIELDS
+    )
+    assert "".join(lines) == (
+        "- id: a1\n"
+        "  type: book   # kept\n"
+        '  title: "New: title"\n'
+        "  # a comment between fields\n"
+        "  authors:\n"
+        "  - Liu, C\n"
+        "  status: forthcoming\n"
+    )
+
+
+def test_first_field_cannot_be_removed() -> None:
+    outline = yamledit.Outline("- id: a\n  type: book\n", "p")
+    with pytest.raises(ScholarError, match="cannot remove 'id'"):
+        yamledit.set_fields(outline, outline.records[0], {"id": None}, PUBLICATION_FIELDS)
+
+
+def test_rendered_record_reads_back_equal(stress_store: Path) -> None:
+    library = load_library(locate_store(stress_store), use_cache=False).library
+    theme_ids = [theme.id for theme in library.themes]
+    for publication in library.publications:
+        text = yamledit.render_record(publication)
+        data, problems = yamlio.load_text(text, "r")
+        assert problems == []
+        read, record_problems = validate.read_publications(data, "r", theme_ids)
+        assert [p for p in record_problems if p.severity == "error"] == []
+        assert read == (publication,)
+
+
+def test_remove_takes_the_separating_blank_lines() -> None:
+    text = (
+        "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n\n# tail comment\n- id: c\n  type: book\n"
+    )
+    outline = yamledit.Outline(text, "p")
+    yamledit.remove_record(outline, outline.records[1])
+    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n# tail comment\n- id: c\n  type: book\n"
+    outline = yamledit.Outline(text, "p")
+    yamledit.remove_record(outline, outline.records[2])
+    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n\n# tail comment\n"
