@@ -111,9 +111,40 @@ def _names_text(publication: Publication) -> str:
     return " | ".join(_folded_name(name) for name in names)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# Folded name texts by object: stores and the cache share one Name object per spelling, and an
+# identity lookup is much cheaper than hashing the dataclass. The entry keeps its name alive, so an
+# id is never reused while it is in the table.
+_FOLDED_NAMES: dict[int, tuple[Name, str]] = {}
+
+
 def _folded_name(name: Name) -> str:
-    return fold(f"{name.display()} | {name.inverted()}")
+    entry = _FOLDED_NAMES.get(id(name))
+    if entry is not None and entry[0] is name:
+        return entry[1]
+    if len(_FOLDED_NAMES) >= 1 << 17:
+        _FOLDED_NAMES.clear()
+    text = fold(f"{name.display()} | {name.inverted()}")
+    _FOLDED_NAMES[id(name)] = (name, text)
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _folded_query(text: str) -> str:
+    return fold(text)
+
+
+def _has_author(publication: Publication, needle: str) -> bool:
+    """`needle in _names_text(publication)`, name by name where that is the same test.
+
+    A needle without '|' cannot span the ' | ' between two names, so it is in the joined text exactly
+    when it is in one name's text.
+    """
+    if "|" in needle:
+        return needle in _names_text(publication)
+    for name in publication.authors:
+        if needle in _folded_name(name):
+            return True
+    return any(needle in _folded_name(name) for name in publication.editors)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -137,7 +168,7 @@ def matches(publication: Publication, selection: Selection) -> bool:
             return False
     if selection.venue and fold(selection.venue) not in fold(publication.container or ""):
         return False
-    if selection.author and fold(selection.author) not in _names_text(publication):
+    if selection.author and not _has_author(publication, _folded_query(selection.author)):
         return False
     if selection.search:
         haystack = _haystack(publication)
