@@ -81,6 +81,21 @@ _NUMBER = re.compile(r"[0-9]+")
 _LINE_START_AT = re.compile(r"\n[ \t]*@")
 _YEAR = re.compile(r"^\s*([0-9]{4})")
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+# Text-mode symbols pylatexenc drops (or renders as another mark): private-use placeholders carry them.
+_TEXT_SYMBOLS = {
+    r"\textbraceleft": "{",
+    r"\textbraceright": "}",
+    r"\textasciicircum": "^",
+    r"\textasciigrave": "`",
+    r"\textbar": "|",
+    r"\textless": "<",
+    r"\textgreater": ">",
+    r"\textunderscore": "_",
+    r"\textdollar": "$",
+    r"\textquotedbl": '"',
+}
+_TEXT_COMMANDS = tuple((command, chr(0xE000 + number)) for number, command in enumerate(_TEXT_SYMBOLS))
+_PLACEHOLDERS = str.maketrans({chr(0xE000 + n): symbol for n, symbol in enumerate(_TEXT_SYMBOLS.values())})
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 _BRACE_OR_PARENTHESIS = re.compile(r"\\.|[{})]", re.DOTALL)
 _SIMPLE_ESCAPES_ONLY = re.compile(r"(?:[^\\{}~`-]|\\[&%$#_]|[{}]|-(?!-))*")
@@ -330,8 +345,9 @@ def decode_latex(value: str) -> str:
         return " ".join(text.split())
     # A bare % in a .bib value is text, not a LaTeX comment.
     protected = re.sub(r"(?<!\\)%", r"\\%", value)
-    protected = protected.replace(r"\textasciicircum{}", "^").replace(r"\textasciicircum", "^")
-    text = _LATEX.latex_to_text(protected)
+    for command, placeholder in _TEXT_COMMANDS:  # symbols pylatexenc drops or renders as other marks
+        protected = protected.replace(command + "{}", placeholder).replace(command, placeholder)
+    text = _LATEX.latex_to_text(protected).translate(_PLACEHOLDERS)
     return " ".join(text.replace("\xa0", " ").split())
 
 
