@@ -98,9 +98,18 @@ def _haystack(publication: Publication) -> str:
     return " ".join(parts)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _folded_display(name: Name) -> str:
-    return fold(name.display())
+    entry = _FOLDED_DISPLAYS.get(id(name))
+    if entry is not None and entry[0] is name:
+        return entry[1]
+    if len(_FOLDED_DISPLAYS) >= 1 << 17:
+        _FOLDED_DISPLAYS.clear()
+    text = fold(name.display())
+    _FOLDED_DISPLAYS[id(name)] = (name, text)
+    return text
+
+
+_FOLDED_DISPLAYS: dict[int, tuple[Name, str]] = {}
 
 
 def _names_text(publication: Publication) -> str:
@@ -147,9 +156,18 @@ def _has_author(publication: Publication, needle: str) -> bool:
     return any(needle in _folded_name(name) for name in publication.editors)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _name_sort_key(name: Name) -> tuple[str, str]:
-    return name.sort_key()
+    entry = _SORT_KEYS.get(id(name))
+    if entry is not None and entry[0] is name:
+        return entry[1]
+    if len(_SORT_KEYS) >= 1 << 17:
+        _SORT_KEYS.clear()
+    key = name.sort_key()
+    _SORT_KEYS[id(name)] = (name, key)
+    return key
+
+
+_SORT_KEYS: dict[int, tuple[Name, tuple[str, str]]] = {}
 
 
 def matches(publication: Publication, selection: Selection) -> bool:
