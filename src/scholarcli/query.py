@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from scholarcli.errors import ScholarError
 from scholarcli.model import STATUSES, Library, Name, Publication, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
+T = TypeVar("T")
 SORT_KEYS: tuple[str, ...] = ("year", "title", "author", "venue")
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
@@ -98,20 +99,6 @@ def _haystack(publication: Publication) -> str:
     return " ".join(parts)
 
 
-def _folded_display(name: Name) -> str:
-    entry = _FOLDED_DISPLAYS.get(id(name))
-    if entry is not None and entry[0] is name:
-        return entry[1]
-    if len(_FOLDED_DISPLAYS) >= 1 << 17:
-        _FOLDED_DISPLAYS.clear()
-    text = fold(name.display())
-    _FOLDED_DISPLAYS[id(name)] = (name, text)
-    return text
-
-
-_FOLDED_DISPLAYS: dict[int, tuple[Name, str]] = {}
-
-
 def _names_text(publication: Publication) -> str:
     # Folding the parts and joining them with ' | ' gives the same text as folding the joined text
     # (the separator is ASCII and starts no combining sequence); names recur across a store, so each
@@ -120,21 +107,32 @@ def _names_text(publication: Publication) -> str:
     return " | ".join(_folded_name(name) for name in names)
 
 
-# Folded name texts by object: stores and the cache share one Name object per spelling, and an
-# identity lookup is much cheaper than hashing the dataclass. The entry keeps its name alive, so an
-# id is never reused while it is in the table.
-_FOLDED_NAMES: dict[int, tuple[Name, str]] = {}
+class _PerName(Generic[T]):
+    """A function of a Name remembered per Name object.
+
+    Stores and the cache share one Name object per spelling, and an identity lookup is much cheaper
+    than hashing the dataclass. Each entry keeps its name alive, so an id is never reused while it is
+    in the table.
+    """
+
+    def __init__(self, compute: Callable[[Name], T]) -> None:
+        self.compute = compute
+        self.table: dict[int, tuple[Name, T]] = {}
+
+    def __call__(self, name: Name) -> T:
+        entry = self.table.get(id(name))
+        if entry is not None and entry[0] is name:
+            return entry[1]
+        if len(self.table) >= 1 << 17:
+            self.table.clear()
+        value = self.compute(name)
+        self.table[id(name)] = (name, value)
+        return value
 
 
-def _folded_name(name: Name) -> str:
-    entry = _FOLDED_NAMES.get(id(name))
-    if entry is not None and entry[0] is name:
-        return entry[1]
-    if len(_FOLDED_NAMES) >= 1 << 17:
-        _FOLDED_NAMES.clear()
-    text = fold(f"{name.display()} | {name.inverted()}")
-    _FOLDED_NAMES[id(name)] = (name, text)
-    return text
+_folded_name = _PerName(lambda name: fold(f"{name.display()} | {name.inverted()}"))
+_folded_display = _PerName(lambda name: fold(name.display()))
+_name_sort_key = _PerName(lambda name: name.sort_key())
 
 
 @functools.lru_cache(maxsize=64)
@@ -154,20 +152,6 @@ def _has_author(publication: Publication, needle: str) -> bool:
         if needle in _folded_name(name):
             return True
     return any(needle in _folded_name(name) for name in publication.editors)
-
-
-def _name_sort_key(name: Name) -> tuple[str, str]:
-    entry = _SORT_KEYS.get(id(name))
-    if entry is not None and entry[0] is name:
-        return entry[1]
-    if len(_SORT_KEYS) >= 1 << 17:
-        _SORT_KEYS.clear()
-    key = name.sort_key()
-    _SORT_KEYS[id(name)] = (name, key)
-    return key
-
-
-_SORT_KEYS: dict[int, tuple[Name, tuple[str, str]]] = {}
 
 
 def matches(publication: Publication, selection: Selection) -> bool:
