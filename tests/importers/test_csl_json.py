@@ -94,3 +94,31 @@ def test_broken_items_are_rejected_with_their_line() -> None:
 def test_invalid_json_is_reported_with_line_and_column() -> None:
     with pytest.raises(ScholarError, match=r"^in\.json:2:4: not valid JSON: Expecting property name"):
         read_records("[\n  {,}\n]", "in.json")
+
+
+def test_add_from_csl_json_and_a_progress_bar_for_large_imports(
+    runner: CliRunner, make_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholarcli.cli import console
+    from scholarcli.cli import write as write_cli
+
+    store = make_store("")
+    item = {
+        "id": "roe2020t",
+        "type": "book",
+        "title": "T",
+        "author": [{"family": "Roe"}],
+        "issued": {"date-parts": [[2020]]},
+    }
+    added = runner.invoke(app, ["add", "--store", str(store), "--csl-json", "-"], input=json.dumps(item))
+    assert (added.exit_code, added.stdout) == (0, "roe2020t\n")
+
+    many = [{**item, "id": f"n{number}", "title": f"Title {number}"} for number in range(30)]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(many), encoding="utf-8")
+    monkeypatch.setattr(write_cli, "PROGRESS_THRESHOLD", 10)
+    monkeypatch.setattr(console, "stderr_is_terminal", lambda: True)
+    imported = runner.invoke(app, ["import", "--store", str(store), str(path)])
+    assert imported.exit_code == 0, imported.output
+    assert imported.stderr.endswith("added 30, updated 0, skipped 0 as duplicate, rejected 0\n")
+    assert len(load_library(locate_store(store), use_cache=False).library.publications) == 31
