@@ -17,11 +17,11 @@ from scholarcli import writes
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
-from scholarcli.errors import ScholarError, StoreInvalidError, display_path
+from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
-from scholarcli.store import STORE_FILES, embedded_store_path, locate_store, user_store_path
+from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
 from scholarcli.storewrite import refuse_read_only
 from scholarcli.writes import AddReport, Candidate, OnDuplicate
 
@@ -114,7 +114,7 @@ def init_command(
             for file_name in STORE_FILES:
                 atomic_write(target / file_name, (source / file_name).read_text(encoding="utf-8"))
         else:
-            profile = f"name: {writes_scalar(name or 'Your Name')}\n"
+            profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
             atomic_write(target / "themes.yaml", _EMPTY_THEMES)
             atomic_write(target / "profile.yaml", profile)
             # Written last: a folder is a store once publications.yaml is there.
@@ -129,8 +129,8 @@ def init_command(
         console.message(f"put your name in {display_path(target / 'profile.yaml')}")
 
 
-def writes_scalar(text: str) -> str:
-    from scholarcli.yamledit import render_scalar
+def _yaml_scalar(text: str) -> str:
+    from scholarcli.yamledit import render_scalar  # only init needs the emitter
 
     return render_scalar(text)
 
@@ -323,7 +323,7 @@ def import_command(
 
 
 def _import_with_progress(
-    location: object,
+    location: StoreLocation,
     result: ImportResult,
     on_duplicate: OnDuplicate | None,
     themes: tuple[str, ...],
@@ -332,7 +332,7 @@ def _import_with_progress(
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
         return writes.add_publications(
-            location,  # type: ignore[arg-type]
+            location,
             result.candidates,
             on_duplicate=on_duplicate,
             extra_themes=themes,
@@ -344,7 +344,7 @@ def _import_with_progress(
     with Progress(console=Console(stderr=True, markup=False, highlight=False), transient=True) as progress:
         task = progress.add_task("importing", total=total)
         return writes.add_publications(
-            location,  # type: ignore[arg-type]
+            location,
             result.candidates,
             on_duplicate=on_duplicate,
             extra_themes=themes,
@@ -466,9 +466,6 @@ def edit_command(
             console.error(str(problem))
         if not stdin_is_terminal() or not typer.confirm("Edit again?", default=True, err=True):
             raise ScholarError(f"nothing was changed; your edit is kept in {edited_path}")
-    try:
-        updated = writes.replace_record(location, original, text, str(edited_path))
-    except StoreInvalidError:
-        raise
+    updated = writes.replace_record(location, original, text, str(edited_path))
     edited_path.unlink()
     console.message(f"saved '{updated.id}'")
