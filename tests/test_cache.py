@@ -282,3 +282,19 @@ def test_concurrent_builds_by_real_processes(stress_store: Path) -> None:
     location = store.locate_store(stress_store)
     stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
     assert cache._read(cache_path, cache._key(location, stamps)) is not None
+
+
+def test_a_write_prunes_month_old_caches_and_orphaned_temp_files(default_store: Path) -> None:
+    folder = cache.cache_folder()
+    folder.mkdir(parents=True)
+    old_cache, recent_cache = folder / ("0" * 32 + ".marshal"), folder / ("1" * 32 + ".marshal")
+    orphan, busy = folder / ".x.marshal.1.ab.tmp", folder / ".y.marshal.2.cd.tmp"
+    for path in (old_cache, recent_cache, orphan, busy):
+        path.write_bytes(b"x")
+    month_ago = recent_cache.stat().st_mtime - 31 * 24 * 3600
+    os.utime(old_cache, (month_ago, month_ago))
+    os.utime(orphan, (month_ago, month_ago))
+    store.load_library(store.locate_store(default_store))  # a miss: writes its cache, then prunes
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [recent_cache.name, busy.name, cache.cache_file(store.locate_store(default_store)).name]
+    )

@@ -20,6 +20,7 @@ import operator
 import os
 import struct
 import sys
+import time
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,6 +36,8 @@ _MAGIC = b"SCHOLARCLI-CACHE"
 # MAGIC, then the key's length and the payload's CRC-32 and length; then the key and the payload.
 _HEADER = struct.Struct("<16sIIQ")
 _HASH_CHUNK = 1 << 20
+_UNUSED_CACHE_SECONDS = 30 * 24 * 3600
+_ORPHAN_TEMP_SECONDS = 3600
 # The modules whose code decides what a store parses into: a change to any of them invalidates caches.
 _CODE_FILES = ("cache.py", "errors.py", "model.py", "store.py", "validate.py", "yamlio.py")
 
@@ -97,7 +100,11 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         cached = _read(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
-                return _decode(location, cached)  # (a payload of another shape falls through to a parse)
+                loaded = _decode(location, cached)
+                with contextlib.suppress(OSError):  # its mtime says when it was last used (see _prune)
+                    os.utime(path)
+                return loaded
+            # (a payload of another shape falls through to a parse)
         contents = _read_contents(location)
         if contents is None:
             return parse(location, {})
@@ -198,6 +205,23 @@ def _write(path: Path, key: bytes, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
+        return
+    _prune(path.parent, keep=path)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove caches of stores not read for a month and temp files a crashed writer left behind."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.path == str(keep):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            stale = entry.name.endswith(".marshal") and age > _UNUSED_CACHE_SECONDS
+            orphan = entry.name.endswith(".tmp") and age > _ORPHAN_TEMP_SECONDS
+            if stale or orphan:
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
 
 
 def _encode(location: StoreLocation, loaded: LoadedStore) -> bytes | None:
