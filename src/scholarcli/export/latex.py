@@ -62,10 +62,8 @@ _SPECIALS: dict[str, str] = {
     "`": r"{\textasciigrave}",
 }
 _SPECIALS_TABLE = str.maketrans(_SPECIALS)
-_SPECIAL_CHARS = frozenset(_SPECIALS)
 # An empty group between two characters TeX fonts would join into one glyph.
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=,)(?=,)")
-_LIGATURE_STARTS = ("--", "''", ",,")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 _WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
@@ -114,6 +112,8 @@ _DOTLESS = {"i": r"\i", "j": r"\j"}
 _encoder = None
 _decoder = None
 _char_cache: dict[str, str] = {}
+_name_cache: dict[tuple[Name, bool], str] = {}
+_NAME_CACHE_SIZE = 50_000
 
 
 def _pylatexenc_form(char: str) -> str | None:
@@ -184,10 +184,16 @@ def _ascii_match(match: re.Match[str]) -> str:
 
 def escape(text: str, *, ascii_only: bool) -> str:
     """Any text as the LaTeX of a field value; see the module docstring for the rules."""
-    text = " ".join(text.split())
-    if not _SPECIAL_CHARS.isdisjoint(text):
+    # Each step runs only when a C-speed scan finds work for it: exports of 10,000 works stay fast.
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # newlines, tabs, other spaces, runs
+    if (
+        "\\" in text or "{" in text or "}" in text or "&" in text or "%" in text or "$" in text
+        or "#" in text or "_" in text or "~" in text or "^" in text or "<" in text or ">" in text
+        or "|" in text or "`" in text
+    ):  # fmt: skip
         text = text.translate(_SPECIALS_TABLE)
-    if any(pair in text for pair in _LIGATURE_STARTS):
+    if "--" in text or "''" in text or ",," in text:
         text = _LIGATURE.sub("{}", text)
     if ascii_only and not text.isascii():
         text = _NON_ASCII.sub(_ascii_match, unicodedata.normalize("NFC", text))
@@ -195,28 +201,42 @@ def escape(text: str, *, ascii_only: bool) -> str:
 
 
 def _needs_protection(word: str, first: bool) -> bool:
-    if word.islower() or not any(c.isupper() for c in word):
+    """Whether a title word holds a capital (a letter that lower-casing would change)."""
+    if word.lower() == word:
         return False
     if first and word[0].isascii() and word[0].isupper():
-        return any(c.isupper() for c in word[1:])
+        rest = word[1:]
+        return rest.lower() != rest
     return True
 
 
 def title(text: str, *, ascii_only: bool) -> str:
     """A title: escaped, with each word holding a capital braced (see the module docstring)."""
-    out = []
-    for index, word in enumerate(text.split()):
-        if not _needs_protection(word, index == 0):
-            out.append(escape(word, ascii_only=ascii_only))
+    out: list[str] = []
+    plain_run: list[str] = []  # words with no capital, escaped together
+    first = True
+    for word in text.split():
+        # Inlined `_needs_protection` for the common case (a word with no capital): titles are hot.
+        if word.lower() == word or (first and not _needs_protection(word, first=True)):
+            plain_run.append(word)
+            first = False
             continue
+        first = False
+        if plain_run:
+            out.append(escape(" ".join(plain_run), ascii_only=ascii_only))
+            plain_run = []
         # Punctuation around the word stays outside the braces: `{Numbers}:`, not `{Numbers:}`.
         lead, core, trail = _WORD_CORE.match(word).groups()  # type: ignore[union-attr]
-        parts = [escape(lead, ascii_only=ascii_only) if lead else ""]
         escaped = escape(core, ascii_only=ascii_only)
         # `{\_Nor}` would be one BibTeX "special character", whose letters styles still lower-case.
-        parts.append("{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}")
-        parts.append(escape(trail, ascii_only=ascii_only) if trail else "")
-        out.append("".join(parts))
+        protected = "{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}"
+        if lead:
+            protected = escape(lead, ascii_only=ascii_only) + protected
+        if trail:
+            protected += escape(trail, ascii_only=ascii_only)
+        out.append(protected)
+    if plain_run:
+        out.append(escape(" ".join(plain_run), ascii_only=ascii_only))
     return " ".join(out)
 
 
@@ -246,6 +266,17 @@ def _part(text: str, *, ascii_only: bool) -> str:
 
 def name(person: Name, *, ascii_only: bool) -> str:
     """One name in BibTeX's `von Last, Jr, First` form, or one braced unit for a body or CJK name."""
+    # The same people recur across a record (the owner above all): write each name once.
+    key = (person, ascii_only)
+    written = _name_cache.get(key)
+    if written is None:
+        if len(_name_cache) >= _NAME_CACHE_SIZE:
+            _name_cache.clear()
+        written = _name_cache[key] = _name(person, ascii_only=ascii_only)
+    return written
+
+
+def _name(person: Name, *, ascii_only: bool) -> str:
     if person.literal is not None or person.is_cjk or not person.family:
         return "{" + escape(person.display(), ascii_only=ascii_only) + "}"
     family_words = person.family.split()
