@@ -30,6 +30,10 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 def one_line(text: str) -> str:
     """A value for a single line (a table cell, a TSV field): whitespace runs become one space."""
+    # Fast path for the usual value: printable text has no whitespace but the ASCII space and none of
+    # the characters `visible` escapes, so without doubled or edge spaces it is already one clean line.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return visible(" ".join(text.split()))
 
 
