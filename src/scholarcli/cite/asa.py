@@ -54,6 +54,8 @@ def smart_text(text: str, *, inside_quotes: bool = False) -> str:
 
     Quotes inside a title that is itself quoted alternate to single quotes (“A ‘B’ C”).
     """
+    if "'" not in text and '"' not in text:
+        return text
     inner_open, inner_close = ("‘", "’") if inside_quotes else ("“", "”")
     text = _DOUBLE_QUOTED.sub(lambda m: f"{inner_open}{m.group(1)}{inner_close}", text)
     text = _SINGLE_QUOTED.sub(lambda m: f"‘{m.group(1)}’", text)
@@ -75,48 +77,43 @@ def _is_word_break(char: str) -> bool:
     return char in _WORD_BREAKS or char.isspace()
 
 
-def _chunks(word: str) -> list[str]:
-    """Runs of letters and digits, runs of spaces, and single other characters (citeproc's split)."""
-    return re.findall(r"[^\W_]+|\s+|.", word, flags=re.DOTALL)
-
-
 def title_case(text: str) -> str:
     """CSL title case: lower-case words are capitalised, except stop words inside the title.
 
-    Words with a capital already (iPhone, NASA, Łódź) are left alone; a word right after a colon
-    or sentence end is capitalised even if it is a stop word, and so is the last word.
+    Words with a capital already (iPhone, NASA) are left alone; a word right after a colon or
+    sentence end is capitalised even if it is a stop word, and so is the last word. The state
+    machine is citeproc's: it walks runs of letters and digits, spaces, and single other characters.
     """
-    words = text.split(" ")
+    tokens = _TOKENS.findall(text)
+    last_space = text.rfind(" ")
+    last_word = text[last_space + 1 :]
+    # The last word gets its own state only when it is a plain word after others (citeproc's rule).
+    last_start = (
+        len(tokens) - len(_TOKENS.findall(last_word))
+        if last_space >= 0 and last_word and not any(_is_word_break(c) for c in last_word)
+        else -1
+    )
     state = "start"
-    result: list[str] = []
-    last_index = len(words) - 1
-    for index, word in enumerate(words):
-        if index:
-            state = _next_state(state, " ")
-            result.append(" ")
-        if (
-            index == last_index
-            and index > 0
-            and word
-            and not any(_is_word_break(c) for c in word)
-            and state in ("after-word-end", "start-sentence", "start")
-        ):
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        if index == last_start and state in ("after-word-end", "start-sentence", "start"):
             state = "before-last-word"
-        out: list[str] = []
-        for chunk in _chunks(word):
-            previous = state
-            state = _next_state(state, chunk)
-            out.append(_title_case_chunk(previous, chunk) if chunk.isalnum() else chunk)
-        result.append("".join(out))
-    return "".join(result)
+        if token.isalnum():
+            out.append(_title_case_chunk(state, token))
+            state = "after-word-char"
+        else:
+            out.append(token)
+            state = _next_state(state, token)
+    return "".join(out)
 
 
-def _next_state(state: str, chunk: str) -> str:
-    last = chunk[-1]
+_TOKENS = re.compile(r"[^\W_]+|\s+|.", flags=re.DOTALL)
+
+
+def _next_state(state: str, token: str) -> str:
+    last = token[-1]
     if last in ".?!:":
         return "after-sentence-end"
-    if last.isalnum():
-        return "after-word-char"
     if last.isspace() and state == "after-sentence-end":
         return "start-sentence"
     if _is_word_break(last):
@@ -125,18 +122,17 @@ def _next_state(state: str, chunk: str) -> str:
 
 
 def _title_case_chunk(state: str, chunk: str) -> str:
-    has_upper = any(c.isupper() for c in chunk)
-    if has_upper and any(c.islower() for c in chunk):
+    lower = chunk.lower()
+    has_upper = lower != chunk
+    if has_upper and chunk.upper() != chunk:  # mixed case: iPhone, McCarthy
         return chunk
-    if all(c.isupper() for c in chunk):
+    if has_upper and all(c.isupper() for c in chunk):  # NASA (but "3D" is lowered, as citeproc does)
         return chunk
-    capitalised = chunk[:1].upper() + chunk[1:].lower()
-    if state in ("start", "start-sentence"):
-        return capitalised
-    if state == "after-word-end" and chunk not in _STOP_WORDS and len(chunk) > 1:
-        return capitalised
-    if state == "before-last-word" and len(chunk) > 1:
-        return capitalised
+    if state in ("start", "start-sentence") or (
+        len(chunk) > 1
+        and (state == "before-last-word" or (state == "after-word-end" and chunk not in _STOP_WORDS))
+    ):
+        return lower[:1].upper() + lower[1:]
     return chunk
 
 

@@ -55,21 +55,36 @@ def concat(left: Rich, right: Rich) -> Rich:
     head = right[0].text[:1]
     if head not in ".,!?":
         return left + right
-    rest = (*([replace(right[0], text=right[0].text[1:])] if len(right[0].text) > 1 else []), *right[1:])
-    before = text_of(left)
+    first = right[0]
+    rest = ((_with_text(first, first.text[1:]),) if len(first.text) > 1 else ()) + right[1:]
+    before = _last_chars(left, 2)
     if before.endswith("”") and head in ".,":
         if before[-2:-1] and before[-2] in _END_PUNCTUATION:
-            return left + tuple(rest)
-        return _insert_before_last_char(left, head) + tuple(rest)
+            return left + rest
+        return _insert_before_last_char(left, head) + rest
     if head == "." and before[-1:] in (".", "?", "!"):
-        return left + tuple(rest)
+        return left + rest
     return left + right
+
+
+def _with_text(span: Span, text: str) -> Span:
+    return Span(text, span.italic, span.bold, span.link)
+
+
+def _last_chars(rich: Rich, count: int) -> str:
+    """The last characters of the text, read from the last spans only (joins stay linear)."""
+    tail = ""
+    for span in reversed(rich):
+        tail = span.text + tail
+        if len(tail) >= count:
+            break
+    return tail[-count:]
 
 
 def _insert_before_last_char(rich: Rich, text: str) -> Rich:
     spans = [span for span in rich if span.text]
     last = spans[-1]
-    return (*spans[:-1], replace(last, text=last.text[:-1] + text + last.text[-1]))
+    return (*spans[:-1], _with_text(last, last.text[:-1] + text + last.text[-1]))
 
 
 def join(parts: Iterable[Rich], delimiter: str = "") -> Rich:
@@ -103,6 +118,9 @@ class PlainRenderer:
 # Characters that start Markdown syntax anywhere in a line (pandoc's and CommonMark's readers).
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|@~^$#])")
 _WHITESPACE = re.compile(r"\s+")
+_NEEDS_ESCAPE = re.compile(
+    "[\\\\`*_\\[\\]<>|@~^$#&\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]|[^\\S ]"
+)
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # What would open a block when it starts a line: a list marker, a quote, a heading underline.
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=:>])")
@@ -110,6 +128,8 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 
 
 def _escape_inline(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:  # most runs: words, spaces and plain punctuation
+        return text
     # Line breaks become spaces; control and bidi characters become visible `\x1b`-style escapes.
     text = visible(_WHITESPACE.sub(" ", text))
     return _ENTITY.sub("\\\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))

@@ -20,7 +20,7 @@ ITEM_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 
 # One encoder for every value: the C fast path, no NaN, UTF-8 kept as it is.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def csl_name(name: Name) -> dict[str, str]:
@@ -48,48 +48,61 @@ def csl_status(publication: Publication) -> str | None:
 
 def csl_item(publication: Publication) -> dict[str, object]:
     """One record as a CSL-JSON item, keys in ITEM_KEYS order, absent values left out."""
-    item: dict[str, object] = {"id": publication.id, "type": publication.type}
-    if publication.title is not None:
-        item["title"] = publication.title
-    if publication.authors:
-        item["author"] = [csl_name(name) for name in publication.authors]
-    if publication.editors:
-        item["editor"] = [csl_name(name) for name in publication.editors]
-    if publication.is_out and publication.year is not None:
-        item["issued"] = {"date-parts": [[publication.year]]}
-    status = csl_status(publication)
+    work = publication
+    item: dict[str, object] = {"id": work.id, "type": work.type}
+    if work.title is not None:
+        item["title"] = work.title
+    if work.authors:
+        item["author"] = [csl_name(name) for name in work.authors]
+    if work.editors:
+        item["editor"] = [csl_name(name) for name in work.editors]
+    if work.year is not None and work.is_out:
+        item["issued"] = {"date-parts": [[work.year]]}
+    status = csl_status(work)
     if status is not None:
         item["status"] = status
-    for key, value in (
-        ("container-title", publication.container),
-        ("volume", publication.volume),
-        ("issue", publication.issue),
-        ("page", publication.pages),
-        ("publisher", publication.publisher),
-        ("publisher-place", publication.place),
-        ("DOI", publication.doi),
-        ("URL", publication.url),
-        ("note", publication.note),
-        ("abstract", publication.abstract),
-    ):
-        if value is not None:
-            item[key] = value
-    custom: dict[str, object] = {}
-    if publication.themes:
-        custom["themes"] = list(publication.themes)
-    if publication.tags:
-        custom["tags"] = list(publication.tags)
-    if publication.equal_contribution:
-        custom["equal-contribution"] = True
-    if custom:
+    # Written out rather than looped: this runs once per record and dominates large exports.
+    if work.container is not None:
+        item["container-title"] = work.container
+    if work.volume is not None:
+        item["volume"] = work.volume
+    if work.issue is not None:
+        item["issue"] = work.issue
+    if work.pages is not None:
+        item["page"] = work.pages
+    if work.publisher is not None:
+        item["publisher"] = work.publisher
+    if work.place is not None:
+        item["publisher-place"] = work.place
+    if work.doi is not None:
+        item["DOI"] = work.doi
+    if work.url is not None:
+        item["URL"] = work.url
+    if work.note is not None:
+        item["note"] = work.note
+    if work.abstract is not None:
+        item["abstract"] = work.abstract
+    if work.themes or work.tags or work.equal_contribution:
+        custom: dict[str, object] = {}
+        if work.themes:
+            custom["themes"] = list(work.themes)
+        if work.tags:
+            custom["tags"] = list(work.tags)
+        if work.equal_contribution:
+            custom["equal-contribution"] = True
         item["custom"] = custom
     return item
 
 
 def _item_text(item: dict[str, object]) -> str:
     # One top-level key a line: readable and diffable, while each value goes through the C encoder.
-    encode = _ENCODER.encode
-    lines = [f'    "{key}": {encode(value)}' for key, value in item.items()]
+    # Only a line with non-ASCII text or DEL can hold a character json leaves raw (bidi, U+2028).
+    lines = []
+    for key, value in item.items():
+        encoded = _encode(value)
+        if not encoded.isascii() or "\x7f" in encoded:
+            encoded = json_safe(encoded)
+        lines.append(f'    "{key}": {encoded}')
     return "  {\n" + ",\n".join(lines) + "\n  }"
 
 
@@ -98,4 +111,4 @@ def export(works: Sequence[Publication], library: Library, options: ExportOption
     if not works:
         return "[]\n"
     body = ",\n".join(_item_text(csl_item(publication)) for publication in works)
-    return json_safe("[\n" + body + "\n]\n")
+    return "[\n" + body + "\n]\n"

@@ -8,6 +8,7 @@ first inside a section. Citations are ASA by the built-in formatter, or any CSL 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -69,8 +70,16 @@ def export(works: Sequence[Publication], library: Library, options: ExportOption
     else:
         equal_marker = EQUAL_MARKER
 
+        owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
+        cache: dict[str, str] = {}  # a work under several themes is formatted once
+
         def cite(publication: Publication) -> str:
-            return markdown_citation(publication, owner=library.profile.is_owner, equal_marker=equal_marker)
+            text = cache.get(publication.id)
+            if text is None:
+                text = cache[publication.id] = markdown_citation(
+                    publication, owner=owner, equal_marker=equal_marker
+                )
+            return text
 
     return render(library.profile, sections, cite, legend=bool(equal_marker))
 
