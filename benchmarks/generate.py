@@ -304,6 +304,14 @@ _BIBTEX_TYPES = {
 }
 
 
+_PUBSTATES = {
+    "in-preparation": "inpreparation",
+    "under-review": "submitted",
+    "forthcoming": "forthcoming",
+    "in-press": "inpress",
+}
+
+
 def _bibtex_escape(text: str) -> str:
     text = text.replace("\\", r"\textbackslash{}").replace("^", r"\^{}")
     return "".join(_BIBTEX_SPECIALS.get(char, char) for char in text)
@@ -318,6 +326,8 @@ def bibtex(works: list[Work]) -> str:
         fields.append(("title", title))
         if work.year is not None:
             fields.append(("year", str(work.year)))
+        if work.status != "published":  # BibLaTeX's pubstate carries the status of unfinished work
+            fields.append(("pubstate", _PUBSTATES[work.status]))
         venue_field = "journal" if work.type == "article-journal" else "booktitle"
         optional = {
             venue_field: work.container,
