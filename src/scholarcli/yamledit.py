@@ -85,11 +85,15 @@ _NOT_A_RECORD_START = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-\Z|\Z)")
 _RECORD_START = re.compile(r"\n-(?=[ \t\r\n]|\Z)")
 _CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
 # The fields a write looks up in every record, in the house layout (keys two columns in).
-# A field's value goes on over the next line (more indented, not a comment).
-_CONTINUED = re.compile(r"\r?\n {3,}[^ \t\r\n#]")
+# A record start (with its first field when that is one of the four) or one of the four at two columns.
+_RECORD_OR_FIELD = re.compile(
+    r"\n(?:(-)(?=[ \t\r\n]|\Z)[ \t]*(?:(id|doi|title|year)[ \t]*:[ \t]*([^\n]*))?"
+    r"|  (id|doi|title|year)[ \t]*:[ \t]*([^\n]*))"
+)
+# One of the four whose value goes on over the next line (more indented, not a comment).
+_CONTINUED_INDEXED = re.compile(r"\n(?:-[ \t]+|  )(?:id|doi|title|year)[ \t]*:[^\n]*\n {3,}[^ \t\r\n#]")
 _TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
 _ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
-_INDEXED_FIELD = re.compile(r"\n(?:- |  )(id|doi|title|year)[ \t]*:(?:[ \t]+([^\n]*?))?\r?(?=\n|\Z)")
 
 
 def _split_lines(text: str) -> list[str]:
@@ -159,31 +163,39 @@ class Outline:
         return _scalar_value(self.lines, span, record.key_indent)
 
     def index_values(self) -> None:
-        """Read id, doi, title and year of every record with one scan of the text (for adds)."""
+        """Read id, doi, title and year of every record with one scan of the text (for adds).
+
+        Record starts and the four fields of the house layout come from one `findall`, walked in file
+        order; a value that is not a one-line scalar, or any record in another layout, is read by YAML.
+        """
         values: dict[int, dict[str, str | None]] = {record.first: {} for record in self.records}
-        line_starts = self.line_starts
-        offsets = [line_starts[record.first] for record in self.records]
-        body = self.body
         records = self.records
-        body = self.scan_text
-        for match in _INDEXED_FIELD.finditer(body):
-            number = bisect.bisect_right(offsets, match.start()) - 1
-            if number < 0:
+        scan = self.scan_text
+        simple_layout = all(record.key_indent == 2 for record in records)
+        if not simple_layout or _CONTINUED_INDEXED.search(scan):
+            self._values = self._index_slowly(values)
+            return
+        number = -1
+        found: dict[str, str | None] = {}
+        for dash, dash_key, dash_value, key, value in _RECORD_OR_FIELD.findall(scan):
+            if dash:
+                number += 1
+                found = values[records[number].first]
+                if not dash_key:
+                    continue
+                key, value = dash_key, dash_value
+            if number < 0 or key in found:
                 continue
-            record = records[number]
-            found = values[record.first]
-            key = match.group(1)
-            if record.key_indent != 2 or key in found:
-                continue
-            simple = _single_line_value(match.group(2) or "")
-            if simple is _NEEDS_YAML or _CONTINUED.match(body, match.end()):
-                found[key] = self._slow_value(record, key)
-            else:
-                found[key] = simple  # type: ignore[assignment]
-        for record in records:
-            if record.key_indent != 2:  # not the house layout: read its fields one by one
-                values[record.first] = {key: self._slow_value(record, key) for key in _INDEXED_KEYS}
+            simple = _single_line_value(value)
+            found[key] = self._slow_value(records[number], key) if simple is _NEEDS_YAML else simple  # type: ignore[assignment]
+        if number != len(records) - 1:  # the two scans disagree on where records start: take the slow way
+            values = self._index_slowly({record.first: {} for record in records})
         self._values = values
+
+    def _index_slowly(self, values: dict[int, dict[str, str | None]]) -> dict[int, dict[str, str | None]]:
+        for record in self.records:
+            values[record.first] = {key: self._slow_value(record, key) for key in _INDEXED_KEYS}
+        return values
 
     def _slow_value(self, record: RecordSpan, key: str) -> str | None:
         span = record.fields.get(key)
