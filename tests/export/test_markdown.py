@@ -205,7 +205,7 @@ def test_style_by_name_renders_every_work() -> None:
     require_program("pandoc")
     text, library = export_store("default", "type", style="apa")
     assert len(items(text)) == len(library.publications)
-    assert "Liu, C. (2022). Who Supports Expanding Surveillance?" in text
+    assert "- **Liu, C.** (2022). Who Supports Expanding Surveillance?" in text
     assert EQUAL_LEGEND not in text
 
 
@@ -230,3 +230,65 @@ def test_citations_in_the_cv_are_the_asa_text() -> None:
     text, library = export_store("default", "none")
     assert len(items(text)) == len(library.publications)
     assert plain_citation(library.publications[0]).startswith("Liu, Chuncheng. 2019.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "modern-language-association"])
+def test_style_output_bolds_the_owner_in_whatever_form_the_style_prints(style: str) -> None:
+    require_program("pandoc")
+    for store_name in STORES:
+        text, library = export_store(store_name, "none", style=style)
+        lines = items(text)
+        assert len(lines) == len(library.publications)
+        by_id = {work.id: work for work in select_from(library, Selection())}
+        ordered = [by_id[key] for key in by_id]
+        for work, line in zip(ordered, lines, strict=True):
+            owned = any(library.profile.is_owner(name) for name in (*work.authors, *work.editors))
+            assert ("**" in line) == owned, (style, work.id, line)
+
+
+def test_owner_forms_cover_initials_and_orders() -> None:
+    from scholarcli.cite.owner_bold import bold_names, name_forms
+    from scholarcli.model import Name
+
+    forms = name_forms(Name(family="Pardo-Guerra", given="Juan Pablo"))
+    for form in (
+        "Pardo-Guerra, Juan Pablo",
+        "Juan Pablo Pardo-Guerra",
+        "Pardo-Guerra, J. P.",
+        "J. P. Pardo-Guerra",
+        "Pardo-Guerra JP",
+    ):
+        assert form in forms
+    blocks = [
+        {
+            "t": "Para",
+            "c": [
+                {"t": "Str", "c": "Smith,"},
+                {"t": "Space"},
+                {"t": "Str", "c": "A.,"},
+                {"t": "Space"},
+                {"t": "Str", "c": "&"},
+                {"t": "Space"},
+                {"t": "Str", "c": "Pardo-Guerra,"},
+                {"t": "Space"},
+                {"t": "Str", "c": "J."},
+                {"t": "Space"},
+                {"t": "Str", "c": "P.,"},
+            ],
+        }
+    ]
+    bold_names(blocks, forms)
+    assert blocks[0]["c"][6:] == [
+        {
+            "t": "Strong",
+            "c": [
+                {"t": "Str", "c": "Pardo-Guerra,"},
+                {"t": "Space"},
+                {"t": "Str", "c": "J."},
+                {"t": "Space"},
+                {"t": "Str", "c": "P."},
+            ],
+        },
+        {"t": "Str", "c": ","},
+    ]

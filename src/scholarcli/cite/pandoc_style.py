@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from scholarcli.cite.owner_bold import bold_names, name_forms
 from scholarcli.errors import ScholarError
 from scholarcli.model import Library, Publication
 
@@ -66,6 +68,7 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
     from scholarcli.export.csl_json import export as csl_json_export
 
     with tempfile.TemporaryDirectory(prefix="scholar-style-") as folder:
+        style_path = _without_author_substitute(style_path, Path(folder))
         references = Path(folder) / "references.json"
         references.write_text(csl_json_export(works, library, ExportOptions()), encoding="utf-8")
         ast = json.loads(
@@ -85,15 +88,29 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
             )
         )
     entries = _entries(ast)
+    by_id = {work.id: work for work in works}
     blocks: list[object] = []
     ids = []
     for index, (work_id, content) in enumerate(entries):
         ids.append(work_id)
+        work = by_id.get(work_id)
+        if work is not None:
+            owner_names = [name for name in (*work.authors, *work.editors) if library.profile.is_owner(name)]
+            bold_names(content, [form for name in owner_names for form in name_forms(name)])
         blocks.append({"t": "Para", "c": [{"t": "Str", "c": f"{_MARKER}{index}"}]})
         blocks.extend(content)
     document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
     text = _run(
-        [pandoc, "-f", "json", "-t", "commonmark-raw_html", "--wrap=none"], json.dumps(document), style
+        [
+            pandoc,
+            "-f",
+            "json",
+            "-t",
+            "markdown-raw_html-raw_attribute-native_divs-native_spans-bracketed_spans-fenced_divs-link_attributes-smart",
+            "--wrap=none",
+        ],
+        json.dumps(document),
+        style,
     )
     rendered: dict[str, str] = {}
     for chunk in text.split(_MARKER)[1:]:
@@ -105,6 +122,26 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
             f"--style '{style}': pandoc rendered no reference for {', '.join(missing)}"
         )
     return rendered
+
+
+_SUBSTITUTE = re.compile(r'\s+subsequent-author-substitute(?:-rule)?="[^"]*"')
+
+
+def _without_author_substitute(style_path: Path, folder: Path) -> Path:
+    """The style without `subsequent-author-substitute` ("———." for a repeated author).
+
+    Our sections reorder the entries, so a dash would point at whichever work came before in the
+    style's own order, not in ours.
+    """
+    try:
+        text = style_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise StyleUnavailableError(f"--style: cannot read '{style_path}': {error}") from error
+    if "subsequent-author-substitute" not in text:
+        return style_path
+    copy = folder / "style.csl"
+    copy.write_text(_SUBSTITUTE.sub("", text), encoding="utf-8")
+    return copy
 
 
 def _entries(ast: dict[str, object]) -> list[tuple[str, list[object]]]:
