@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from enum import Enum
 
 from scholarcli import ids, validate, yamledit, yamlio
+from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import Problem, ScholarError, StoreInvalidError, UnknownIdError
 from scholarcli.model import PUBLICATION_FIELDS, Name, Publication, fold, parse_name
 from scholarcli.store import StoreLocation
@@ -29,14 +29,6 @@ class ManyProblemsError(ScholarError):
 
     def messages(self) -> list[str]:
         return self.lines
-
-
-class OnDuplicate(str, Enum):
-    """What to do with a record that duplicates one in the store (same DOI, or same title and year)."""
-
-    skip = "skip"
-    update = "update"
-    keep_both = "keep-both"
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,25 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scholarcli import writes
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
+from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
 from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
-from scholarcli.storewrite import refuse_read_only
-from scholarcli.writes import AddReport, Candidate, OnDuplicate
+
+if TYPE_CHECKING:
+    from scholarcli.writes import AddReport
+
+# The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
+# commands that write: every other command, and --help, starts without it.
 
 # Past this many records an import on a terminal shows a progress bar.
 PROGRESS_THRESHOLD = 200
@@ -149,6 +153,8 @@ def _names(texts: list[str] | None, what: str) -> tuple[Name, ...]:
 
 
 def _refuse(rejected: list[tuple[str, str]]) -> None:
+    from scholarcli import writes
+
     lines = [f"{where}: {reason}" for where, reason in rejected]
     raise writes.ManyProblemsError(lines, "nothing was added")
 
@@ -203,6 +209,9 @@ def add_command(
     Example: scholar add --type article-journal --title "Who Supports Expanding Surveillance?"
     --author "Liu, Chuncheng" --year 2022 --container "International Sociology"
     """
+    from scholarcli import writes
+    from scholarcli.storewrite import refuse_read_only
+
     location = locate_store(store)
     refuse_read_only(location)
     if bibtex is not None and csl_json is not None:
@@ -272,7 +281,7 @@ def add_command(
             tags=tuple(tag or ()),
             note=note,
         )
-        candidates = [Candidate(publication, "the new record")]
+        candidates = [writes.Candidate(publication, "the new record")]
     report = writes.add_publications(
         location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
     )
@@ -311,6 +320,8 @@ def import_command(
 
     Example: scholar import zotero.bib --theme west-imaginary --on-duplicate skip
     """
+    from scholarcli.storewrite import refuse_read_only
+
     location = locate_store(store)
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
@@ -329,6 +340,8 @@ def _import_with_progress(
     themes: tuple[str, ...],
     dry_run: bool,
 ) -> AddReport:
+    from scholarcli import writes
+
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
         return writes.add_publications(
@@ -378,6 +391,8 @@ def set_command(
 
     Example: scholar set liu2026imaginary --status published --year 2026 pages=1-20
     """
+    from scholarcli import writes
+
     changes: dict[str, str | None] = {}
     for text in assignments or ():
         key, value = writes.parse_assignment(text)
@@ -409,6 +424,9 @@ def remove_command(
 
     Example: scholar remove liu2019multiple --yes
     """
+    from scholarcli import writes
+    from scholarcli.storewrite import refuse_read_only
+
     location = locate_store(store)
     refuse_read_only(location)
     if not yes:
@@ -442,6 +460,9 @@ def edit_command(
 
     Example: EDITOR=nano scholar edit liu2022who
     """
+    from scholarcli import writes
+    from scholarcli.storewrite import refuse_read_only
+
     location = locate_store(store)
     refuse_read_only(location)
     editor = _editor_command()
