@@ -7,9 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scholarcli.export import ExportOptions, export
-from scholarcli.model import Library, Name, Profile, Publication
+from scholarcli.model import CSL_TYPES, STATUSES, Library, Name, Profile, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, citeproc_entries
@@ -146,3 +148,74 @@ def test_invisible_direction_characters_are_escaped_but_read_back_unchanged() ->
 def test_empty_selection_is_an_empty_array() -> None:
     library = Library(profile=Profile(name="A"))
     assert export("csl-json", [], library) == "[]\n"
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
+NAMES = st.one_of(
+    st.builds(Name, literal=TEXT),
+    st.builds(
+        Name,
+        family=TEXT,
+        given=st.none() | TEXT,
+        particle=st.none() | st.sampled_from(["von", "van der", "de la"]),
+        suffix=st.none() | st.sampled_from(["Jr.", "III"]),
+    ),
+)
+WORKS = st.builds(
+    Publication,
+    id=st.from_regex(r"[A-Za-z][A-Za-z0-9_:.+-]{0,20}", fullmatch=True),
+    type=st.sampled_from(CSL_TYPES),
+    title=st.none() | TEXT,
+    authors=st.lists(NAMES, min_size=1, max_size=4).map(tuple),
+    editors=st.lists(NAMES, max_size=2).map(tuple),
+    year=st.none() | st.integers(1000, 2100),
+    status=st.sampled_from(STATUSES),
+    container=st.none() | TEXT,
+    pages=st.none() | TEXT,
+    doi=st.none() | TEXT,
+    url=st.none() | TEXT,
+    themes=st.lists(st.sampled_from(["a", "b-c"]), max_size=2, unique=True).map(tuple),
+    tags=st.lists(TEXT, max_size=2).map(tuple),
+    equal_contribution=st.booleans(),
+    abstract=st.none() | TEXT,
+)
+
+
+@given(st.lists(WORKS, max_size=4))
+def test_round_trip_keeps_every_value_and_stays_valid(works: list[Publication]) -> None:
+    library = Library(profile=Profile(name="A"))
+    text = export("csl-json", works, library)
+    items = json.loads(text)
+    jsonschema.validate(items, schema(), cls=jsonschema.Draft7Validator)
+    assert len(items) == len(works)
+    for item, work in zip(items, works, strict=True):
+        assert item["id"] == work.id
+        assert item["type"] == work.type
+        assert item.get("title") == work.title
+        assert item.get("container-title") == work.container
+        assert item.get("page") == work.pages
+        assert item.get("DOI") == work.doi
+        assert item.get("URL") == work.url
+        assert item.get("abstract") == work.abstract
+        assert [_name_back(name) for name in item["author"]] == list(work.authors)
+        assert [_name_back(name) for name in item.get("editor", [])] == list(work.editors)
+        if work.is_out and work.year is not None:
+            assert item["issued"] == {"date-parts": [[work.year]]}
+        else:
+            assert "issued" not in item
+        assert ("status" in item) == (work.status != "published")
+        custom = item.get("custom", {})
+        assert custom.get("themes", []) == list(work.themes)
+        assert custom.get("tags", []) == list(work.tags)
+        assert custom.get("equal-contribution", False) == work.equal_contribution
+    assert text == export("csl-json", works, library)
+
+
+def _name_back(data: dict[str, str]) -> Name:
+    return Name(
+        family=data.get("family"),
+        given=data.get("given"),
+        particle=data.get("non-dropping-particle"),
+        suffix=data.get("suffix"),
+        literal=data.get("literal"),
+    )
