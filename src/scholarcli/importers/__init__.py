@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from scholarcli.errors import ScholarError
-from scholarcli.writes import Candidate
+
+if TYPE_CHECKING:  # only named in annotations: importing writes would load the YAML parser at start-up
+    from scholarcli.writes import Candidate
 
 
 class ImportFormat(str, Enum):
