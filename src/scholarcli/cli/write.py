@@ -168,9 +168,13 @@ def add_command(
     title: Annotated[str | None, typer.Option("--title", help="Title of the work.")] = None,
     author: Annotated[
         list[str] | None,
-        typer.Option("--author", "-a", help="An author as 'Family, Given' (repeat for each)."),
+        typer.Option(
+            "--author", "-a", help="An author as 'Family, Given' (repeat for each).", metavar="NAME"
+        ),
     ] = None,
-    editor: Annotated[list[str] | None, typer.Option("--editor", help="An editor (repeatable).")] = None,
+    editor: Annotated[
+        list[str] | None, typer.Option("--editor", help="An editor (repeatable).", metavar="NAME")
+    ] = None,
     year: Annotated[str | None, typer.Option("--year", help="Year of publication.")] = None,
     work_type: Annotated[
         str | None, typer.Option("--type", help="CSL type, e.g. article-journal, book, chapter.")
@@ -187,8 +191,10 @@ def add_command(
     doi: Annotated[str | None, typer.Option("--doi")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
-    theme: Annotated[list[str] | None, typer.Option("--theme", "-t", help="A theme id (repeatable).")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    theme: Annotated[
+        list[str] | None, typer.Option("--theme", "-t", help="A theme id (repeatable).", metavar="THEME")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", metavar="TAG")] = None,
     record_id: Annotated[
         str | None, typer.Option("--id", help="The id to use (default: generated, e.g. liu2022who).")
     ] = None,
@@ -307,7 +313,9 @@ def import_command(
     ] = None,
     theme: Annotated[
         list[str] | None,
-        typer.Option("--theme", "-t", help="Tag every imported work with this theme (repeatable)."),
+        typer.Option(
+            "--theme", "-t", help="Tag every imported work with this theme (repeatable).", metavar="THEME"
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
