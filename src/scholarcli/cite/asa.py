@@ -90,23 +90,27 @@ def title_case(text: str) -> str:
     # The last word gets its own state only when it is a plain word after others (citeproc's rule).
     last_start = (
         len(tokens) - len(_TOKENS.findall(last_word))
-        if last_space >= 0 and last_word and not any(_is_word_break(c) for c in last_word)
+        if last_space >= 0 and last_word and _WORD_BREAK.search(last_word) is None
         else -1
     )
     state = "start"
     out: list[str] = []
-    for index, token in enumerate(tokens):
+    for index, piece in enumerate(tokens):
         if index == last_start and state in ("after-word-end", "start-sentence", "start"):
             state = "before-last-word"
-        if token.isalnum():
-            out.append(_title_case_chunk(state, token))
+        if piece.isalnum():
+            out.append(_title_case_chunk(state, piece))
             state = "after-word-char"
+        elif piece == " ":
+            out.append(piece)
+            state = "start-sentence" if state == "after-sentence-end" else "after-word-end"
         else:
-            out.append(token)
-            state = _next_state(state, token)
+            out.append(piece)
+            state = _next_state(state, piece)
     return "".join(out)
 
 
+_WORD_BREAK = re.compile(r"[-/\u2013\u2014\s]")
 _TOKENS = re.compile(r"[^\W_]+|\s+|.", flags=re.DOTALL)
 
 
