@@ -84,6 +84,7 @@ def title_case(text: str) -> str:
     sentence end is capitalised even if it is a stop word, and so is the last word. The state
     machine is citeproc's: it walks runs of letters and digits, spaces, and single other characters.
     """
+    text = " ".join(text.split())  # as pandoc reads it: words and single spaces
     tokens = _TOKENS.findall(text)
     last_space = text.rfind(" ")
     last_word = text[last_space + 1 :]
