@@ -219,3 +219,13 @@ def _name_back(data: dict[str, str]) -> Name:
         suffix=data.get("suffix"),
         literal=data.get("literal"),
     )
+
+
+@pytest.mark.parametrize("store_name", list(STORES))
+def test_fast_writer_gives_exactly_the_items_of_csl_item(store_name: str) -> None:
+    from scholarcli.export.csl_json import csl_item
+
+    text, _, works = export_store(store_name)
+    items = json.loads(text)
+    assert items == [csl_item(work) for work in works]
+    assert [list(item) for item in items] == [list(csl_item(work)) for work in works]

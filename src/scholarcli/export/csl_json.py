@@ -6,8 +6,10 @@ Only schema keys appear on an item; our own fields (themes, tags, equal contribu
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring
 
 from scholarcli.export import ExportOptions
 from scholarcli.model import Library, Name, Publication
@@ -21,6 +23,8 @@ ITEM_KEYS: tuple[str, ...] = (
 
 # One encoder for every value: the C fast path, no NaN, UTF-8 kept as it is.
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_quote = encode_basestring  # a string straight to the C quoting function
+_KEY_PREFIX = {key: f'    "{key}": ' for key in ITEM_KEYS}
 
 
 def csl_name(name: Name) -> dict[str, str]:
@@ -82,33 +86,77 @@ def csl_item(publication: Publication) -> dict[str, object]:
         item["note"] = work.note
     if work.abstract is not None:
         item["abstract"] = work.abstract
-    if work.themes or work.tags or work.equal_contribution:
-        custom: dict[str, object] = {}
-        if work.themes:
-            custom["themes"] = list(work.themes)
-        if work.tags:
-            custom["tags"] = list(work.tags)
-        if work.equal_contribution:
-            custom["equal-contribution"] = True
+    custom = csl_custom(work)
+    if custom:
         item["custom"] = custom
     return item
 
 
-def _item_text(item: dict[str, object]) -> str:
-    # One top-level key a line: readable and diffable, while each value goes through the C encoder.
-    # Only a line with non-ASCII text or DEL can hold a character json leaves raw (bidi, U+2028).
-    lines = []
-    for key, value in item.items():
-        encoded = _encode(value)
-        if not encoded.isascii() or "\x7f" in encoded:
-            encoded = json_safe(encoded)
-        lines.append(f'    "{key}": {encoded}')
+def csl_custom(work: Publication) -> dict[str, object]:
+    """Our fields with no CSL variable: themes, tags and the equal-contribution flag."""
+    custom: dict[str, object] = {}
+    if work.themes:
+        custom["themes"] = list(work.themes)
+    if work.tags:
+        custom["tags"] = list(work.tags)
+    if work.equal_contribution:
+        custom["equal-contribution"] = True
+    return custom
+
+
+def _item_text(work: Publication) -> str:
+    """One item as text: one top-level key a line, readable and diffable.
+
+    Written from the record directly (the same keys and values as `csl_item`, which tests hold it
+    to): strings go straight to the C quoting function and each distinct name is encoded once.
+    """
+    lines = [_line("id", work.id), _line("type", work.type)]
+    if work.title is not None:
+        lines.append(_line("title", work.title))
+    if work.authors:
+        lines.append(_safe(_KEY_PREFIX["author"] + "[" + ", ".join(map(_name_json, work.authors)) + "]"))
+    if work.editors:
+        lines.append(_safe(_KEY_PREFIX["editor"] + "[" + ", ".join(map(_name_json, work.editors)) + "]"))
+    if work.year is not None and work.is_out:
+        lines.append(f'{_KEY_PREFIX["issued"]}{{"date-parts": [[{work.year}]]}}')
+    status = csl_status(work)
+    if status is not None:
+        lines.append(_line("status", status))
+    for key, value in (
+        ("container-title", work.container),
+        ("volume", work.volume),
+        ("issue", work.issue),
+        ("page", work.pages),
+        ("publisher", work.publisher),
+        ("publisher-place", work.place),
+        ("DOI", work.doi),
+        ("URL", work.url),
+        ("note", work.note),
+        ("abstract", work.abstract),
+    ):
+        if value is not None:
+            lines.append(_line(key, value))
+    if work.themes or work.tags or work.equal_contribution:
+        lines.append(_safe(_KEY_PREFIX["custom"] + _encode(csl_custom(work))))
     return "  {\n" + ",\n".join(lines) + "\n  }"
+
+
+def _line(key: str, text: str) -> str:
+    return _safe(_KEY_PREFIX[key] + _quote(text))
+
+
+def _safe(line: str) -> str:
+    # Only a line with non-ASCII text or DEL can hold a character json leaves raw (bidi, U+2028).
+    return line if line.isascii() and "\x7f" not in line else json_safe(line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_json(name: Name) -> str:
+    return _encode(csl_name(name))
 
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """A JSON array of CSL items in the order given (2-space indent, one item key a line)."""
     if not works:
         return "[]\n"
-    body = ",\n".join(_item_text(csl_item(publication)) for publication in works)
-    return "[\n" + body + "\n]\n"
+    return "[\n" + ",\n".join(map(_item_text, works)) + "\n]\n"
