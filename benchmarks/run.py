@@ -15,7 +15,6 @@ import argparse
 import datetime
 import importlib.util
 import json
-import marshal
 import os
 import platform
 import shutil
@@ -29,9 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import generate  # noqa: E402 - the sibling module, found through the path set above
 
 PYTHON = sys.executable
 SCHOLAR = shutil.which("scholar") or str(Path(PYTHON).with_name("scholar"))
@@ -175,15 +171,28 @@ def export_formats() -> list[tuple[str, str | None]]:
     return formats
 
 
-def prepare_floor_files(store: Path, work: Path) -> dict[str, Path]:
-    """The store's publications as JSON and marshal files: the same data the parse floor yields."""
-    import yaml
+_FLOOR_FILES = """
+import json, marshal, sys, yaml
+source, json_path, marshal_path = sys.argv[1:]
+data = yaml.load(open(source, encoding="utf-8").read(), Loader=yaml.CSafeLoader)
+text = json.dumps(data, ensure_ascii=False, default=str)
+open(json_path, "w", encoding="utf-8").write(text)
+open(marshal_path, "wb").write(marshal.dumps(json.loads(text)))
+"""
 
-    data = yaml.load((store / "publications.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+def prepare_floor_files(store: Path, work: Path) -> dict[str, Path]:
+    """The store's publications as JSON and marshal files: the same data the parse floor yields.
+
+    Made in a child process: a child's peak RSS counts the parent's memory at fork time, so the
+    runner itself never holds a store.
+    """
     json_path = work / f"floor-{store.name}.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
     marshal_path = work / f"floor-{store.name}.marshal"
-    marshal_path.write_bytes(marshal.dumps(json.loads(json_path.read_text(encoding="utf-8"))))
+    subprocess.run(
+        [PYTHON, "-c", _FLOOR_FILES, str(store / "publications.yaml"), str(json_path), str(marshal_path)],
+        check=True,
+    )
     return {"json": json_path, "marshal": marshal_path}
 
 
@@ -195,7 +204,7 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
     store = HERE / "stores" / f"store-{size}"
     if not (store / "publications.yaml").is_file():
         print(f"generating {store} ...", file=sys.stderr)
-        generate.write_store(size)
+        subprocess.run([PYTHON, str(HERE / "generate.py"), "--sizes", str(size), "--bibtex", ""], check=True)
     meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
     publications = store / "publications.yaml"
     files = prepare_floor_files(store, work)
@@ -315,7 +324,7 @@ def bench_import(args: argparse.Namespace, env: dict[str, str], work: Path) -> l
     if not has_command("import", env):
         return [Result("import 10k BibTeX", 10_000, note="skipped: no 'import' command in this build")]
     if not bib.is_file():
-        generate.write_bibtex(10_000)
+        subprocess.run([PYTHON, str(HERE / "generate.py"), "--sizes", "", "--bibtex", "10000"], check=True)
     target = work / "import-store"
 
     def fresh_store() -> None:
