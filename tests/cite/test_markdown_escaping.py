@@ -34,6 +34,8 @@ WORDS = (
     "http://x.org",
     "$x$",
     "~~s~~",
+    ":x:",
+    ":smile_cat:",
     "^sup^",
     "[^1]",
     "{.class}",

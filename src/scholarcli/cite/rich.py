@@ -119,9 +119,10 @@ class PlainRenderer:
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|@~^$#])")
 _WHITESPACE = re.compile(r"\s+")
 _NEEDS_ESCAPE = re.compile(
-    "[\\\\`*_\\[\\]<>|@~^$#&\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]|[^\\S ]"
+    "[\\\\`*_\\[\\]<>|@~^$#&:\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]|[^\\S ]"
 )
 _ENTITY = re.compile(r"&(?=#?\w+;)")
+_EMOJI = re.compile(r":(?=[A-Za-z0-9_+\-\\]+:)")  # GitHub's :shortcode: emoji
 # What would open a block when it starts a line: a list marker, a quote, a heading underline.
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=:>])")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
@@ -132,7 +133,8 @@ def _escape_inline(text: str) -> str:
         return text
     # Line breaks become spaces; control and bidi characters become visible `\x1b`-style escapes.
     text = visible(_WHITESPACE.sub(" ", text))
-    return _ENTITY.sub("\\\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
+    text = _ENTITY.sub("\\\\&", _MARKDOWN_INLINE.sub(r"\\\1", text))
+    return _EMOJI.sub("\\\\:", text) if ":" in text else text
 
 
 def escape_markdown(text: str) -> str:
