@@ -298,3 +298,18 @@ def test_a_write_prunes_month_old_caches_and_orphaned_temp_files(default_store: 
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         [recent_cache.name, busy.name, cache.cache_file(store.locate_store(default_store)).name]
     )
+
+
+def test_the_key_is_the_same_bytes_in_another_process(stress_store: Path) -> None:
+    """A cache written by one process must be found by the next: the key may not depend on object
+    identity or reference counts (marshal's output does)."""
+    code = (
+        "import sys; from scholarcli import cache, store; loc = store.locate_store(sys.argv[1]); "
+        "sys.stdout.write(cache._key(loc, [cache._file_stamp(loc.file(n)) for n in store.STORE_FILES]).hex())"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(stress_store)], capture_output=True, text=True, check=True
+    ).stdout
+    location = store.locate_store(stress_store)
+    mine = cache._key(location, [cache._file_stamp(location.file(name)) for name in store.STORE_FILES])
+    assert bytes.fromhex(other) == mine

@@ -167,7 +167,9 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
         str(location.path.absolute()),
         tuple((name, *stamp) for name, stamp in zip(STORE_FILES, stamps, strict=True)),
     )
-    return marshal.dumps(key)
+    # repr, not marshal: marshal's output depends on reference counts (it shares objects referred to
+    # more than once), so equal keys could give different bytes in different processes.
+    return repr(key).encode("utf-8", "backslashreplace")
 
 
 def _read(path: Path, key: bytes) -> Any:
