@@ -477,11 +477,15 @@ def main(argv: list[str] | None = None) -> int:
             results.extend(bench_size(size, args, env, work))
         if not args.no_import:
             results.extend(bench_import(args, env, work))
+    command = (
+        f"python benchmarks/run.py --sizes {args.sizes} --runs {args.runs} --large-runs {args.large_runs}"
+    )
     report = (
-        f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `python benchmarks/run.py --sizes {args.sizes} "
-        f"--runs {args.runs}`\n\nMachine: {about}\n\nWall time of whole processes (median of {args.runs} runs after "
-        "one warm-up; at 100k, `--large-runs`), peak RSS of the process, and the ratio to the floor it is compared "
-        "with. Warm cache unless the task says otherwise.\n\n" + table(results)
+        f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `{command}`\n\nMachine: {about}\n\n"
+        f"Wall time of whole processes: median of {args.runs} runs after one warm-up ({args.large_runs} at "
+        "100k records and more, where the parse floors and cache misses get no warm-up), the min–max, the "
+        "peak RSS of the process, and the ratio to the floor it is compared with. Warm cache unless the "
+        "task says otherwise.\n\n" + table(results)
     )
     print("\n" + report)
     if str(args.output) != "-":
