@@ -471,6 +471,13 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("SCHOLAR_STORE", "SCHOLAR_NO_CACHE", "NO_COLOR"):
             env.pop(name, None)
         env["XDG_CACHE_HOME"] = str(work / "cache")
+        # Measure the tool as installed: with byte-code caches (pip writes them; a shell with
+        # PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module of the package on every run).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        spec = importlib.util.find_spec("scholarcli")
+        if spec is not None and spec.submodule_search_locations:
+            package = spec.submodule_search_locations[0]
+            subprocess.run([PYTHON, "-m", "compileall", "-q", package], env=env, check=False)
         env["XDG_DATA_HOME"] = str(work / "data")
         results = bench_startup(args, env)
         for size in (int(s) for s in args.sizes.split(",") if s):
