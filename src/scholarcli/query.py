@@ -75,17 +75,23 @@ class Selection:
 
     def check_against(self, library: Library) -> None:
         """Refuse theme ids the store does not know (a typo would otherwise just match nothing)."""
-        from scholarcli.validate import did_you_mean
-
-        known = [theme.id for theme in library.themes]
         for theme_id in self.themes:
             if theme_id not in library.theme_by_id:
-                raise BadSelectionError(f"no theme '{theme_id}'{did_you_mean(theme_id, known)}")
+                known = [theme.id for theme in library.themes]
+                raise BadSelectionError(f"no theme '{theme_id}'{_did_you_mean(theme_id, known)}")
         for status in self.statuses:
             if status not in STATUSES:
-                raise BadSelectionError(f"no status '{status}'{did_you_mean(status, STATUSES)}")
+                raise BadSelectionError(f"no status '{status}'{_did_you_mean(status, STATUSES)}")
         if self.limit is not None and self.limit < 0:
             raise BadSelectionError("--limit must be zero or more")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    # Imported only for an error message: the validator (and the YAML parser it imports) is not needed
+    # by a selection that succeeds.
+    from scholarcli.validate import did_you_mean
+
+    return did_you_mean(word, choices)
 
 
 def _haystack(publication: Publication) -> str:
@@ -228,13 +234,12 @@ def select_from(library: Library, selection: Selection) -> list[Publication]:
 def find_ids(library: Library, ids: Sequence[str]) -> list[Publication]:
     """The works with these ids, in the order asked; an unknown id raises with a did-you-mean hint."""
     from scholarcli.errors import UnknownIdError
-    from scholarcli.validate import did_you_mean
 
     found = []
     for publication_id in ids:
         publication = library.get(publication_id)
         if publication is None:
-            hint = did_you_mean(publication_id, [p.id for p in library.publications])
+            hint = _did_you_mean(publication_id, [p.id for p in library.publications])
             raise UnknownIdError(f"no publication '{publication_id}'{hint}")
         found.append(publication)
     return found
