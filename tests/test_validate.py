@@ -91,7 +91,9 @@ def test_control_characters_are_errors() -> None:
 
 def test_bidi_override_is_a_warning_not_an_error() -> None:
     text = GOOD.replace("title: Title", 'title: "Evil \\u202Eoops"')
-    assert problems_of(text) == ["p.yaml:3:10: warning: 'title' contains the invisible bidirectional control U+202E"]
+    assert problems_of(text) == [
+        "p.yaml:3:10: warning: 'title' contains the invisible bidirectional control U+202E"
+    ]
 
 
 def test_empty_strings_and_lists_are_errors() -> None:
@@ -106,7 +108,9 @@ def test_empty_strings_and_lists_are_errors() -> None:
 @pytest.mark.parametrize("bad_id", ["2020a", "a b", "a/b", "é2020"])
 def test_ids_must_match_the_pattern(bad_id: str) -> None:
     problems = problems_of(GOOD.replace("id: a2020", f"id: '{bad_id}'"))
-    assert problems == [f"p.yaml:1:7: id '{bad_id}' must start with a letter and use only letters, digits and _:.+-"]
+    assert problems == [
+        f"p.yaml:1:7: id '{bad_id}' must start with a letter and use only letters, digits and _:.+-"
+    ]
 
 
 def test_missing_required_fields_are_reported_together() -> None:
@@ -145,7 +149,9 @@ def test_doi_shape(doi: str, message: str) -> None:
 
 
 def test_name_mapping_parts_are_checked() -> None:
-    text = GOOD.replace("authors: [Liu, Chuncheng]", "authors:\n    - {famly: Liu}\n    - {literal: X, given: Y}")
+    text = GOOD.replace(
+        "authors: [Liu, Chuncheng]", "authors:\n    - {famly: Liu}\n    - {literal: X, given: Y}"
+    )
     assert problems_of(text) == [
         "p.yaml:5:7: a name needs 'family' (or 'literal' for an organisation)",
         "p.yaml:5:8: unknown name part 'famly' (did you mean 'family'?)",
@@ -204,4 +210,6 @@ def test_non_utf8_file_names_line_and_column(make_store) -> None:
     (folder / "publications.yaml").write_bytes(GOOD.encode() + b"  note: caf\xe9\n")
     with pytest.raises(StoreInvalidError) as caught:
         load_library(StoreLocation(folder, "test"))
-    assert caught.value.messages()[0].endswith("publications.yaml:8:12: the file is not UTF-8 text; save it as UTF-8")
+    assert caught.value.messages()[0].endswith(
+        "publications.yaml:8:12: the file is not UTF-8 text; save it as UTF-8"
+    )

@@ -59,7 +59,9 @@ def test_merge_keys_are_refused() -> None:
 )
 def test_explicit_tags_are_refused(text: str, tag: str) -> None:
     data, problems = load_text(text, "f.yaml")
-    assert [str(p) for p in problems] == [f"f.yaml:1:4: YAML tag '{tag}' is not allowed; remove it (values are text)"]
+    assert [str(p) for p in problems] == [
+        f"f.yaml:1:4: YAML tag '{tag}' is not allowed; remove it (values are text)"
+    ]
     assert data == {"a": None}
 
 
@@ -92,7 +94,9 @@ def test_non_string_key_is_refused() -> None:
     assert [p.message for p in problems] == ["a key must be plain text"]
 
 
-@pytest.mark.parametrize("value", ["No", "2019", "1.10", "true", "3:16", "a: b", "- x", "#x", "  lead", "é 刘"])
+@pytest.mark.parametrize(
+    "value", ["No", "2019", "1.10", "true", "3:16", "a: b", "- x", "#x", "  lead", "é 刘"]
+)
 def test_dump_text_reads_back_to_the_same_strings(value: str) -> None:
     data, problems = load_text(dump_text({"key": value, "list": [value]}), "f.yaml")
     assert problems == []
