@@ -113,12 +113,14 @@ def check_names(persons: list[pybtex.database.Person], names: tuple[Name, ...], 
         def want(text: str | None) -> str:
             return expected_text(text or "", ascii_only=ascii_only)
 
-        if name.literal is not None or name.is_cjk or not name.family:
+        if name.literal is not None or name.is_cjk or not name.family or (name.suffix and not name.given):
             assert (
                 person.first_names + person.middle_names + person.prelast_names + person.lineage_names == []
             )
             assert len(person.last_names) == 1, person.last_names  # one braced unit
-            assert joined(person.last_names) == want(name.display())
+            unit = name.literal is not None or name.is_cjk or not name.family
+            whole = name.display() if unit else f"{name.full_family}, {name.suffix}"
+            assert joined(person.last_names) == want(whole)
             continue
         assert joined(person.prelast_names + person.last_names) == want(name.full_family)
         if name.particle and name.particle[:1].islower() and name.family[:1].isupper():

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import string
+import tempfile
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scholarcli.export import ExportOptions, export
 from scholarcli.model import CSL_TYPES, STATUSES, Library, Name, Profile, Publication
+from tests.conftest import require_program
 from tests.export import bibcheck
 
 # Text as a store may hold it (no control characters), weighted towards LaTeX's specials, ligature
@@ -87,3 +91,19 @@ def test_export_then_parse_gives_the_same_values(works: list[Publication]) -> No
             bibcheck.check_names(persons.get("author", []), work.authors, ascii_only=ascii_only)
             if "editor" in persons:
                 bibcheck.check_names(persons["editor"], work.editors, ascii_only=ascii_only)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(st.lists(publications(), min_size=5, max_size=10, unique_by=lambda work: work.id.casefold()))
+def test_real_bibtex_reads_random_records_without_error(works: list[Publication]) -> None:
+    bibtex = require_program("bibtex")
+    for dialect in ("bibtex", "biblatex"):
+        text = export(dialect, works, LIBRARY, ExportOptions())
+        with tempfile.TemporaryDirectory() as folder:
+            run = bibcheck.run_bibtex(bibtex, text, Path(folder))
+        assert run.returncode == 0, run.log
+        assert "error message" not in run.log, run.log
+        assert run.bbl.count("\\bibitem{") == len(works)

@@ -260,8 +260,12 @@ def _braced_if(text: str, condition: bool) -> str:
 
 
 def _part(text: str, *, ascii_only: bool) -> str:
+    """A name part, braced when BibTeX would split it (a comma, "and") or read it as empty (`-`)."""
     escaped = escape(text, ascii_only=ascii_only)
-    return _braced_if(escaped, "," in text or _AND_WORD.search(text) is not None)
+    splits = "," in text or _AND_WORD.search(text) is not None
+    # BibTeX takes a hyphen as a separator between name tokens, like a space.
+    empty = text[:1] == "-" or text[-1:] == "-" or not any(char.isalnum() for char in text)
+    return _braced_if(escaped, splits or empty)
 
 
 def name(person: Name, *, ascii_only: bool) -> str:
@@ -283,7 +287,7 @@ def _name(person: Name, *, ascii_only: bool) -> str:
     # Words of one family name that BibTeX would split off as a "von" part or another name.
     split_risk = len(family_words) > 1 and any(not word[:1].isupper() for word in family_words)
     particle = person.particle
-    if particle and ("," in particle or _AND_WORD.search(particle)):
+    if particle and _part(particle, ascii_only=ascii_only).startswith("{"):
         family = "{" + escape(f"{particle} {person.family}", ascii_only=ascii_only) + "}"
         particle = None
     elif split_risk:
@@ -291,11 +295,14 @@ def _name(person: Name, *, ascii_only: bool) -> str:
     else:
         family = _part(person.family, ascii_only=ascii_only)
     last = f"{escape(particle, ascii_only=ascii_only)} {family}" if particle else family
+    if person.suffix and not person.given:
+        # BibTeX refuses `Last, Jr, ` with an empty first part: the whole name is then one unit.
+        return "{" + escape(f"{person.full_family}, {person.suffix}", ascii_only=ascii_only) + "}"
     parts = [last]
     if person.suffix:
         parts.append(_part(person.suffix, ascii_only=ascii_only))
-    if person.given or person.suffix:
-        parts.append(_part(person.given, ascii_only=ascii_only) if person.given else "")
+    if person.given:
+        parts.append(_part(person.given, ascii_only=ascii_only))
     return ", ".join(parts)
 
 
