@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from scholarcli.export import ExportOptions, export, latex
+from scholarcli.export import biblatex as biblatex_format
+from scholarcli.export import bibtex as bibtex_format
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
@@ -257,3 +259,17 @@ def test_url_and_doi_are_verbatim(value: str, written: str) -> None:
 def test_non_ascii_url_is_percent_encoded_only_in_the_ascii_dialect() -> None:
     assert latex.verbatim("https://example.org/Zürich", ascii_only=True) == "https://example.org/Z%C3%BCrich"
     assert latex.verbatim("https://example.org/Zürich", ascii_only=False) == "https://example.org/Zürich"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_fields_come_in_the_documented_order(dialect: str) -> None:
+    module = {"bibtex": bibtex_format, "biblatex": biblatex_format}[dialect]
+    seen = 0
+    for store_name in STORES:
+        text, _ = export_store(dialect, store_name)
+        for entry in bibcheck.parse_bibtexparser(text).entries:
+            keys = [field.key for field in entry.fields]
+            positions = [module.FIELD_ORDER.index(key) for key in keys]
+            assert positions == sorted(positions), (entry.key, keys)
+            seen += 1
+    assert seen == 18

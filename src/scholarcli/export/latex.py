@@ -30,8 +30,12 @@ Rules (the golden files and tests in `tests/export/` hold them):
   bytes); the address stays the same.
 - Names: `von Blomberg, Marianne`, `Smith, Jr., John`; a body (`literal`) or a CJK name is one
   braced unit, `{World Health Organization}`, `{刘春成}`, so BibTeX never splits or reorders it. A
-  part holding a comma or the word "and", or a family name of several words with a lower-case one,
-  is braced too, as BibTeX would otherwise split it.
+  part holding a comma or the word "and", a part BibTeX would read as empty (no letter or digit, or
+  a hyphen at either end), or a family name of several words with a lower-case one, is braced too.
+  A suffix with no given name makes the whole name one unit (`{Smith, Jr.}`): BibTeX refuses an
+  empty first part.
+- In a braced title word, punctuation around it stays outside (`{Numbers}:`), and a word whose
+  LaTeX starts with a backslash gets two braces (`{{\\_Nor}}`), or BibTeX would lower-case it.
 - Pages: a hyphen or dash between two parts becomes `--`, BibTeX's en dash for ranges.
 """
 
@@ -313,5 +317,5 @@ def names(people: Sequence[Name], *, ascii_only: bool) -> str:
 
 def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -> str:
     """One `@type{key, field = {value}, ...}` block; fields with no value are left out."""
-    body = ",\n".join(f"  {field} = {{{value}}}" for field, value in fields if value)
+    body = ",\n".join([f"  {field} = {{{value}}}" for field, value in fields if value])
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
