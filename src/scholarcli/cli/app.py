@@ -1,7 +1,5 @@
 """The `scholar` application: the command tree, the one place user errors become exit code 1."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Any

@@ -1,7 +1,5 @@
 """`scholar export`: render the selected works in one format, to stdout or atomically to a file."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated

@@ -4,8 +4,6 @@ The selection filters are declared once and added to each selecting command by `
 so `list`, `stats` and `export` accept exactly the same filters with the same help.
 """
 
-from __future__ import annotations
-
 import functools
 import inspect
 import typing

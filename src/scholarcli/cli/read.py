@@ -1,7 +1,5 @@
 """The read commands: list, show, themes, stats, where, check."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from typing import Annotated

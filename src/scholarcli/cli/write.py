@@ -1,7 +1,5 @@
 """The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store."""
 
-from __future__ import annotations
-
 import os
 import shlex
 import shutil
@@ -65,7 +63,7 @@ def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
     return decode(raw, display_path(path), encoding), display_path(path)
 
 
-def _report(report: AddReport, *, dry_run: bool) -> None:
+def _report(report: "AddReport", *, dry_run: bool) -> None:
     for source, existing, why in report.skipped:
         console.message(f"{source}: skipped, duplicates '{existing}' ({why})")
     for source, reason in report.rejected:
@@ -347,7 +345,7 @@ def _import_with_progress(
     on_duplicate: OnDuplicate | None,
     themes: tuple[str, ...],
     dry_run: bool,
-) -> AddReport:
+) -> "AddReport":
     from scholarcli import writes
 
     total = len(result.candidates)
