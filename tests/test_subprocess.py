@@ -104,6 +104,28 @@ def test_head_closing_the_pipe_shows_no_traceback(tmp_path: Path) -> None:
     assert pipeline.stderr == ""
 
 
+def test_a_reader_closing_the_pipe_early_ends_with_the_sigpipe_status(make_store) -> None:
+    # Enough output (~300 KB) that it cannot all sit in the pipe's buffer when the reader leaves.
+    records = "".join(
+        f"- id: w{index}\n  type: book\n  title: Work number {index} {'x' * 150}\n  authors: [A, B]\n  year: 2020\n"
+        for index in range(2000)
+    )
+    store = make_store(records)
+    assert SCHOLAR is not None
+    process = subprocess.Popen(
+        [SCHOLAR, "list", "--store", str(store), "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b'{"id": "w')
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert process.stderr is not None
+    with process.stderr:
+        assert process.stderr.read() == b""
+
+
 def test_user_error_exits_1_and_usage_error_exits_2() -> None:
     missing = scholar("show", "nope2020")
     assert (missing.returncode, missing.stdout) == (1, "")

@@ -20,7 +20,12 @@ class ScholarGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Flush here, not at interpreter exit, so a reader that went away is noticed below.
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            _closed_pipe_exit()
         except ScholarError as exc:
             lines = exc.messages()
             for line in lines:
@@ -78,13 +83,21 @@ def _register() -> None:
 _register()
 
 
+def _closed_pipe_exit() -> None:
+    """The reader of stdout went away (`scholar list | head -1`): end quietly, as `cat` would.
+
+    stdout is pointed at /dev/null so the interpreter's last flush cannot fail again, and the exit
+    status is the one of a process ended by SIGPIPE (128 + 13), which `set -o pipefail` scripts expect.
+    Caught before Click's own handler, which would exit 1 as if the user had erred.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(141)
+
+
 def main() -> None:
-    """Console-script entry point: run the app; a closed pipe (`scholar list | head -1`) ends quietly."""
+    """Console-script entry point (also `python -m scholarcli`)."""
     try:
         app()
-    except BrokenPipeError:
-        # The reader went away. Point stdout at /dev/null so the interpreter's final flush cannot
-        # raise again, and exit as a process killed by SIGPIPE would (128 + 13).
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
+    except BrokenPipeError:  # raised outside a command (help or version text)
+        _closed_pipe_exit()
