@@ -9,25 +9,30 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from scholarcli.model import Publication
+from scholarcli.model import Name, NameMemo, Publication
 from scholarcli.textsafe import json_safe, one_line
 
 TSV_COLUMNS = ("id", "year", "type", "status", "authors", "title", "container", "themes")
 
+# Names recur across a store (the cache shares one object per spelling): display each once.
+_display = NameMemo(Name.display)
+
 
 def tsv_row(publication: Publication) -> str:
-    """One line: the TSV_COLUMNS, tab-separated; names joined by '; ', themes by ','."""
-    fields = (
-        publication.id,
-        "" if publication.year is None else str(publication.year),
-        publication.type,
-        publication.status,
-        "; ".join(name.display() for name in publication.contributors),
-        publication.title or "",
-        publication.container or "",
-        ",".join(publication.themes),
+    """One line: the TSV_COLUMNS, tab-separated; names joined by '; ', themes by ','.
+
+    Only the free-text columns go through `one_line`: an id, year, type, status or theme id has
+    already been checked against its pattern or vocabulary and holds no tab, newline or control.
+    """
+    year = "" if publication.year is None else str(publication.year)
+    names = one_line("; ".join([_display(name) for name in publication.contributors]))
+    title = one_line(publication.title) if publication.title else ""
+    container = one_line(publication.container) if publication.container else ""
+    themes = ",".join(publication.themes)
+    return (
+        f"{publication.id}\t{year}\t{publication.type}\t{publication.status}\t{names}\t{title}\t{container}\t"
+        f"{themes}\n"
     )
-    return "\t".join(one_line(field) for field in fields) + "\n"
 
 
 def iter_tsv(works: Iterable[Publication]) -> Iterator[str]:

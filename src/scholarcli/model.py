@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 # The 45 item types of the CSL-JSON schema v1.0.2.
 CSL_TYPES: tuple[str, ...] = (
@@ -133,6 +137,29 @@ class Name:
         parts = [self.full_family, self.suffix, self.given]
         text = ", ".join(part for part in parts if part)
         return text if parse_name(text) == self else None
+
+
+class NameMemo(Generic[T]):
+    """A function of a Name remembered per Name object.
+
+    Stores and the cache share one Name object per spelling, and an identity lookup is much cheaper
+    than hashing the dataclass. Each entry keeps its name alive, so an id is never reused while it is
+    in the table.
+    """
+
+    def __init__(self, compute: Callable[[Name], T]) -> None:
+        self.compute = compute
+        self.table: dict[int, tuple[Name, T]] = {}
+
+    def __call__(self, name: Name) -> T:
+        entry = self.table.get(id(name))
+        if entry is not None and entry[0] is name:
+            return entry[1]
+        if len(self.table) >= 1 << 17:
+            self.table.clear()
+        value = self.compute(name)
+        self.table[id(name)] = (name, value)
+        return value
 
 
 def parse_name(text: str) -> Name:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from scholarcli.errors import ScholarError
-from scholarcli.model import STATUSES, Library, Name, Publication, fold
+from scholarcli.model import STATUSES, Library, NameMemo, Publication, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
-T = TypeVar("T")
 SORT_KEYS: tuple[str, ...] = ("year", "title", "author", "venue")
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
@@ -113,32 +112,9 @@ def _names_text(publication: Publication) -> str:
     return " | ".join(_folded_name(name) for name in names)
 
 
-class _PerName(Generic[T]):
-    """A function of a Name remembered per Name object.
-
-    Stores and the cache share one Name object per spelling, and an identity lookup is much cheaper
-    than hashing the dataclass. Each entry keeps its name alive, so an id is never reused while it is
-    in the table.
-    """
-
-    def __init__(self, compute: Callable[[Name], T]) -> None:
-        self.compute = compute
-        self.table: dict[int, tuple[Name, T]] = {}
-
-    def __call__(self, name: Name) -> T:
-        entry = self.table.get(id(name))
-        if entry is not None and entry[0] is name:
-            return entry[1]
-        if len(self.table) >= 1 << 17:
-            self.table.clear()
-        value = self.compute(name)
-        self.table[id(name)] = (name, value)
-        return value
-
-
-_folded_name = _PerName(lambda name: fold(f"{name.display()} | {name.inverted()}"))
-_folded_display = _PerName(lambda name: fold(name.display()))
-_name_sort_key = _PerName(lambda name: name.sort_key())
+_folded_name = NameMemo(lambda name: fold(f"{name.display()} | {name.inverted()}"))
+_folded_display = NameMemo(lambda name: fold(name.display()))
+_name_sort_key = NameMemo(lambda name: name.sort_key())
 
 
 @functools.lru_cache(maxsize=64)
