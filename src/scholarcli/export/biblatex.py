@@ -103,36 +103,17 @@ def entry_type(work: Publication) -> str:
 
 def render_entry(work: Publication) -> str:
     kind = entry_type(work)
-    ascii_only = False
-    container_field = _CONTAINER_FIELD.get(kind, "howpublished")
-    publisher_field = _PUBLISHER_FIELD.get(kind, "publisher")
-    container = work.container
-    values: dict[str, str | None] = {
-        "author": latex.names(work.authors, ascii_only=ascii_only) if work.authors else None,
-        "editor": latex.names(work.editors, ascii_only=ascii_only) if work.editors else None,
-        "title": latex.title(work.title, ascii_only=ascii_only) if work.title else None,
-        container_field: (
-            (
-                latex.title(container, ascii_only=ascii_only)
-                if container_field == "booktitle"
-                else latex.escape(container, ascii_only=ascii_only)
-            )
-            if container
-            else None
-        ),
-        "volume": latex.escape(work.volume, ascii_only=ascii_only) if work.volume else None,
-        "number": latex.escape(work.issue, ascii_only=ascii_only) if work.issue else None,
-        "pages": latex.pages(work.pages, ascii_only=ascii_only) if work.pages else None,
-        publisher_field: latex.escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
-        "location": latex.escape(work.place, ascii_only=ascii_only) if work.place else None,
-        "type": _SUBTYPES.get(kind),
-        "date": str(work.year) if work.year is not None else None,
-        "pubstate": PUBSTATES.get(work.status),
-        "note": latex.escape(work.note, ascii_only=ascii_only) if work.note else None,
-        "doi": latex.verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
-        "url": latex.verbatim(work.url, ascii_only=ascii_only) if work.url else None,
-        "abstract": latex.escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
-    }
+    values = latex.entry_fields(
+        work,
+        ascii_only=False,
+        container_field=_CONTAINER_FIELD.get(kind, "howpublished"),
+        publisher_field=_PUBLISHER_FIELD.get(kind, "publisher"),
+        place_field="location",
+        date_field="date",
+        note=work.note,
+        subtype=_SUBTYPES.get(kind),
+        pubstate=PUBSTATES.get(work.status),
+    )
     # The mapping is built in FIELD_ORDER already (a test holds it to that).
     return latex.entry(kind, work.id, values.items())
 

@@ -84,39 +84,17 @@ def note_text(work: Publication) -> str | None:
 
 def render_entry(work: Publication) -> str:
     kind = entry_type(work)
-    ascii_only = True
-    container_field = _CONTAINER_FIELD.get(kind, "howpublished")
-    publisher_field = _PUBLISHER_FIELD.get(kind, "publisher")
-    container = work.container
-    note = note_text(work)
-    values: dict[str, str | None] = {
-        "author": latex.names(work.authors, ascii_only=ascii_only) if work.authors else None,
-        "editor": (
-            latex.names(work.editors, ascii_only=ascii_only)
-            if work.editors and not (kind == "book" and work.authors)
-            else None
-        ),
-        "title": latex.title(work.title, ascii_only=ascii_only) if work.title else None,
-        container_field: (
-            (
-                latex.title(container, ascii_only=ascii_only)
-                if container_field == "booktitle"
-                else latex.escape(container, ascii_only=ascii_only)
-            )
-            if container
-            else None
-        ),
-        "volume": latex.escape(work.volume, ascii_only=ascii_only) if work.volume else None,
-        "number": latex.escape(work.issue, ascii_only=ascii_only) if work.issue else None,
-        "pages": latex.pages(work.pages, ascii_only=ascii_only) if work.pages else None,
-        publisher_field: latex.escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
-        "address": latex.escape(work.place, ascii_only=ascii_only) if work.place else None,
-        "year": str(work.year) if work.year is not None else None,
-        "note": latex.escape(note, ascii_only=ascii_only) if note else None,
-        "doi": latex.verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
-        "url": latex.verbatim(work.url, ascii_only=ascii_only) if work.url else None,
-        "abstract": latex.escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
-    }
+    values = latex.entry_fields(
+        work,
+        ascii_only=True,
+        container_field=_CONTAINER_FIELD.get(kind, "howpublished"),
+        publisher_field=_PUBLISHER_FIELD.get(kind, "publisher"),
+        place_field="address",
+        date_field="year",
+        note=note_text(work),
+        # plain.bst warns "can't use both author and editor fields" on a @book: keep the authors.
+        with_editors=not (kind == "book" and work.authors),
+    )
     # The mapping is built in FIELD_ORDER already (a test holds it to that).
     return latex.entry(kind, work.id, values.items())
 

@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
-from scholarcli.model import Name
+from scholarcli.model import Name, Publication
 
 # ASCII characters that cannot be written as themselves in LaTeX text.
 _SPECIALS: dict[str, str] = {
@@ -319,3 +319,48 @@ def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -
     """One `@type{key, field = {value}, ...}` block; fields with no value are left out."""
     body = ",\n".join([f"  {field} = {{{value}}}" for field, value in fields if value])
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
+
+
+def entry_fields(
+    work: Publication,
+    *,
+    ascii_only: bool,
+    container_field: str,
+    publisher_field: str,
+    place_field: str,
+    date_field: str,
+    note: str | None,
+    with_editors: bool = True,
+    subtype: str | None = None,
+    pubstate: str | None = None,
+) -> dict[str, str | None]:
+    """A work's fields, escaped, in the order both dialects write them.
+
+    author, editor, title, the container, volume, number, pages, the publisher, the place, type, the
+    date, pubstate, note, doi, url, abstract. The dialects differ only in field names (`journal` or
+    `journaltitle`, `address` or `location`, `year` or `date`), ASCII or UTF-8 text, and what goes in
+    `note`; a field whose value is None is left out by `entry`.
+    """
+    container = work.container
+    if container and container_field == "booktitle":
+        container_text: str | None = title(container, ascii_only=ascii_only)
+    else:
+        container_text = escape(container, ascii_only=ascii_only) if container else None
+    return {
+        "author": names(work.authors, ascii_only=ascii_only) if work.authors else None,
+        "editor": names(work.editors, ascii_only=ascii_only) if work.editors and with_editors else None,
+        "title": title(work.title, ascii_only=ascii_only) if work.title else None,
+        container_field: container_text,
+        "volume": escape(work.volume, ascii_only=ascii_only) if work.volume else None,
+        "number": escape(work.issue, ascii_only=ascii_only) if work.issue else None,
+        "pages": pages(work.pages, ascii_only=ascii_only) if work.pages else None,
+        publisher_field: escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
+        place_field: escape(work.place, ascii_only=ascii_only) if work.place else None,
+        "type": subtype,
+        date_field: str(work.year) if work.year is not None else None,
+        "pubstate": pubstate,
+        "note": escape(note, ascii_only=ascii_only) if note else None,
+        "doi": verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
+        "url": verbatim(work.url, ascii_only=ascii_only) if work.url else None,
+        "abstract": escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
+    }
