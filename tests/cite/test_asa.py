@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scholarcli.cite.asa import citation, markdown_citation, page_range, plain_citation, title_case
-from scholarcli.cite.rich import MarkdownRenderer, PlainRenderer, Span, concat, join, plain
+from scholarcli.cite.styled import MarkdownRenderer, PlainRenderer, Span, concat, join, plain
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import (

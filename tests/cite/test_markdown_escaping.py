@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scholarcli.cite.rich import escape_line_start, escape_markdown, safe_url
+from scholarcli.cite.styled import escape_line_start, escape_markdown, safe_url
 from tests.cite.citeproc_reference import markdown_to_plain, normalise
 from tests.conftest import require_program
 

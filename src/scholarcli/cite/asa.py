@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from scholarcli.cite.rich import (
+from scholarcli.cite.styled import (
     EMPTY,
     MarkdownRenderer,
     PlainRenderer,

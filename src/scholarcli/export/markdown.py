@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scholarcli.cite.asa import markdown_citation
-from scholarcli.cite.rich import escape_markdown, safe_url
+from scholarcli.cite.styled import escape_markdown, safe_url
 from scholarcli.export import ExportOptions
 from scholarcli.model import Library, Profile, Publication
 from scholarcli.query import sort_key
