@@ -81,11 +81,11 @@ def make_store(tmp_path: Path):
     return make
 
 
-def require_program(name: str) -> str:
+def require_program(name: str, install: str = "apt-get install pandoc texlive-binaries texlive-base") -> str:
     """The path of an external program; skip (or, in CI, fail) when it is not installed."""
     path = shutil.which(name)
     if path is None:
-        reason = f"{name} is not installed (apt-get install pandoc texlive-binaries texlive-base)"
+        reason = f"{name} is not installed ({install})"
         if os.environ.get(REQUIRE_EXTERNAL_ENV):
             pytest.fail(f"{reason}, and {REQUIRE_EXTERNAL_ENV} is set")
         pytest.skip(reason)

@@ -20,7 +20,7 @@ SCHOLAR = shutil.which("scholar")
 @pytest.fixture(autouse=True)
 def installed_scholar() -> None:
     """These tests need the installed command: skip without it, but fail in CI (as for pandoc)."""
-    require_program("scholar")
+    require_program("scholar", install="pip install .")
 
 
 def scholar(
