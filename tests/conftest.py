@@ -12,6 +12,16 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_STORE = REPO / "data"
 STRESS_STORE = REPO / "tests" / "fixtures" / "stress-store"
+# The default store's works in the default order: newest first, work not yet out on top.
+DEFAULT_ORDER = [
+    "liu-metricocracy",
+    "liu2026imaginary",
+    "liu2025handbook",
+    "liu2025trusting",
+    "trauthgoik2023black",
+    "liu2022who",
+    "liu2019multiple",
+]
 # CI sets this so a test that needs pandoc or bibtex fails instead of skipping when they are missing.
 REQUIRE_EXTERNAL_ENV = "SCHOLAR_REQUIRE_EXTERNAL_TOOLS"
 

@@ -7,7 +7,7 @@ import pytest
 from scholarcli.model import Library
 from scholarcli.query import BadSelectionError, Selection, YearRange, find_ids, select_from
 from scholarcli.store import open_store
-from tests.conftest import DEFAULT_STORE, STRESS_STORE
+from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
 
 
 @pytest.fixture(scope="module")
@@ -20,15 +20,7 @@ def ids(library: Library, **selection: object) -> list[str]:
 
 
 def test_default_order_is_newest_first_with_work_in_progress_on_top(library: Library) -> None:
-    assert ids(library) == [
-        "liu-metricocracy",
-        "liu2026imaginary",
-        "liu2025handbook",
-        "liu2025trusting",
-        "trauthgoik2023black",
-        "liu2022who",
-        "liu2019multiple",
-    ]
+    assert ids(library) == DEFAULT_ORDER
 
 
 def test_reverse_and_limit(library: Library) -> None:

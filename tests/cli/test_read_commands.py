@@ -11,22 +11,11 @@ from typer.testing import CliRunner
 
 from scholarcli import __version__
 from scholarcli.cli.app import app
-from tests.conftest import DEFAULT_STORE, STRESS_STORE
+from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
 
 
 def run(runner: CliRunner, *args: str, stdin: str | None = None, env: dict[str, str] | None = None):
     return runner.invoke(app, list(args), input=stdin, env=env)
-
-
-DEFAULT_ORDER = [
-    "liu-metricocracy",
-    "liu2026imaginary",
-    "liu2025handbook",
-    "liu2025trusting",
-    "trauthgoik2023black",
-    "liu2022who",
-    "liu2019multiple",
-]
 
 
 def test_version(runner: CliRunner) -> None:
