@@ -6,7 +6,6 @@ being built as one string. Field names and column order are a documented interfa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 
 from scholarcli.model import Name, NameMemo, Publication
@@ -46,6 +45,8 @@ def iter_keys(works: Iterable[Publication]) -> Iterator[str]:
 
 
 def json_record(publication: Publication, *, indent: int | None = None) -> str:
+    import json  # here, not at the top: the default TSV listing never needs it
+
     return json_safe(json.dumps(publication.as_dict(), ensure_ascii=False, indent=indent, allow_nan=False))
 
 

@@ -6,12 +6,16 @@ vocabulary only.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:  # query imports this module; the index type is only named here
+    from scholarcli.query import RecordIndex
 
 T = TypeVar("T")
 
@@ -54,7 +58,7 @@ PUBLICATION_FIELDS: tuple[str, ...] = (
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
 THEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]")
+_CJK_CLASS = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
 
 
 def fold(text: str) -> str:
@@ -66,7 +70,13 @@ def fold(text: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return _cjk_pattern().search(text) is not None
+
+
+@functools.cache
+def _cjk_pattern() -> re.Pattern[str]:
+    # Compiled on first use: a class with astral ranges takes ~5 ms to compile, paid by every start-up.
+    return re.compile(_CJK_CLASS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,18 +340,32 @@ def _name_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Library:
-    """The whole content of a store: who it belongs to, its themes in order, its works in file order."""
+    """The whole content of a store: who it belongs to, its themes in order, its works in file order.
+
+    `publications` is a tuple when the store was parsed; from the parse cache it is a sequence that
+    builds each record on first use, and `index` holds the keys queries need (see query.RecordIndex),
+    so a lookup or a filter does not build every record of a large store.
+    """
 
     profile: Profile
     themes: tuple[Theme, ...] = ()
-    publications: tuple[Publication, ...] = ()
-    by_id: dict[str, Publication] = field(init=False, repr=False, compare=False)
+    publications: Sequence[Publication] = ()
+    index: RecordIndex | None = field(default=None, repr=False, compare=False)
+    positions: dict[str, int] = field(init=False, repr=False, compare=False)
     theme_by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids are unique case-insensitively; lookups accept any case.
-        object.__setattr__(self, "by_id", {p.id.casefold(): p for p in self.publications})
+        object.__setattr__(self, "positions", {key.casefold(): n for n, key in enumerate(self.ids)})
         object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
 
+    @property
+    def ids(self) -> Sequence[str]:
+        """The works' ids in file order (without building the records when an index holds them)."""
+        if self.index is not None:
+            return self.index.ids
+        return [publication.id for publication in self.publications]
+
     def get(self, publication_id: str) -> Publication | None:
-        return self.by_id.get(publication_id.casefold())
+        position = self.positions.get(publication_id.casefold())
+        return None if position is None else self.publications[position]

@@ -6,9 +6,10 @@ The order is total (ties fall back to the id), so the same store always gives th
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -202,9 +203,74 @@ def select(publications: Iterable[Publication], selection: Selection) -> list[Pu
 
 
 def select_from(library: Library, selection: Selection) -> list[Publication]:
-    """`select` over a whole store, after checking the selection's theme ids against it."""
+    """`select` over a whole store, after checking the selection's theme ids against it.
+
+    With an index (a store read from the parse cache) the same works come out in the same order, but
+    only the works that can pass the author and text filters are built, and none is sorted.
+    """
     selection.check_against(library)
-    return select(library.publications, selection)
+    if library.index is None:
+        return select(library.publications, selection)
+    return _select_indexed(library.publications, library.index, selection)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordIndex:
+    """The keys queries need for each work, by position in file order, computed once per store version.
+
+    The parse cache keeps it beside the records, so an ordered listing needs no sort and a search by
+    author or text looks at short strings instead of building every record. Each key is what the
+    unindexed path computes (`sort_key`, `_names_text`, `_haystack`): the results are the same.
+    """
+
+    ids: Sequence[str]
+    # For each sort key, the positions of all works in ascending order. The order is total (ties end
+    # at the id, unique case-insensitively), so filtering this order equals sorting the filtered works.
+    orders: Mapping[str, Sequence[int]]
+    names_texts: Sequence[str]
+    haystacks: Sequence[str]
+
+
+def build_index(publications: Sequence[Publication]) -> RecordIndex:
+    """The index of a store's works (in file order)."""
+    positions = range(len(publications))
+    orders = {}
+    for key in SORT_KEYS:
+        keys = [sort_key(publication, key) for publication in publications]  # type: ignore[arg-type]
+        orders[key] = tuple(sorted(positions, key=keys.__getitem__))
+    return RecordIndex(
+        ids=tuple(publication.id for publication in publications),
+        orders=orders,
+        names_texts=tuple(_names_text(publication) for publication in publications),
+        haystacks=tuple(_haystack(publication) for publication in publications),
+    )
+
+
+def _select_indexed(
+    publications: Sequence[Publication], index: RecordIndex, selection: Selection
+) -> list[Publication]:
+    order = index.orders[selection.sort]
+    positions: Iterable[int] = reversed(order) if selection.reverse else order
+    author = _folded_query(selection.author) if selection.author else None
+    words = fold(selection.search).split() if selection.search else None
+    # The text search is decided here in full (the haystack is the same text); the author test here is
+    # a necessary condition (a name's text is part of the joined text), confirmed by `matches`.
+    rest = dataclasses.replace(selection, search=None)
+    names_texts, haystacks = index.names_texts, index.haystacks
+    chosen: list[Publication] = []
+    if selection.limit == 0:
+        return chosen
+    for position in positions:
+        if author is not None and author not in names_texts[position]:
+            continue
+        if words is not None and not all(word in haystacks[position] for word in words):
+            continue
+        publication = publications[position]
+        if matches(publication, rest):
+            chosen.append(publication)
+            if len(chosen) == selection.limit:
+                break
+    return chosen
 
 
 def find_ids(library: Library, ids: Sequence[str]) -> list[Publication]:
@@ -215,7 +281,7 @@ def find_ids(library: Library, ids: Sequence[str]) -> list[Publication]:
     for publication_id in ids:
         publication = library.get(publication_id)
         if publication is None:
-            hint = _did_you_mean(publication_id, [p.id for p in library.publications])
+            hint = _did_you_mean(publication_id, library.ids)
             raise UnknownIdError(f"no publication '{publication_id}'{hint}")
         found.append(publication)
     return found

@@ -7,14 +7,19 @@ are never interpreted because views hand Rich `Text` objects, not markup strings
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, and the line/paragraph separators.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
-_UNSAFE_KEEP_LINES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
-)
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+_UNSAFE_KEEP_LINES = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+_JSON_UNSAFE = "[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+
+
+@functools.cache
+def _pattern(character_class: str) -> re.Pattern[str]:
+    # Compiled on first use, not at import: every command imports this module, few need the patterns.
+    return re.compile(character_class)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -24,8 +29,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with every control or invisible direction character written as an escape."""
-    pattern = _UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE
-    return pattern.sub(_escape, text)
+    return _pattern(_UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE).sub(_escape, text)
 
 
 def one_line(text: str) -> str:
@@ -39,4 +43,4 @@ def one_line(text: str) -> str:
 
 def json_safe(text: str) -> str:
     """Serialised JSON with the characters json.dumps leaves raw escaped as `\\uXXXX` (still valid JSON)."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _pattern(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)

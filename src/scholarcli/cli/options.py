@@ -23,7 +23,7 @@ def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for publication ids, from the store the command line names."""
-    return [p.id for p in _library_for_completion(ctx).publications if p.id.startswith(incomplete)]
+    return [key for key in _library_for_completion(ctx).ids if key.startswith(incomplete)]
 
 
 def _library_for_completion(ctx: typer.Context) -> Any:
