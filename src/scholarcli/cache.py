@@ -11,11 +11,14 @@ of one. Only reads use it: writes re-read the store under its lock (`load_librar
 
 from __future__ import annotations
 
+import array
 import contextlib
 import dataclasses
 import datetime
+import functools
 import hashlib
 import marshal
+import mmap
 import operator
 import os
 import struct
@@ -27,20 +30,26 @@ from pathlib import Path
 from typing import Any, overload
 
 from scholarcli.errors import Problem, display_path
+from scholarcli.index import RecordIndex, build_index, rebuild
 from scholarcli.model import Library, Name, Profile, Publication, Theme
-from scholarcli.query import RecordIndex, build_index
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
-FORMAT_VERSION = 2  # 2: records built lazily, with the query index (query.RecordIndex)
+FORMAT_VERSION = 2  # 2: records built on first use from a mapped body; the query index
 _MAGIC = b"SCHOLARCLI-CACHE"
-# MAGIC, then the key's length and the payload's CRC-32 and length; then the key and the payload.
-_HEADER = struct.Struct("<16sIIQ")
+# MAGIC; the lengths of the key, the directory and the body; the directory's CRC-32. Then the key, the
+# directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and
+# CRC-32s) and the body, which is mapped, not read: each record's marshal blob, then the index's text
+# sections (search texts, TSV rows, name texts), each unmarshalled (and checked) on first use.
+_HEADER = struct.Struct("<16sIQQI")
 _HASH_CHUNK = 1 << 20
 _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
 _ORPHAN_TEMP_SECONDS = 3600
 # The modules whose code decides what a store parses into: a change to any of them invalidates caches.
-_CODE_FILES = ("cache.py", "errors.py", "model.py", "query.py", "store.py", "validate.py", "yamlio.py")
+_CODE_FILES = (
+    "cache.py", "errors.py", "index.py", "listing.py", "model.py", "query.py", "store.py", "textsafe.py",
+    "validate.py", "yamlio.py",
+)  # fmt: skip
 
 _PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
@@ -96,7 +105,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         cached = _read(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
-                loaded = _decode(location, cached)
+                loaded = _decode(location, *cached)
                 with contextlib.suppress(OSError):  # its mtime says when it was last used (see _prune)
                     os.utime(path)
                 return loaded
@@ -115,9 +124,9 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         parsed_stamps = [
             _stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)
         ]
-        payload = _encode(location, loaded)
-        if payload is not None:
-            _write(path, _key(location, parsed_stamps), payload)
+        encoded = _encode(location, loaded)
+        if encoded is not None:
+            _write(path, _key(location, parsed_stamps), *encoded)
         return loaded
 
 
@@ -173,37 +182,45 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
     return repr(key).encode("utf-8", "backslashreplace")
 
 
-def _read(path: Path, key: bytes) -> Any:
-    """The payload stored under `key`, or None for a missing, stale, truncated or corrupt file."""
+def _read(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
+    """The directory and the body stored under `key`, or None for a missing, stale, truncated or
+    corrupt file. The body is a read-only map of the file: only what a command uses is copied out of
+    it (a rename that replaces the file leaves a mapped old file intact)."""
     try:
         with path.open("rb") as handle:
             header = handle.read(_HEADER.size)
             if len(header) != _HEADER.size:
                 return None
-            magic, key_length, checksum, payload_length = _HEADER.unpack(header)
+            magic, key_length, directory_length, body_length, directory_crc = _HEADER.unpack(header)
             if magic != _MAGIC or key_length != len(key) or handle.read(key_length) != key:
                 return None
-            data = handle.read(payload_length + 1)
-    except OSError:
-        return None
-    if len(data) != payload_length or zlib.crc32(data) != checksum:
+            directory = handle.read(directory_length)
+            body_start = _HEADER.size + key_length + directory_length
+            size = os.fstat(handle.fileno()).st_size
+            if len(directory) != directory_length or size != body_start + body_length:
+                return None
+            if zlib.crc32(directory) != directory_crc:
+                return None
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if body_length else b""
+    except (OSError, ValueError):
         return None
     try:
         # Our own file in the user's own cache folder, checked against its key and checksum above.
-        return marshal.loads(data)  # noqa: S302
+        return marshal.loads(directory), memoryview(mapped)[body_start:]  # noqa: S302
     except (EOFError, ValueError, TypeError):
         return None
 
 
-def _write(path: Path, key: bytes, payload: bytes) -> None:
+def _write(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
     """Write the cache beside its final name and rename it into place; failures only cost the cache."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("xb") as handle:
-            handle.write(_HEADER.pack(_MAGIC, len(key), zlib.crc32(payload), len(payload)))
+            handle.write(_HEADER.pack(_MAGIC, len(key), len(directory), len(body), zlib.crc32(directory)))
             handle.write(key)
-            handle.write(payload)
+            handle.write(directory)
+            handle.write(body)
         temp.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -227,7 +244,7 @@ def _prune(folder: Path, keep: Path) -> None:
                     Path(entry.path).unlink()
 
 
-def _encode(location: StoreLocation, loaded: LoadedStore) -> bytes | None:
+def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes] | None:
     """Plain data for marshal. Names are stored once and referred to by index; each record is its own
     marshal blob, built into a Publication only when it is used; the query index comes along. None when
     a problem's path is not one of the store's files (it could not be shown relative to another
@@ -250,40 +267,66 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> bytes | None:
         )
     name_index: dict[Name, int] = {}
     index_of = name_index.setdefault
-    blobs = []
+    body = bytearray()
+    ends = []
     for publication in library.publications:
         row = list(_publication_fields(publication))
         row[_AUTHORS] = tuple([index_of(name, len(name_index)) for name in row[_AUTHORS]])
         row[_EDITORS] = tuple([index_of(name, len(name_index)) for name in row[_EDITORS]])
-        blobs.append(marshal.dumps(tuple(row)))
+        body += marshal.dumps(tuple(row))
+        ends.append(len(body))
+    records_crc = zlib.crc32(body)
     index = library.index if library.index is not None else build_index(library.publications)
-    payload = (
+    sections = []  # (end, CRC-32) of each text section, in _LAZY_SECTIONS order
+    for name in _LAZY_SECTIONS:
+        start = len(body)
+        body += marshal.dumps(tuple(getattr(index, name)))
+        sections.append((len(body), zlib.crc32(memoryview(body)[start:])))
+    directory = (
         tuple(_name_fields(name) for name in name_index),
         tuple((theme.id, theme.title, theme.summary) for theme in library.themes),
         tuple(getattr(library.profile, field) for field in _PROFILE_FIELDS),
         tuple(warnings),
         tuple(index.ids),
-        {key: tuple(order) for key, order in index.orders.items()},
-        tuple(index.names_texts),
-        # Only a text search reads the haystacks (most of the index's bytes): unmarshalled on first use.
-        marshal.dumps(tuple(index.haystacks)),
-        tuple(blobs),
+        # Positions as machine integers: read back by copying bytes, not by building 40,000 ints.
+        {key: array.array("q", order).tobytes() for key, order in index.orders.items()},
+        tuple(ends),
+        records_crc,
+        tuple(sections),
     )
-    return marshal.dumps(payload)
+    return marshal.dumps(directory), bytes(body)
 
 
-def _decode(location: StoreLocation, payload: Any) -> LoadedStore:
-    (name_rows, theme_rows, profile_row, warning_rows, ids, orders, names_texts, haystacks, blobs) = payload
-    haystacks = _Unmarshalled(haystacks, len(ids))
-    if not (len(ids) == len(names_texts) == len(blobs)):
-        raise ValueError("a cache whose sections disagree")
-    if any(len(order) != len(ids) for order in orders.values()):
-        raise ValueError("a cache whose sections disagree")
+# The index's text sections: large, and each needed by few commands.
+_LAZY_SECTIONS = ("search_texts", "tsv_rows", "names_texts")
+
+
+def _decode(location: StoreLocation, directory: Any, body: memoryview) -> LoadedStore:
+    (name_rows, theme_rows, profile_row, warning_rows, ids, order_bytes, ends, records_crc, sections) = (
+        directory
+    )
+    count = len(ids)
+    records_end = ends[-1] if ends else 0
+    # The records are checked now, while a damaged cache can still fall back to a parse.
+    if len(ends) != count or zlib.crc32(body[:records_end]) != records_crc:
+        raise ValueError("a damaged cache")
+    orders = {}
+    for key, data in order_bytes.items():
+        orders[key] = array.array("q")
+        orders[key].frombytes(data)
+        if len(orders[key]) != count:
+            raise ValueError("a damaged cache")
+    records = CachedRecords(body, ends, tuple(Name(*row) for row in name_rows))
+    texts = {}
+    start = records_end
+    for name, (end, crc) in zip(_LAZY_SECTIONS, sections, strict=True):
+        texts[name] = _Unmarshalled(body[start:end], count, crc, functools.partial(rebuild, name, records))
+        start = end
     library = Library(
         profile=Profile(*profile_row),
         themes=tuple(Theme(*row) for row in theme_rows),
-        publications=CachedRecords(blobs, tuple(Name(*row) for row in name_rows)),
-        index=RecordIndex(ids=ids, orders=orders, names_texts=names_texts, haystacks=haystacks),
+        publications=records,
+        index=RecordIndex(ids=ids, orders=orders, **texts),
     )
     paths = [display_path(location.file(name)) for name in STORE_FILES]
     warnings = tuple(
@@ -294,14 +337,17 @@ def _decode(location: StoreLocation, payload: Any) -> LoadedStore:
 
 
 class _Unmarshalled(Sequence[str]):
-    """A tuple of texts kept as marshal bytes until first used."""
+    """A tuple of texts kept as marshal bytes until first used. A section found damaged then (its
+    CRC-32 differs) is computed again from the records (`rebuild`), which were checked on reading."""
 
-    __slots__ = ("_data", "_items", "_length")
+    __slots__ = ("_crc", "_data", "_items", "_length", "_rebuild")
 
-    def __init__(self, data: bytes, length: int) -> None:
+    def __init__(self, data: memoryview, length: int, crc: int, rebuild: Callable[[], Sequence[str]]) -> None:
         self._data = data
         self._length = length
-        self._items: tuple[str, ...] | None = None
+        self._crc = crc
+        self._rebuild = rebuild
+        self._items: Sequence[str] | None = None
 
     def __len__(self) -> int:
         return self._length
@@ -312,11 +358,16 @@ class _Unmarshalled(Sequence[str]):
     def __getitem__(self, position: slice) -> Sequence[str]: ...
     def __getitem__(self, position: int | slice) -> str | Sequence[str]:
         if self._items is None:
-            items = marshal.loads(self._data)  # noqa: S302  (our checked cache, as above)
-            if len(items) != self._length:
-                raise ValueError("a cache whose sections disagree")
-            self._items = items
+            self._items = self._load()
         return self._items[position]
+
+    def _load(self) -> Sequence[str]:
+        if zlib.crc32(self._data) == self._crc:
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                items = marshal.loads(self._data)  # noqa: S302  (checked just above)
+                if isinstance(items, tuple) and len(items) == self._length:
+                    return items
+        return self._rebuild()
 
 
 # Setting each slot through its descriptor skips the frozen dataclass's __init__, which sets every
@@ -334,15 +385,16 @@ class CachedRecords(Sequence[Publication]):
     equal to any sequence of the same publications (such as the tuple a parse gives).
     """
 
-    __slots__ = ("_blobs", "_built", "_names")
+    __slots__ = ("_body", "_built", "_ends", "_names")
 
-    def __init__(self, blobs: Sequence[bytes], names: Sequence[Name]) -> None:
-        self._blobs = blobs
+    def __init__(self, body: bytes | memoryview, ends: Sequence[int], names: Sequence[Name]) -> None:
+        self._body = body  # the records' marshal blobs, one after another; record n ends at ends[n]
+        self._ends = ends
         self._names = names
-        self._built: list[Publication | None] = [None] * len(blobs)
+        self._built: list[Publication | None] = [None] * len(ends)
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._ends)
 
     @overload
     def __getitem__(self, position: int) -> Publication: ...
@@ -350,15 +402,14 @@ class CachedRecords(Sequence[Publication]):
     def __getitem__(self, position: slice) -> list[Publication]: ...
     def __getitem__(self, position: int | slice) -> Publication | list[Publication]:
         if isinstance(position, slice):
-            return [self[n] for n in range(*position.indices(len(self._blobs)))]
+            return [self[n] for n in range(*position.indices(len(self._ends)))]
         publication = self._built[position]
         if publication is None:
-            publication = self._built[position] = self._build(self._blobs[position])
+            publication = self._built[position] = self._build(position % len(self._ends))
         return publication
 
     def __iter__(self) -> Iterator[Publication]:
-        built = self._built
-        for position, publication in enumerate(built):
+        for position, publication in enumerate(self._built):
             yield publication if publication is not None else self[position]
 
     def __eq__(self, other: object) -> bool:
@@ -369,11 +420,12 @@ class CachedRecords(Sequence[Publication]):
     __hash__ = None  # type: ignore[assignment]  # like a list: equal to sequences of other types
 
     def __repr__(self) -> str:
-        return f"CachedRecords({len(self._blobs)} records)"
+        return f"CachedRecords({len(self._ends)} records)"
 
-    def _build(self, blob: bytes) -> Publication:
+    def _build(self, position: int) -> Publication:
+        start = self._ends[position - 1] if position else 0
         # Our own data, checked against its key and checksum when the cache was read.
-        row = marshal.loads(blob)  # noqa: S302
+        row = marshal.loads(self._body[start : self._ends[position]])  # noqa: S302
         names = self._names.__getitem__
         publication = _new_object(Publication)
         for setter, value in zip(_PUBLICATION_SETTERS, row, strict=True):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from scholarcli.model import Name, NameMemo, Publication
+from scholarcli.model import Library, Name, NameMemo, Publication
+from scholarcli.query import Selection, select, select_positions
 from scholarcli.textsafe import json_safe, one_line
 
 TSV_COLUMNS = ("id", "year", "type", "status", "authors", "title", "container", "themes")
@@ -42,6 +43,25 @@ def iter_tsv(works: Iterable[Publication]) -> Iterator[str]:
 def iter_keys(works: Iterable[Publication]) -> Iterator[str]:
     for publication in works:
         yield publication.id + "\n"
+
+
+def selected_tsv(library: Library, selection: Selection) -> Iterator[str]:
+    """The TSV rows of the works a selection takes; from the index, without building records, when
+    the library has one (the rows are `tsv_row`'s, made when the parse cache was)."""
+    positions = select_positions(library, selection)
+    if positions is None or library.index is None:
+        return iter_tsv(select(library.publications, selection))
+    rows = library.index.tsv_rows
+    return (rows[position] for position in positions)
+
+
+def selected_keys(library: Library, selection: Selection) -> Iterator[str]:
+    """The ids of the works a selection takes, one a line; from the index when the library has one."""
+    positions = select_positions(library, selection)
+    if positions is None or library.index is None:
+        return iter_keys(select(library.publications, selection))
+    ids = library.index.ids
+    return (ids[position] + "\n" for position in positions)
 
 
 def json_record(publication: Publication, *, indent: int | None = None) -> str:

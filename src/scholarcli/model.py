@@ -6,6 +6,7 @@ vocabulary only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -15,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:  # query imports this module; the index type is only named here
-    from scholarcli.query import RecordIndex
+    from scholarcli.index import RecordIndex
 
 T = TypeVar("T")
 
@@ -343,7 +344,7 @@ class Library:
     """The whole content of a store: who it belongs to, its themes in order, its works in file order.
 
     `publications` is a tuple when the store was parsed; from the parse cache it is a sequence that
-    builds each record on first use, and `index` holds the keys queries need (see query.RecordIndex),
+    builds each record on first use, and `index` holds the keys queries need (see index.RecordIndex),
     so a lookup or a filter does not build every record of a large store.
     """
 
@@ -351,13 +352,16 @@ class Library:
     themes: tuple[Theme, ...] = ()
     publications: Sequence[Publication] = ()
     index: RecordIndex | None = field(default=None, repr=False, compare=False)
-    positions: dict[str, int] = field(init=False, repr=False, compare=False)
     theme_by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Ids are unique case-insensitively; lookups accept any case.
-        object.__setattr__(self, "positions", {key.casefold(): n for n, key in enumerate(self.ids)})
         object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Where each work is in `publications`, by its id casefolded (ids are unique in any case, and
+        lookups accept any case). Made on first use: listings and exports never look an id up."""
+        return {key.casefold(): n for n, key in enumerate(self.ids)}
 
     @property
     def ids(self) -> Sequence[str]:
@@ -367,5 +371,10 @@ class Library:
         return [publication.id for publication in self.publications]
 
     def get(self, publication_id: str) -> Publication | None:
+        """The work with this id, written in any case; None if there is none."""
+        if "positions" not in self.__dict__:
+            # A first lookup (`show ID`) scans for the id as written: cheaper than making the map.
+            with contextlib.suppress(ValueError):
+                return self.publications[self.ids.index(publication_id)]
         position = self.positions.get(publication_id.casefold())
         return None if position is None else self.publications[position]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,7 +94,8 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return did_you_mean(word, choices)
 
 
-def _haystack(publication: Publication) -> str:
+def search_text(publication: Publication) -> str:
+    """The folded text `--search` looks in: title, venue, names, abstract and note."""
     # Each part is folded on its own and the parts joined with spaces: the same text as folding the
     # joined text (a space ends any combining sequence), but an ASCII abstract keeps fold's fast path
     # even when a name has accents, and each name is folded once per store.
@@ -105,7 +106,8 @@ def _haystack(publication: Publication) -> str:
     return " ".join(parts)
 
 
-def _names_text(publication: Publication) -> str:
+def names_text(publication: Publication) -> str:
+    """The folded text of a work's names, each as `Given Family | Family, Given`, joined by ' | '."""
     # Folding the parts and joining them with ' | ' gives the same text as folding the joined text
     # (the separator is ASCII and starts no combining sequence); names recur across a store, so each
     # one is folded once.
@@ -124,13 +126,13 @@ def _folded_query(text: str) -> str:
 
 
 def _has_author(publication: Publication, needle: str) -> bool:
-    """`needle in _names_text(publication)`, name by name where that is the same test.
+    """`needle in names_text(publication)`, name by name where that is the same test.
 
     A needle without '|' cannot span the ' | ' between two names, so it is in the joined text exactly
     when it is in one name's text.
     """
     if "|" in needle:
-        return needle in _names_text(publication)
+        return needle in names_text(publication)
     for name in publication.authors:
         if needle in _folded_name(name):
             return True
@@ -156,7 +158,7 @@ def matches(publication: Publication, selection: Selection) -> bool:
     if selection.author and not _has_author(publication, _folded_query(selection.author)):
         return False
     if selection.search:
-        haystack = _haystack(publication)
+        haystack = search_text(publication)
         if not all(word in haystack for word in fold(selection.search).split()):
             return False
     return True
@@ -208,68 +210,41 @@ def select_from(library: Library, selection: Selection) -> list[Publication]:
     With an index (a store read from the parse cache) the same works come out in the same order, but
     only the works that can pass the author and text filters are built, and none is sorted.
     """
-    selection.check_against(library)
-    if library.index is None:
+    positions = select_positions(library, selection)
+    if positions is None:
         return select(library.publications, selection)
-    return _select_indexed(library.publications, library.index, selection)
+    return [library.publications[position] for position in positions]
 
 
-@dataclass(frozen=True, slots=True)
-class RecordIndex:
-    """The keys queries need for each work, by position in file order, computed once per store version.
-
-    The parse cache keeps it beside the records, so an ordered listing needs no sort and a search by
-    author or text looks at short strings instead of building every record. Each key is what the
-    unindexed path computes (`sort_key`, `_names_text`, `_haystack`): the results are the same.
-    """
-
-    ids: Sequence[str]
-    # For each sort key, the positions of all works in ascending order. The order is total (ties end
-    # at the id, unique case-insensitively), so filtering this order equals sorting the filtered works.
-    orders: Mapping[str, Sequence[int]]
-    names_texts: Sequence[str]
-    haystacks: Sequence[str]
-
-
-def build_index(publications: Sequence[Publication]) -> RecordIndex:
-    """The index of a store's works (in file order)."""
-    positions = range(len(publications))
-    orders = {}
-    for key in SORT_KEYS:
-        keys = [sort_key(publication, key) for publication in publications]  # type: ignore[arg-type]
-        orders[key] = tuple(sorted(positions, key=keys.__getitem__))
-    return RecordIndex(
-        ids=tuple(publication.id for publication in publications),
-        orders=orders,
-        names_texts=tuple(_names_text(publication) for publication in publications),
-        haystacks=tuple(_haystack(publication) for publication in publications),
-    )
-
-
-def _select_indexed(
-    publications: Sequence[Publication], index: RecordIndex, selection: Selection
-) -> list[Publication]:
+def select_positions(library: Library, selection: Selection) -> list[int] | None:
+    """Where the selected works are in `library.publications`, in the selection's order; None when the
+    library has no index (a parsed store), as only an index makes this cheaper than `select_from`."""
+    selection.check_against(library)
+    index = library.index
+    if index is None:
+        return None
     order = index.orders[selection.sort]
     positions: Iterable[int] = reversed(order) if selection.reverse else order
+    if selection.limit == 0:
+        return []
     author = _folded_query(selection.author) if selection.author else None
     words = fold(selection.search).split() if selection.search else None
-    # The text search is decided here in full (the haystack is the same text); the author test here is
-    # a necessary condition (a name's text is part of the joined text), confirmed by `matches`.
+    # The text search is decided here in full (the index holds the same text); the author test here is
+    # a necessary condition (one name's text is part of the joined text), confirmed by `matches`.
     rest = dataclasses.replace(selection, search=None)
-    names_texts, haystacks = index.names_texts, index.haystacks
-    chosen: list[Publication] = []
-    if selection.limit == 0:
-        return chosen
+    needs_record = rest != Selection(sort=rest.sort, reverse=rest.reverse, limit=rest.limit)
+    publications, names_texts, search_texts = library.publications, index.names_texts, index.search_texts
+    chosen: list[int] = []
     for position in positions:
         if author is not None and author not in names_texts[position]:
             continue
-        if words is not None and not all(word in haystacks[position] for word in words):
+        if words is not None and not all(word in search_texts[position] for word in words):
             continue
-        publication = publications[position]
-        if matches(publication, rest):
-            chosen.append(publication)
-            if len(chosen) == selection.limit:
-                break
+        if needs_record and not matches(publications[position], rest):
+            continue
+        chosen.append(position)
+        if len(chosen) == selection.limit:
+            break
     return chosen
 
 

@@ -1,6 +1,7 @@
 """The read commands: list, show, themes, stats, where, check."""
 
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from typing import Annotated
 
@@ -39,8 +40,8 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
-def _write_all(chunks: object) -> None:
-    for chunk in chunks:  # type: ignore[attr-defined]
+def _write_all(chunks: Iterable[str]) -> None:
+    for chunk in chunks:
         console.out(chunk)
 
 
@@ -61,8 +62,14 @@ def list_command(
     Example: scholar list --theme west-imaginary --year 2022..
     """
     loaded = open_store(store)
-    works = select_from(loaded.library, selection)
     chosen = output_format or (ListFormat.table if console.stdout_is_terminal() else ListFormat.tsv)
+    if chosen is ListFormat.tsv:
+        _write_all(listing.selected_tsv(loaded.library, selection))
+        return
+    if chosen is ListFormat.keys:
+        _write_all(listing.selected_keys(loaded.library, selection))
+        return
+    works = select_from(loaded.library, selection)
     if chosen is ListFormat.table:
         from scholarcli.cli.views import publications_table
 
@@ -74,11 +81,9 @@ def list_command(
             )
         return
     writers = {
-        ListFormat.tsv: listing.iter_tsv,
         ListFormat.json: listing.iter_json,
         ListFormat.jsonl: listing.iter_jsonl,
         ListFormat.yaml: listing.iter_yaml,
-        ListFormat.keys: listing.iter_keys,
     }
     _write_all(writers[chosen](works))
 
