@@ -3,7 +3,8 @@
 Every write runs as `with write_session(location) as session: ...; session.commit(text)`:
 - `.scholar.lock` in the store folder is held (fcntl.flock) from the read to the replace, so concurrent
   `scholar` writers take turns and none loses another's change;
-- the publications file is read fresh under the lock (no parse cache) and outlined for splicing;
+- the publications file is read fresh under the lock (no parse cache) and outlined for splicing (or,
+  for an add, scanned for ids and duplicates and appended to);
 - before the replace, the file is read again: if its bytes differ from what was read (an editor saved it
   meanwhile), nothing is written ("changed on disk since it was read");
 - the old version is kept as `publications.yaml.bak` beside the file (a hard link to the replaced inode,
@@ -20,6 +21,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from scholarcli import validate, yamlio
@@ -94,10 +96,16 @@ class WriteSession:
     publications_path: Path  # as the user names it (may be a symlink)
     target: Path  # the real file written
     raw: bytes
-    outline: Outline
+    text: str  # `raw` decoded
     profile: Profile | None
     themes: tuple[Theme, ...]
     committed: bool = field(default=False)
+
+    @cached_property
+    def outline(self) -> Outline:
+        """The file's record and field spans, for splicing. Made on first use: an add that only
+        appends never needs it (see yamledit.scan_values), and on a large store it is most of the cost."""
+        return Outline(self.text, self.shown_path)
 
     @property
     def shown_path(self) -> str:
@@ -208,5 +216,4 @@ def write_session(location: StoreLocation) -> Iterator[WriteSession]:
                 f"{display_path(publications_path)}:{line}: the file is not UTF-8 text; save it as UTF-8"
             ) from None
         profile, themes = _read_side_files(location)
-        outline = Outline(text, display_path(publications_path))
-        yield WriteSession(location, publications_path, target, raw, outline, profile, themes)
+        yield WriteSession(location, publications_path, target, raw, text, profile, themes)

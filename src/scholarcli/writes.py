@@ -103,17 +103,37 @@ class DuplicateIndex:
         return None
 
 
-def _outline_index(session: WriteSession) -> tuple[dict[str, yamledit.RecordSpan], DuplicateIndex]:
-    outline = session.outline
-    outline.index_values()
+def _record_spans(session: WriteSession) -> dict[str, yamledit.RecordSpan]:
+    """Each record's span in the outline, by its id casefolded (the first, if an id repeats)."""
     records: dict[str, yamledit.RecordSpan] = {}
-    index = DuplicateIndex()
-    for record_id, record in outline.ids():
+    session.outline.index_values()
+    for record_id, record in session.outline.ids():
         records.setdefault(record_id.casefold(), record)
-        year_text = outline.value(record, "year")
+    return records
+
+
+def _store_index(session: WriteSession) -> tuple[set[str], DuplicateIndex]:
+    """The ids in use (casefolded) and the duplicate index, from a regex scan of the file where its
+    layout allows (see yamledit.scan_values), else from the outline."""
+    values = yamledit.scan_values(session.text, session.shown_path)
+    if values is None:
+        outline = session.outline
+        outline.index_values()
+        values = [
+            {key: outline.value(record, key) for key in ("id", "doi", "title", "year")}
+            for record in outline.records
+        ]
+    taken: set[str] = set()
+    index = DuplicateIndex()
+    for record in values:
+        record_id = record.get("id")
+        if record_id is None:
+            continue
+        taken.add(record_id.casefold())
+        year_text = record.get("year")
         year = int(year_text) if year_text and year_text.isdigit() else None
-        index.note(record_id, outline.value(record, "doi"), outline.value(record, "title"), year)
-    return records, index
+        index.note(record_id, record.get("doi"), record.get("title"), year)
+    return taken, index
 
 
 def parse_records(
@@ -147,10 +167,9 @@ def add_publications(
     report = AddReport()
     with write_session(location) as session:
         _check_themes(extra_themes, session.theme_ids)
-        outline = session.outline
-        records, index = _outline_index(session)
-        taken = set(records)
-        newline = outline.newline
+        taken, index = _store_index(session)
+        in_store = frozenset(taken)  # `taken` grows with the ids this add gives out
+        newline = yamledit.newline_of(session.text)
 
         # Pass 1: render each record with a provisional id and validate them all in one parse.
         prepared: list[Publication] = []
@@ -164,7 +183,7 @@ def add_publications(
 
         # Pass 2: duplicates and ids, in input order.
         texts: list[str] = []
-        updates: dict[str, tuple[yamledit.RecordSpan, Publication, str]] = {}
+        updates: dict[str, tuple[Publication, str]] = {}  # existing id casefolded -> (new record, source)
         duplicates: list[str] = []
         for number, candidate in enumerate(candidates):
             if progress is not None:
@@ -179,12 +198,8 @@ def add_publications(
                     duplicates.append(f"{candidate.source}: duplicates '{existing_id}' ({why})")
                 elif on_duplicate is OnDuplicate.skip:
                     report.skipped.append((candidate.source, existing_id, why))
-                elif existing_id.casefold() in records and existing_id.casefold() not in updates:
-                    updates[existing_id.casefold()] = (
-                        records[existing_id.casefold()],
-                        publication,
-                        candidate.source,
-                    )
+                elif existing_id.casefold() in in_store and existing_id.casefold() not in updates:
+                    updates[existing_id.casefold()] = (publication, candidate.source)
                     report.updated.append((candidate.source, existing_id))
                 else:  # a second update of one record in one import: the first one wins
                     report.skipped.append((candidate.source, existing_id, f"{why}; already updated"))
@@ -208,11 +223,19 @@ def add_publications(
             raise ManyProblemsError(
                 [*duplicates, "choose --on-duplicate skip, update or keep-both"], "nothing was written"
             )
-        for record, publication, _ in sorted(updates.values(), key=lambda item: -item[0].first):
+        if not updates:  # the usual add: new records at the end, no outline needed
+            if not dry_run and texts:
+                session.commit(yamledit.appended(session.text, texts, newline))
+            return report
+        spans = _record_spans(session)
+        for record, publication in sorted(
+            ((spans[key], publication) for key, (publication, _) in updates.items()),
+            key=lambda item: -item[0].first,
+        ):
             _update_record(session, record, publication)
-        yamledit.append_records(outline, texts)
-        if not dry_run and (texts or updates):
-            session.commit(outline.text())
+        yamledit.append_records(session.outline, texts)
+        if not dry_run:
+            session.commit(session.outline.text())
     return report
 
 

@@ -123,24 +123,8 @@ class Outline:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
     def _scan(self) -> list[RecordSpan]:
-        body = self.body
-        scan = self.scan_text
-        for bad in _NOT_A_RECORD_START.finditer(scan):
-            if bad.start() == 0 and body.startswith("---"):
-                continue
-            raise OutlineError(
-                f"{self.path}:{self._line_of(bad.start()) + 1}: cannot edit this file in place: expected a "
-                "record starting with '- ' here (writes need the file to be a plain list of records; fix it "
-                "or run 'scholar check')"
-            )
-        starts = [self._line_of(match.start()) for match in _RECORD_START.finditer(scan)]
-        limit_offset = self.line_starts[starts[0]] if starts else len(body)
-        before = _CONTENT_BEFORE.search(scan, 0, limit_offset + 1)
-        if before is not None:
-            raise OutlineError(
-                f"{self.path}:{self._line_of(before.start()) + 1}: cannot edit this file in place: records "
-                "must start with '- ' at the start of a line"
-            )
+        check_plain_list(self.body, self.path)
+        starts = [self._line_of(match.start()) for match in _RECORD_START.finditer(self.scan_text)]
         records = []
         for number, first in enumerate(starts):
             limit = starts[number + 1] if number + 1 < len(starts) else len(self.lines)
@@ -209,6 +193,90 @@ class Outline:
 
 
 _INDEXED_KEYS = ("id", "doi", "title", "year")
+# A record whose first line is `- key` with the key two columns in (the house layout).
+_HOUSE_RECORD_START = re.compile(r"\n- (?=[^ \t\r\n#])")
+
+
+def check_plain_list(body: str, path: str) -> None:
+    """Raise OutlineError unless the text (without a BOM) is a block list of records starting at the
+    left margin, with nothing but blank lines and comments before the first: the shape writes splice.
+    A few C-speed regex scans; line numbers are counted only for the message."""
+    scan = "\n" + body
+
+    def line_of(offset: int) -> int:  # 1-based line of an offset into `scan`
+        return scan.count("\n", 0, offset + 1)
+
+    for bad in _NOT_A_RECORD_START.finditer(scan):
+        if bad.start() == 0 and body.startswith("---"):
+            continue
+        raise OutlineError(
+            f"{path}:{line_of(bad.start())}: cannot edit this file in place: expected a "
+            "record starting with '- ' here (writes need the file to be a plain list of records; fix it "
+            "or run 'scholar check')"
+        )
+    first = _RECORD_START.search(scan)
+    before = _CONTENT_BEFORE.search(scan, 0, first.start() + 1 if first else len(scan))
+    if before is not None:
+        raise OutlineError(
+            f"{path}:{line_of(before.start())}: cannot edit this file in place: records "
+            "must start with '- ' at the start of a line"
+        )
+
+
+def scan_values(text: str, path: str) -> list[dict[str, str | None]] | None:
+    """id, doi, title and year of every record (in file order), read with regex scans alone, as
+    `Outline.index_values` reads them; None when a record is in another layout or has one of these
+    values in a form only YAML can read (then build the Outline). Raises OutlineError as it would.
+
+    Adding records needs only these values and the end of the file, so an add to a large store skips
+    the line-by-line outline (most of its time).
+    """
+    body = text[1:] if text.startswith(_BOM) else text
+    check_plain_list(body, path)
+    scan = "\n" + body
+    starts = len(_RECORD_START.findall(scan))
+    if len(_HOUSE_RECORD_START.findall(scan)) != starts or _CONTINUED_INDEXED.search(scan):
+        return None
+    values: list[dict[str, str | None]] = []
+    found: dict[str, str | None] = {}
+    for dash, dash_key, dash_value, key, value in _RECORD_OR_FIELD.findall(scan):
+        if dash:
+            found = {}
+            values.append(found)
+            if not dash_key:
+                continue
+            key, value = dash_key, dash_value
+        if not values or key in found:
+            continue
+        simple = _single_line_value(value)
+        if simple is _NEEDS_YAML:
+            return None
+        found[key] = simple  # type: ignore[assignment]
+    return values if len(values) == starts else None
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending, as `Outline.newline` reads it (from its first line)."""
+    first_end = text.find("\n")
+    return "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+
+
+def appended(text: str, texts: Sequence[str], newline: str) -> str:
+    """`text` with rendered records added at the end, as `append_records` adds them to an Outline."""
+    if not texts:
+        return text
+    body = text[1:] if text.startswith(_BOM) else text
+    last = body[body.rfind("\n", 0, len(body) - 1) + 1 :] if body else None
+    parts = [text]
+    if body and not body.endswith("\n"):
+        parts.append(newline)
+    previous_blank = last is None or _is_blank(last)
+    for record in texts:
+        if not previous_blank:
+            parts.append(newline)
+        parts.append(record)
+        previous_blank = _is_blank(record.splitlines()[-1]) if record else True
+    return "".join(parts)
 
 
 def _indent(line: str) -> int:

@@ -242,6 +242,28 @@ def test_names(name: Name, written: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "written", "von", "last"),
+    [
+        # Found by the round-trip property: without a given name (no comma) BibTeX reads `A B` as
+        # First Last, and a capitalised particle as a first name.
+        (Name(family="A É"), "{A {\\'E}}", "", "A É"),
+        (Name(family="Gogh", particle="Van"), "{Van Gogh}", "", "Van Gogh"),
+        (Name(family="Gogh", particle="van"), "van Gogh", "van", "Gogh"),
+        (Name(family="A B", particle="de la"), "de la A B", "de la", "A B"),
+    ],
+)
+def test_a_family_name_without_a_given_name_reads_back_whole(
+    name: Name, written: str, von: str, last: str
+) -> None:
+    assert latex.name(name, ascii_only=True) == written
+    text = latex.entry("misc", "k", [("author", written)])
+    (person,) = bibcheck.parse_pybtex(text).entries["k"].persons["author"]
+    assert person.first_names + person.middle_names == []
+    assert bibcheck.decode(" ".join(person.prelast_names)) == von
+    assert bibcheck.decode(" ".join(person.last_names)) == last
+
+
+@pytest.mark.parametrize(
     ("value", "written"),
     [
         ("https://example.org/a_b/c%20d?x=1&y=~z#frag", "https://example.org/a_b/c%20d?x=1&y=~z#frag"),

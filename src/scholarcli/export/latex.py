@@ -298,6 +298,14 @@ def _name(person: Name, *, ascii_only: bool) -> str:
         family = "{" + escape(person.family, ascii_only=ascii_only) + "}"
     else:
         family = _part(person.family, ascii_only=ascii_only)
+    if not (person.given or person.suffix) and not split_risk:
+        # Written alone (no comma), `A B` and `Van Gogh` read as First Last; only a lower-case particle
+        # starts a von part there. Such a name with no given name stays one unit.
+        if particle and not particle[:1].islower():
+            family = "{" + escape(f"{particle} {person.family}", ascii_only=ascii_only) + "}"
+            particle = None
+        elif not particle and len(family_words) > 1:
+            family = "{" + escape(person.family, ascii_only=ascii_only) + "}"
     last = f"{escape(particle, ascii_only=ascii_only)} {family}" if particle else family
     if person.suffix and not person.given:
         # BibTeX refuses `Last, Jr, ` with an empty first part: the whole name is then one unit.
