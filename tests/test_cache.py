@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+import marshal
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from scholarcli import cache, store
+from scholarcli import cache, index, listing, query, store
 from scholarcli.cli.app import app
 from scholarcli.errors import StoreInvalidError
 from scholarcli.export import FORMATS
+from scholarcli.model import Publication
 
 LIST_FORMATS = ("table", "tsv", "json", "jsonl", "yaml", "keys")
 
@@ -312,3 +314,215 @@ def test_the_key_is_the_same_bytes_in_another_process(stress_store: Path) -> Non
     location = store.locate_store(stress_store)
     mine = cache._key(location, [cache._file_stamp(location.file(name)) for name in store.STORE_FILES])
     assert bytes.fromhex(other) == mine
+
+
+# -- format 2: records built on first use, and the index's lazily checked text sections ----------------
+
+
+def _hit(folder: Path) -> tuple[store.LoadedStore, store.LoadedStore]:
+    """The store parsed without the cache, and read from it (a hit: the cache is written first)."""
+    location = store.locate_store(folder)
+    parsed = store.load_library(location, use_cache=False)
+    store.load_library(location)
+    hit = store.load_library(location)
+    assert isinstance(hit.library.publications, cache.CachedRecords)
+    assert hit.library.index is not None
+    return parsed, hit
+
+
+def _built(records: cache.CachedRecords) -> int:
+    return sum(record is not None for record in records._built)
+
+
+def test_a_hit_builds_only_the_records_it_looks_up(stress_store: Path) -> None:
+    parsed, hit = _hit(stress_store)
+    library = hit.library
+    records = library.publications
+    assert isinstance(records, cache.CachedRecords)
+    assert _built(records) == 0
+    wanted = parsed.library.publications[3]
+    assert library.get(wanted.id) == wanted
+    assert _built(records) == 1
+    assert records._built[3] is not None
+    assert library.get(wanted.id) is records._built[3]  # built once, then kept
+    other = parsed.library.publications[5]
+    assert library.get(other.id.upper()) == other  # `show ID` in another case
+    assert library.get(other.id.title()) is library.get(other.id)
+    assert _built(records) == 2
+    assert library.get("no-such-work") is None
+    assert library.get("") is None
+    assert _built(records) == 2
+    assert [p.id for p in query.find_ids(library, [other.id.upper(), wanted.id])] == [other.id, wanted.id]
+    assert _built(records) == 2
+
+
+def test_cached_records_behave_like_the_parsed_tuple(stress_store: Path) -> None:
+    parsed, hit = _hit(stress_store)
+    expected = parsed.library.publications
+    records = hit.library.publications
+    assert isinstance(expected, tuple)
+    assert isinstance(records, cache.CachedRecords)
+    count = len(expected)
+    assert len(records) == count > 3
+    assert records[-1] == expected[-1]
+    assert records[-count] == expected[0]
+    assert records[-1] is records[count - 1]  # a negative position builds (and keeps) the same record
+    assert records[1:4] == list(expected[1:4])
+    assert records[::-2] == list(expected[::-2])
+    assert records[count:] == []
+    for position in (count, -count - 1, 10**6):
+        with pytest.raises(IndexError):
+            records[position]
+    # Equal both ways to the parsed tuple (and to a list), whichever side compares.
+    assert expected == records
+    assert records == expected
+    assert list(expected) == records
+    assert records == list(expected)
+    assert not records != expected  # noqa: SIM202  (the inverse of __eq__)
+    assert records != expected[:-1]
+    assert expected[:-1] != records
+    assert records != tuple(reversed(expected))
+    assert records != "not a sequence of works"
+    assert list(records) == list(expected)
+    assert list(reversed(records)) == list(reversed(expected))
+    assert expected[2] in records
+    assert records.index(expected[2]) == 2
+    with pytest.raises(TypeError):
+        hash(records)
+    assert repr(records) == f"CachedRecords({count} records)"
+
+
+def test_an_empty_store_round_trips_through_the_cache(make_store) -> None:
+    parsed, hit = _hit(make_store("[]\n"))
+    assert parsed.library.publications == () == hit.library.publications
+    assert len(hit.library.publications) == 0
+    with pytest.raises(IndexError):
+        hit.library.publications[0]
+    assert hit.library.get("anything") is None
+    assert query.select_from(hit.library, query.Selection(author="a", search="b")) == []
+    assert list(listing.selected_tsv(hit.library, query.Selection())) == []
+
+
+def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
+    """Where the cache file's body starts, and each region of the body: (name, start, end) relative to it.
+
+    The directory is (names, themes, profile, warnings, ids, orders, ends, records CRC, sections); see
+    cache._encode.
+    """
+    magic, key_length, directory_length, body_length, _ = cache._HEADER.unpack_from(data)
+    assert magic == cache._MAGIC
+    directory_start = cache._HEADER.size + key_length
+    body_start = directory_start + directory_length
+    assert len(data) == body_start + body_length
+    directory = marshal.loads(data[directory_start:body_start])
+    ends, sections = directory[6], directory[8]
+    regions = [("records", 0, ends[-1])]
+    start = ends[-1]
+    for name, (end, _crc) in zip(cache._LAZY_SECTIONS, sections, strict=True):
+        regions.append((name, start, end))
+        start = end
+    assert start == body_length
+    return body_start, regions
+
+
+def _flip_byte_in(cache_path: Path, region: str) -> None:
+    """Flip one byte in the middle of a body region. The damaged file replaces the cache by a rename,
+    as the cache's own writer does: a library read earlier may still map the old file."""
+    data = cache_path.read_bytes()
+    body_start, regions = _layout(data)
+    ((_, start, end),) = [entry for entry in regions if entry[0] == region]
+    assert end - start > 16
+    offset = body_start + (start + end) // 2
+    damaged = cache_path.with_name("damaged.tmp")
+    damaged.write_bytes(data[:offset] + bytes([data[offset] ^ 0x55]) + data[offset + 1 :])
+    damaged.replace(cache_path)
+
+
+def test_the_layout_helper_matches_the_encoder(stress_store: Path) -> None:
+    """The offsets the damage tests use are those of the body `_encode` writes."""
+    location = store.locate_store(stress_store)
+    loaded = store.load_library(location, use_cache=False)
+    encoded = cache._encode(location, loaded)
+    assert encoded is not None
+    body = encoded[1]
+    store.load_library(location)  # a miss: writes the cache
+    data = cache.cache_file(location).read_bytes()
+    body_start, regions = _layout(data)
+    assert data[body_start:] == body
+    assert [name for name, _, _ in regions] == ["records", *cache._LAZY_SECTIONS]
+    records_end = regions[0][2]
+    assert (
+        marshal.loads(body[:records_end])[0] == loaded.library.publications[0].id
+    )  # the first record's blob
+    for name, start, end in regions[1:]:
+        assert marshal.loads(body[start:end]) == index.rebuild(name, loaded.library.publications)
+
+
+def test_a_damaged_record_region_falls_back_to_a_parse(
+    stress_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = store.locate_store(stress_store)
+    expected = store.load_library(location, use_cache=False)
+    store.load_library(location)
+    (cache_path,) = _cache_files()
+    _flip_byte_in(cache_path, "records")
+    parses = []
+    real_parse = store.parse_library
+
+    def counting_parse(*args: object, **kwargs: object) -> store.LoadedStore:
+        parses.append(args)
+        return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "parse_library", counting_parse)
+        loaded = store.load_library(location)
+    assert len(parses) == 1
+    assert isinstance(loaded.library.publications, tuple)
+    assert loaded.library.publications == expected.library.publications
+    assert loaded.warnings == expected.warnings
+    monkeypatch.setattr(store, "parse_library", _refuse_parse)  # rewritten whole: the next read is a hit
+    again = store.load_library(location)
+    assert isinstance(again.library.publications, cache.CachedRecords)
+    assert again.library.publications == expected.library.publications
+
+
+# Commands that read each text section: the search texts (-q), the TSV rows and the name texts (--author).
+SECTION_COMMANDS = [
+    ["list", "-q", "émile", "--format", "tsv"],
+    ["list", "-q", "credit numbers", "--format", "keys"],
+    ["list", "--format", "tsv"],
+    ["list", "--format", "tsv", "--sort", "author", "--reverse", "--limit", "4"],
+    ["list", "--author", "EMILE", "--format", "tsv"],
+    ["list", "--author", "a | ", "--format", "keys"],
+    ["list", "--author", "gödel", "--format", "json"],
+    ["list", "--author", "durkheim", "-q", "scoring", "--format", "tsv"],
+]
+
+
+@pytest.mark.parametrize("section", [None, *cache._LAZY_SECTIONS])
+def test_a_damaged_text_section_is_rebuilt_from_the_records(
+    runner, stress_store: Path, monkeypatch: pytest.MonkeyPatch, section: str | None
+) -> None:
+    commands = [[*command, "--store", str(stress_store)] for command in SECTION_COMMANDS]
+    expected = [_invoke(runner, ["--no-cache", *command]) for command in commands]
+    assert all(code == 0 for code, _ in expected)
+    assert all(output for _, output in expected)
+    assert _cache_files() == []
+    assert _invoke(runner, commands[0]) == expected[0]  # a miss: writes the cache
+    (cache_path,) = _cache_files()
+    if section is not None:
+        _flip_byte_in(cache_path, section)
+    rebuilt: list[str] = []
+    real_rebuild = cache.rebuild
+
+    def counting_rebuild(name: str, publications: Sequence[Publication]) -> tuple[str, ...]:
+        rebuilt.append(name)
+        return real_rebuild(name, publications)
+
+    monkeypatch.setattr(store, "parse_library", _refuse_parse)  # the records are whole: every read is a hit
+    monkeypatch.setattr(cache, "rebuild", counting_rebuild)
+    for command, result in zip(commands, expected, strict=True):
+        assert _invoke(runner, command) == result, command
+    # Only the damaged section is computed again (by each command that reads it); the cache is kept.
+    assert set(rebuilt) == ({section} if section is not None else set())
+    assert _cache_files() == [cache_path]

@@ -128,10 +128,10 @@ def _folded_query(text: str) -> str:
 def _has_author(publication: Publication, needle: str) -> bool:
     """`needle in names_text(publication)`, name by name where that is the same test.
 
-    A needle without '|' cannot span the ' | ' between two names, so it is in the joined text exactly
-    when it is in one name's text.
+    A needle with no '|' and no space at either end cannot span the ' | ' between two names, so it is
+    in the joined text exactly when it is in one name's text.
     """
-    if "|" in needle:
+    if "|" in needle or needle[:1] == " " or needle[-1:] == " ":
         return needle in names_text(publication)
     for name in publication.authors:
         if needle in _folded_name(name):

@@ -113,16 +113,9 @@ def _record_spans(session: WriteSession) -> dict[str, yamledit.RecordSpan]:
 
 
 def _store_index(session: WriteSession) -> tuple[set[str], DuplicateIndex]:
-    """The ids in use (casefolded) and the duplicate index, from a regex scan of the file where its
-    layout allows (see yamledit.scan_values), else from the outline."""
+    """The ids in use (casefolded) and the duplicate index, from regex scans of the file (see
+    yamledit.scan_values)."""
     values = yamledit.scan_values(session.text, session.shown_path)
-    if values is None:
-        outline = session.outline
-        outline.index_values()
-        values = [
-            {key: outline.value(record, key) for key in ("id", "doi", "title", "year")}
-            for record in outline.records
-        ]
     taken: set[str] = set()
     index = DuplicateIndex()
     for record in values:

@@ -223,36 +223,52 @@ def check_plain_list(body: str, path: str) -> None:
         )
 
 
-def scan_values(text: str, path: str) -> list[dict[str, str | None]] | None:
-    """id, doi, title and year of every record (in file order), read with regex scans alone, as
-    `Outline.index_values` reads them; None when a record is in another layout or has one of these
-    values in a form only YAML can read (then build the Outline). Raises OutlineError as it would.
+def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
+    """id, doi, title and year of every record (in file order), as `Outline.index_values` reads them.
 
     Adding records needs only these values and the end of the file, so an add to a large store skips
-    the line-by-line outline (most of its time).
+    the line-by-line outline (most of its time): record starts and the four fields of the house
+    layout come from regex scans; a record in another layout, or with one of these values in a form
+    only YAML reads (quoted with escapes, over several lines), is outlined on its own. Raises
+    OutlineError as the Outline would.
     """
     body = text[1:] if text.startswith(_BOM) else text
     check_plain_list(body, path)
     scan = "\n" + body
-    starts = len(_RECORD_START.findall(scan))
-    if len(_HOUSE_RECORD_START.findall(scan)) != starts or _CONTINUED_INDEXED.search(scan):
-        return None
-    values: list[dict[str, str | None]] = []
+    starts = [match.start() for match in _RECORD_START.finditer(scan)]
+    house = {match.start() for match in _HOUSE_RECORD_START.finditer(scan)}
+    # Records to outline on their own: another layout, or an indexed value continued on the next line.
+    odd = {number for number, start in enumerate(starts) if start not in house}
+    odd.update(bisect.bisect_right(starts, m.start()) - 1 for m in _CONTINUED_INDEXED.finditer(scan))
+    values: list[dict[str, str | None]] = [{} for _ in starts]
+    number = -1
     found: dict[str, str | None] = {}
     for dash, dash_key, dash_value, key, value in _RECORD_OR_FIELD.findall(scan):
         if dash:
-            found = {}
-            values.append(found)
+            number += 1
+            found = values[number] if number < len(values) else {}
             if not dash_key:
                 continue
             key, value = dash_key, dash_value
-        if not values or key in found:
+        if number < 0 or key in found:
+            continue
+        plain = value.strip()
+        if plain and plain[0] not in _SPECIAL_START and "#" not in plain:
+            found[key] = plain  # the usual value: what _single_line_value returns for it, sooner
             continue
         simple = _single_line_value(value)
         if simple is _NEEDS_YAML:
-            return None
-        found[key] = simple  # type: ignore[assignment]
-    return values if len(values) == starts else None
+            odd.add(number)
+        else:
+            found[key] = simple  # type: ignore[assignment]
+    if number != len(starts) - 1:  # the scans disagree on where records start: outline every record
+        odd = set(range(len(starts)))
+    for number in odd:
+        end = starts[number + 1] if number + 1 < len(starts) else len(scan)
+        alone = Outline(scan[starts[number] + 1 : end + 1], path)
+        (record,) = alone.records
+        values[number] = {key: alone.value(record, key) for key in _INDEXED_KEYS}
+    return values
 
 
 def newline_of(text: str) -> str:
@@ -340,6 +356,8 @@ def _last_content(lines: list[str], first: int, end: int) -> int:
 
 
 _NEEDS_YAML = object()
+# A plain scalar cannot start with these (quotes, flow collections, block scalars, anchors, tags...).
+_SPECIAL_START = "\"'[{|>&*!%@`#"
 
 
 def _single_line_value(rest: str) -> object:
@@ -347,7 +365,7 @@ def _single_line_value(rest: str) -> object:
     rest = rest.strip()
     if not rest:
         return _NEEDS_YAML
-    if rest[0] not in "\"'[{|>&*!%@`#":
+    if rest[0] not in _SPECIAL_START:
         return _TRAILING_COMMENT.sub("", rest).strip() if "#" in rest else rest
     if rest[0] == "'" and rest.endswith("'") and len(rest) > 1 and "'" not in rest[1:-1].replace("''", ""):
         return rest[1:-1].replace("''", "'")

@@ -1,0 +1,440 @@
+"""The query index: a store read from the parse cache selects, orders and lists exactly the works a parse
+does, and the index itself is what `build_index` makes of the parsed records."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scholarcli import cache, listing, store
+from scholarcli.index import build_index, rebuild
+from scholarcli.model import STATUSES, Library, Name, Profile, Publication, Theme, fold
+from scholarcli.query import (
+    SORT_KEYS,
+    BadSelectionError,
+    Selection,
+    YearRange,
+    names_text,
+    search_text,
+    select,
+    select_from,
+    select_positions,
+    sort_key,
+)
+
+LIMITS = (None, 0, 1, 3)
+
+# Filters that are valid on any store (theme filters are added per store, from its own themes).
+COMMON_FILTERS: dict[str, dict[str, object]] = {
+    "everything": {},
+    "author-single-letter": {"author": "l"},
+    "author-trailing-space": {"author": "a "},
+    "author-leading-space": {"author": " j"},
+    "author-separator": {"author": " | "},
+    "author-spanning-separator": {"author": "a | "},
+    "author-two-names": {"author": "liu, chuncheng | "},
+    "author-spanning-two-names": {"author": "beethoven, ludwig | jean"},
+    "author-upper": {"author": "LIU"},
+    "author-accented": {"author": "Émile"},
+    "author-unaccented-upper": {"author": "EMILE DURKHEIM"},
+    "author-casefold": {"author": "GÖDEL"},
+    "author-unaccented": {"author": "godel"},
+    "author-nordic": {"author": "søren"},
+    "author-cjk": {"author": "刘"},
+    "author-literal": {"author": "world health"},
+    "author-particle": {"author": "von blomberg, m"},
+    "author-empty": {"author": ""},
+    "author-no-match": {"author": "nobody-at-all"},
+    "search-one-word": {"search": "sociology"},
+    "search-two-words": {"search": "China blacklist"},
+    "search-accented": {"search": "Émile"},
+    "search-unaccented": {"search": "durkheim OSAKA"},
+    "search-note-and-abstract": {"search": "resubmit braces"},
+    "search-symbols": {"search": "100% {braces}"},
+    "search-polish": {"search": "łódź"},
+    "search-blank": {"search": "   "},
+    "search-no-match": {"search": "zzzqqq"},
+    "venue": {"venue": "sociology"},
+    "venue-upper": {"venue": "REVIEW"},
+    "venue-compatibility-form": {"venue": "volume ii"},
+    "venue-ampersand": {"venue": "&"},
+    "year": {"years": YearRange.parse("2022")},
+    "year-range": {"years": YearRange.parse("2019..2023")},
+    "year-from": {"years": YearRange.parse("2025..")},
+    "year-to": {"years": YearRange.parse("..2019")},
+    "year-none": {"years": YearRange.parse("1900..1901")},
+    "status-published": {"statuses": ("published",)},
+    "status-unfinished": {"statuses": ("forthcoming", "in-press", "under-review", "under-contract")},
+    "type-article": {"types": ("article-journal",)},
+    "types-book-chapter": {"types": ("chapter", "book")},
+    "types-other": {"types": ("thesis", "report", "manuscript")},
+    "tag": {"tags": ("stress",)},
+    "tag-other-case": {"tags": ("R&D",)},
+    "tag-unknown": {"tags": ("no-such-tag",)},
+    "author-and-search": {"author": "liu", "search": "sociology"},
+    "author-and-year": {"author": "émile", "years": YearRange.parse("2015..2020")},
+    "venue-and-status": {"venue": "sociolog", "statuses": ("published", "forthcoming")},
+    "search-type-year": {"search": "a", "types": ("article-journal",), "years": YearRange.parse("2018..")},
+}
+
+
+@dataclass(frozen=True)
+class Libraries:
+    """One store read three ways: a cache hit, the cache miss that wrote it, and a parse without it."""
+
+    hit: Library
+    miss: Library
+    parsed: Library
+
+
+@pytest.fixture(autouse=True)
+def cache_enabled() -> Iterator[None]:
+    cache.set_bypass(False)
+    yield
+    cache.set_bypass(False)
+
+
+def _read_three_ways(folder: Path) -> Libraries:
+    location = store.locate_store(folder)
+    miss = store.load_library(location).library
+    hit = store.load_library(location).library
+    parsed = store.load_library(location, use_cache=False).library
+    assert isinstance(hit.publications, cache.CachedRecords)
+    assert hit.index is not None
+    assert isinstance(miss.publications, tuple)
+    assert miss.index is not None
+    assert parsed.index is None
+    return Libraries(hit=hit, miss=miss, parsed=parsed)
+
+
+@pytest.fixture(params=["default", "stress"])
+def libraries(request: pytest.FixtureRequest, default_store: Path, stress_store: Path) -> Libraries:
+    return _read_three_ways(default_store if request.param == "default" else stress_store)
+
+
+def _theme_filters(library: Library) -> dict[str, dict[str, object]]:
+    theme_ids = [theme.id for theme in library.themes]
+    filters: dict[str, dict[str, object]] = {
+        f"theme-{theme_id}": {"themes": (theme_id,)} for theme_id in theme_ids
+    }
+    filters["themes-two"] = {"themes": tuple(theme_ids[:2])}
+    filters["theme-and-author"] = {"themes": (theme_ids[-1],), "author": "a"}
+    return filters
+
+
+def _orders() -> Iterator[dict[str, object]]:
+    for sort, reverse, limit in itertools.product(SORT_KEYS, (False, True), LIMITS):
+        yield {"sort": sort, "reverse": reverse, "limit": limit}
+
+
+def _assert_same_selection(libraries: Libraries, selection: Selection) -> list[Publication]:
+    expected = select(libraries.parsed.publications, selection)
+    expected_ids = [publication.id for publication in expected]
+    for library in (libraries.hit, libraries.miss):
+        assert select_positions(library, selection) is not None, "the index was not used"
+        got = select_from(library, selection)
+        assert [publication.id for publication in got] == expected_ids, selection
+        assert got == expected, selection
+        assert list(listing.selected_tsv(library, selection)) == list(listing.iter_tsv(expected)), selection
+        assert list(listing.selected_keys(library, selection)) == [f"{key}\n" for key in expected_ids]
+    assert select_positions(libraries.parsed, selection) is None
+    assert select_from(libraries.parsed, selection) == expected
+    assert list(listing.selected_tsv(libraries.parsed, selection)) == list(listing.iter_tsv(expected))
+    assert list(listing.selected_keys(libraries.parsed, selection)) == [f"{key}\n" for key in expected_ids]
+    return expected
+
+
+@pytest.mark.parametrize("case", sorted(COMMON_FILTERS))
+def test_indexed_selection_equals_the_unindexed_one(libraries: Libraries, case: str) -> None:
+    for order in _orders():
+        _assert_same_selection(libraries, Selection(**COMMON_FILTERS[case], **order))  # type: ignore[arg-type]
+
+
+def test_indexed_theme_selection_equals_the_unindexed_one(libraries: Libraries) -> None:
+    filters = _theme_filters(libraries.parsed)
+    chosen = set()
+    for filters_of_case in filters.values():
+        for order in _orders():
+            selection = Selection(**filters_of_case, **order)  # type: ignore[arg-type]
+            chosen.update(publication.id for publication in _assert_same_selection(libraries, selection))
+    assert chosen == {publication.id for publication in libraries.parsed.publications}
+
+
+@pytest.mark.parametrize("folder", ["default", "stress"])
+def test_the_filter_cases_are_not_vacuous(folder: str, default_store: Path, stress_store: Path) -> None:
+    """Many cases select some works but not all of them: the equalities above compare real results."""
+    libraries = _read_three_ways(default_store if folder == "default" else stress_store)
+    total = len(libraries.parsed.publications)
+    counts = [
+        len(select(libraries.parsed.publications, Selection(**filters)))
+        for filters in COMMON_FILTERS.values()
+    ]  # type: ignore[arg-type]
+    assert sum(0 < count < total for count in counts) >= 12
+    assert 0 in counts
+    assert total in counts
+
+
+def test_unknown_themes_statuses_and_negative_limits_are_refused_with_and_without_the_index(
+    libraries: Libraries,
+) -> None:
+    for selection in (
+        Selection(themes=("no-such-theme",)),
+        Selection(statuses=("done",)),
+        Selection(limit=-1),
+    ):
+        for library in (libraries.hit, libraries.miss, libraries.parsed):
+            with pytest.raises(BadSelectionError):
+                select_from(library, selection)
+            with pytest.raises(BadSelectionError):
+                listing.selected_tsv(library, selection)
+            with pytest.raises(BadSelectionError):
+                listing.selected_keys(library, selection)
+
+
+def test_the_cached_index_is_the_index_of_the_parsed_records(libraries: Libraries) -> None:
+    expected = build_index(libraries.parsed.publications)
+    for library in (libraries.hit, libraries.miss):
+        index = library.index
+        assert index is not None
+        assert (
+            tuple(index.ids)
+            == expected.ids
+            == tuple(publication.id for publication in libraries.parsed.publications)
+        )
+        assert {key: list(order) for key, order in index.orders.items()} == {
+            key: list(order) for key, order in expected.orders.items()
+        }
+        assert tuple(index.names_texts[:]) == expected.names_texts
+        assert tuple(index.search_texts[:]) == expected.search_texts
+        assert tuple(index.tsv_rows[:]) == expected.tsv_rows
+        assert len(index.names_texts) == len(index.search_texts) == len(index.tsv_rows) == len(expected.ids)
+
+
+def test_a_search_or_plain_listing_from_a_hit_builds_only_what_it_returns(stress_store: Path) -> None:
+    libraries = _read_three_ways(stress_store)
+    records = libraries.hit.publications
+    assert isinstance(records, cache.CachedRecords)
+    assert records._built.count(None) == len(records)
+    for selection in (Selection(), Selection(search="emile", sort="title"), Selection(reverse=True, limit=3)):
+        assert list(listing.selected_tsv(libraries.hit, selection))
+        assert list(listing.selected_keys(libraries.hit, selection))
+    assert records._built.count(None) == len(records), "a TSV or id listing built records"
+    chosen = select_from(libraries.hit, Selection(search="Émile durkheim", limit=2))
+    assert len(chosen) == 2
+    assert sum(record is not None for record in records._built) == 2
+
+
+# -- property test over the stress store's own values --------------------------------------------------
+
+
+def _fragment(texts: list[str]) -> st.SearchStrategy[str]:
+    """A piece of one of `texts` (possibly empty, spanning a separator), in one of several cases."""
+
+    @st.composite
+    def piece(draw: st.DrawFn) -> str:
+        text = draw(st.sampled_from(texts))
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, min(len(text), start + 10)))
+        return draw(st.sampled_from([str.lower, str.upper, str.title, lambda s: s]))(text[start:end])
+
+    return piece() | st.text(alphabet="aeiou |,.-éÉøß刘", max_size=4)
+
+
+def _selections(library: Library) -> st.SearchStrategy[Selection]:
+    publications = library.publications
+    name_texts = [names_text(p) for p in publications] + [
+        text
+        for p in publications
+        for name in (*p.authors, *p.editors)
+        for text in (name.display(), name.inverted())
+    ]
+    search_words = [word for p in publications for word in search_text(p).split()] + [
+        p.title for p in publications if p.title
+    ]
+    containers = [p.container for p in publications if p.container]
+    years = sorted({p.year for p in publications if p.year is not None})
+    bound = st.none() | st.sampled_from(years) | st.sampled_from(years).map(lambda year: year + 1)
+    tags = sorted({tag for p in publications for tag in p.tags})
+    types = [*sorted({p.type for p in publications}), "book", "dataset"]
+
+    def small_tuple(values: list[str]) -> st.SearchStrategy[tuple[str, ...]]:
+        return st.lists(st.sampled_from(values), max_size=2, unique=True).map(tuple)
+
+    return st.builds(
+        Selection,
+        themes=small_tuple([theme.id for theme in library.themes]),
+        types=small_tuple(types),
+        years=st.none() | st.builds(YearRange, bound, bound),
+        author=st.none() | _fragment(name_texts),
+        venue=st.none() | _fragment(containers),
+        statuses=small_tuple(list(STATUSES)),
+        tags=small_tuple([*tags, *(tag.upper() for tag in tags), "none"]),
+        search=st.none()
+        | _fragment(search_words)
+        | st.lists(_fragment(search_words), min_size=2, max_size=3).map(" ".join),
+        sort=st.sampled_from(SORT_KEYS),
+        reverse=st.booleans(),
+        limit=st.none() | st.integers(0, 12),
+    )
+
+
+def test_random_selections_agree_with_and_without_the_index(stress_store: Path) -> None:
+    libraries = _read_three_ways(stress_store)
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_selections(libraries.parsed))
+    def check(selection: Selection) -> None:
+        _assert_same_selection(libraries, selection)
+
+    check()
+
+
+# -- build_index on made-up records -----------------------------------------------------------------
+
+
+def _work(work_id: str, **fields: object) -> Publication:
+    defaults: dict[str, object] = {
+        "type": "article-journal",
+        "title": "Same Title",
+        "authors": (Name(family="Doe", given="Jane"),),
+        "year": 2020,
+        "container": "Same Journal",
+    }
+    return Publication(id=work_id, **{**defaults, **fields})  # type: ignore[arg-type]
+
+
+def test_build_index_orders_are_permutations_with_ties_broken_by_id() -> None:
+    # Identical but for the id, in no particular order: every key ties until the id (compared
+    # ignoring case, so "B" goes between "a" and "c", not before them as in code-point order).
+    works = [_work("c3"), _work("B2"), _work("a1"), _work("D4")]
+    index = build_index(works)
+    assert index.ids == ("c3", "B2", "a1", "D4")
+    assert set(index.orders) == set(SORT_KEYS)
+    for key in SORT_KEYS:
+        assert [works[position].id for position in index.orders[key]] == ["a1", "B2", "c3", "D4"], key
+
+
+def test_build_index_orders_follow_sort_key() -> None:
+    works = [
+        _work("dated-old", year=2001, title="Zebra", container="Alpha"),
+        _work("untitled", title=None, year=2010, container=None),
+        _work("draft", year=None, status="in-preparation", title="Middle"),
+        _work("press", year=None, status="forthcoming", title="middle"),
+        _work("edited", authors=(), editors=(Name(family="Ábel", given="Anna"),), year=2010),
+        _work("new", year=2024, authors=(Name(literal="Zeta Group"),), title="Ápple"),
+        _work("tie-b", year=2010),
+        _work("tie-a", year=2010),
+    ]
+    index = build_index(works)
+    for key in SORT_KEYS:
+        order = list(index.orders[key])
+        assert sorted(order) == list(range(len(works))), key
+        expected = sorted(range(len(works)), key=lambda position, key=key: sort_key(works[position], key))
+        assert order == expected, key
+        assert [works[p] for p in order] == select(works, Selection(sort=key))  # type: ignore[arg-type]
+        assert [works[p] for p in reversed(order)] == select(works, Selection(sort=key, reverse=True))  # type: ignore[arg-type]
+    ids = [works[position].id for position in index.orders["title"]]
+    assert ids[0] == "new"  # "Ápple" folds to "apple"
+    assert ids[-1] == "untitled"
+    assert [works[position].id for position in index.orders["year"]][:3] == ["press", "draft", "new"]
+    assert index.names_texts == rebuild("names_texts", works)
+    assert index.names_texts[4] == "anna abel | abel, anna"
+    assert index.search_texts == tuple(search_text(work) for work in works)
+    assert index.tsv_rows == tuple(listing.tsv_row(work) for work in works)
+
+
+_NAME_PARTS = st.text(alphabet="aAéÉøØßıİ\u0301 -.刘春", min_size=1, max_size=6).filter(str.strip)
+_NAMES = st.one_of(
+    st.builds(Name, family=_NAME_PARTS, given=st.none() | _NAME_PARTS, particle=st.none() | st.just("von")),
+    st.builds(Name, literal=_NAME_PARTS),
+)
+
+
+@st.composite
+def _made_up_works(draw: st.DrawFn) -> list[Publication]:
+    """Works unlike any store's: odd names, accents and combining marks, shared titles and years."""
+    count = draw(st.integers(0, 8))
+    ids = draw(
+        st.lists(
+            st.sampled_from(["a", "B", "c", "D", "e1", "F2", "g", "H"]),
+            min_size=count,
+            max_size=count,
+            unique=True,
+        )
+    )
+    works = []
+    for work_id in ids:
+        status = draw(st.sampled_from(STATUSES))
+        works.append(
+            _work(
+                work_id,
+                title=draw(
+                    st.none() | st.sampled_from(["Same Title", "same title", "Ábc", "abc", "\u0301x"])
+                ),
+                authors=tuple(draw(st.lists(_NAMES, max_size=3))),
+                editors=tuple(draw(st.lists(_NAMES, max_size=2))),
+                year=None if status != "published" else draw(st.none() | st.sampled_from([2001, 2002])),
+                status=status,
+                container=draw(st.none() | st.sampled_from(["Review", "réview", "Z"])),
+                themes=tuple(draw(st.lists(st.sampled_from(["alpha", "beta"]), max_size=2, unique=True))),
+                tags=tuple(draw(st.lists(st.sampled_from(["x", "X", "ß"]), max_size=2))),
+            )
+        )
+    return works
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    works=_made_up_works(),
+    author=st.none() | st.text(alphabet="aeéø |,刘\u0301", max_size=3),
+    search=st.none() | st.text(alphabet="aeéø ,x\u0301", max_size=3),
+    tags=st.lists(st.sampled_from(["x", "SS", "ss"]), max_size=1).map(tuple),
+    sort=st.sampled_from(SORT_KEYS),
+    reverse=st.booleans(),
+    limit=st.none() | st.integers(0, 4),
+)
+def test_an_index_of_made_up_works_selects_as_select_does(
+    works: list[Publication],
+    author: str | None,
+    search: str | None,
+    tags: tuple[str, ...],
+    sort: str,
+    reverse: bool,
+    limit: int | None,
+) -> None:
+    profile = Profile(name="Test Person")
+    themes = (Theme("alpha", "Alpha?"), Theme("beta", "Beta?"))
+    indexed = Library(profile, themes, tuple(works), index=build_index(works))
+    parsed = Library(profile, themes, tuple(works))
+    selection = Selection(author=author, search=search, tags=tags, sort=sort, reverse=reverse, limit=limit)  # type: ignore[arg-type]
+    expected = select(works, selection)
+    assert select_positions(indexed, selection) is not None
+    assert select_from(indexed, selection) == expected == select_from(parsed, selection)
+    assert list(listing.selected_tsv(indexed, selection)) == list(listing.iter_tsv(expected))
+    assert list(listing.selected_keys(indexed, selection)) == [work.id + "\n" for work in expected]
+
+
+def test_build_index_of_no_records() -> None:
+    index = build_index([])
+    assert index.ids == ()
+    assert all(list(order) == [] for order in index.orders.values())
+    assert (index.names_texts, index.search_texts, index.tsv_rows) == ((), (), ())
+
+
+# -- the author filter's documented contract ----------------------------------------------------------
+
+
+# A needle with a space at one end can span the ' | ' between two names (found by these tests: the
+# name-by-name shortcut once missed it).
+@pytest.mark.parametrize("needle", ["beethoven, ludwig ", " jean de la"])
+def test_author_filter_is_a_substring_of_the_joined_names_text(stress_store: Path, needle: str) -> None:
+    publications = store.load_library(store.locate_store(stress_store), use_cache=False).library.publications
+    expected = [p.id for p in publications if fold(needle) in names_text(p)]
+    assert expected == ["names2019"]
+    assert [p.id for p in select(publications, Selection(author=needle))] == expected
