@@ -489,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = (
         f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `{command}`\n\nMachine: {about}\n\n"
+        f"Interpreter: `{PYTHON}`{' (a virtual environment)' if sys.prefix != sys.base_prefix else ''}; "
+        f"`scholar`: `{SCHOLAR}`\n\n"
         f"Wall time of whole processes: median of {args.runs} runs after one warm-up ({args.large_runs} at "
         "100k records and more, where the parse floors and cache misses get no warm-up), the min–max, the "
         "peak RSS of the process, and the ratio to the floor it is compared with. Warm cache unless the "

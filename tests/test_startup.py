@@ -53,3 +53,62 @@ def test_a_cached_read_to_a_pipe_imports_no_parser_or_renderer(
         "bibtexparser",
     ):
         assert heavy not in modules, heavy
+
+
+@pytest.mark.parametrize(
+    ("arguments", "loaded", "not_loaded"),
+    [
+        (["--version"], (), ("scholarcli.cli.read", "scholarcli.cli.write", "scholarcli.cli.export")),
+        (
+            ["list", "--limit", "1"],
+            ("scholarcli.cli.read",),
+            ("scholarcli.cli.write", "scholarcli.cli.export"),
+        ),
+        (["where"], ("scholarcli.cli.read",), ("scholarcli.cli.write", "scholarcli.cli.export")),
+        (
+            ["export", "--limit", "1"],
+            ("scholarcli.cli.export",),
+            ("scholarcli.cli.write", "scholarcli.cli.read"),
+        ),
+        (["--help"], ("scholarcli.cli.read", "scholarcli.cli.write", "scholarcli.cli.export"), ()),
+    ],
+)
+def test_only_the_module_of_the_command_run_is_imported(
+    arguments: list[str], loaded: tuple[str, ...], not_loaded: tuple[str, ...]
+) -> None:
+    # sys.modules after the run, not -X importtime: a module imported by importlib.import_module from
+    # within Click's dispatch is not always reported by importtime.
+    script = (
+        "import sys\nfrom scholarcli.cli.app import main\nsys.argv = ['scholar', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\n'.join(sorted(sys.modules)))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, *arguments], capture_output=True, text=True, check=True
+    )
+    modules = set(completed.stderr.splitlines())
+    assert "scholarcli.cli.app" in modules
+    for name in loaded:
+        assert name in modules, name
+    for name in not_loaded:
+        assert name not in modules, name
+
+
+def test_the_command_table_names_every_registered_command() -> None:
+    import importlib
+
+    from scholarcli.cli.app import COMMAND_MODULES, app
+
+    for module in set(COMMAND_MODULES.values()):
+        importlib.import_module(module)
+    registered = [info.name for info in app.registered_commands] + [
+        info.name for info in app.registered_groups
+    ]
+    assert sorted(registered) == sorted(COMMAND_MODULES)
+    for name, module in COMMAND_MODULES.items():
+        callbacks = [info.callback for info in app.registered_commands if info.name == name]
+        groups = [info.typer_instance for info in app.registered_groups if info.name == name]
+        defined_in = (
+            callbacks[0].__module__ if callbacks else groups[0].registered_callback.callback.__module__
+        )
+        assert defined_in == module, name

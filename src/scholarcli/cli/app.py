@@ -1,22 +1,96 @@
 """The `scholar` application: the command tree, the one place user errors become exit code 1."""
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer import _click as click  # Typer >= 0.26 vendors Click; the `click` package may be absent
 from typer.core import TyperGroup
 
 from scholarcli import __version__
 from scholarcli.cli import console
 from scholarcli.errors import ScholarError
 
+# The module that defines each command, in the order `--help` lists them. A command's module is
+# imported, and its Click command built, only when the command is run or listed: `scholar show` does
+# not import the write commands' machinery nor build the dozen commands it does not run (~25 ms).
+COMMAND_MODULES: dict[str, str] = {
+    "export": "scholarcli.cli.export",
+    "list": "scholarcli.cli.read",
+    "show": "scholarcli.cli.read",
+    "themes": "scholarcli.cli.read",
+    "stats": "scholarcli.cli.read",
+    "where": "scholarcli.cli.read",
+    "check": "scholarcli.cli.read",
+    "init": "scholarcli.cli.write",
+    "add": "scholarcli.cli.write",
+    "import": "scholarcli.cli.write",
+    "set": "scholarcli.cli.write",
+    "remove": "scholarcli.cli.write",
+    "edit": "scholarcli.cli.write",
+}
+
+
+class _LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands by name: every name is known up front, each command built on first use."""
+
+    def __init__(self, built: MutableMapping[str, click.Command]) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._built and name in COMMAND_MODULES:
+            self._built[name] = _build_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMAND_MODULES
+        yield from (name for name in self._built if name not in COMMAND_MODULES)
+
+    def __len__(self) -> int:
+        return len(COMMAND_MODULES) + sum(1 for name in self._built if name not in COMMAND_MODULES)
+
+
+def _build_command(name: str) -> click.Command:
+    """Import the module of a command (it registers itself on `app`) and build its Click command."""
+    importlib.import_module(COMMAND_MODULES[name])
+    for command_info in app.registered_commands:
+        if command_info.name == name:
+            return typer.main.get_command_from_info(
+                command_info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    for group_info in app.registered_groups:
+        if group_info.name == name:
+            return typer.main.get_group_from_info(
+                group_info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    raise LookupError(f"{COMMAND_MODULES[name]} defines no command '{name}'")
+
 
 class ScholarGroup(TyperGroup):
     """Runs a command and turns a ScholarError into `error: ...` on stderr and exit code 1.
 
     Only our own error class is caught: any other exception is a bug and keeps its traceback.
+    Commands are built on first use (see COMMAND_MODULES).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(self.commands)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -73,14 +147,6 @@ def root(
 
     # Set for this invocation either way, so one run's --no-cache never outlives it in the process.
     cache.set_bypass(no_cache)
-
-
-def _register() -> None:
-    # Each module adds its commands to `app`; imported here so the tree is complete before parsing.
-    from scholarcli.cli import export, read, write  # noqa: F401
-
-
-_register()
 
 
 def _closed_pipe_exit() -> None:
