@@ -43,6 +43,9 @@ TARGETS_10K = {
     "add one record": 0.50,
 }
 TARGETS_100K = {"list --author": 1.0}
+# `--tasks`: run only the tasks whose names contain one of these (all when empty).
+ONLY: tuple[str, ...] = ()
+NOT_SELECTED = "not selected (--tasks)"
 TERMINAL_ROW_CAP = 200  # cli/read.py's cap, repeated here so the runner does not import the CLI
 MEMORY_TARGET_100K_MIB = 400
 MISS_TARGET_RATIO = 1.2
@@ -138,6 +141,9 @@ def measure(
     **extra: object,
 ) -> Result:
     result = Result(task, size, **extra)  # type: ignore[arg-type]
+    if ONLY and not any(part in task for part in ONLY):
+        result.note = NOT_SELECTED
+        return result
     for index in range(warmup + runs):
         if callable(before):
             before()
@@ -207,7 +213,9 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
         subprocess.run([PYTHON, str(HERE / "generate.py"), "--sizes", str(size), "--bibtex", ""], check=True)
     meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
     publications = store / "publications.yaml"
-    files = prepare_floor_files(store, work)
+    # The floor files need a parse of the store (minutes at 100k): made only when a floor is measured.
+    floors_wanted = not ONLY or any(part in "floor: json.loads floor: marshal.loads" for part in ONLY)
+    files = prepare_floor_files(store, work) if floors_wanted else {"json": Path(), "marshal": Path()}
     targets = TARGETS_10K if size == 10_000 else TARGETS_100K if size == 100_000 else {}
     runs = args.runs if size < 100_000 else args.large_runs
     results: list[Result] = []
@@ -421,6 +429,8 @@ def table(results: list[Result]) -> str:
     ]
     for r in results:
         size = f"{r.size:,}" if r.size else "–"
+        if r.note == NOT_SELECTED:
+            continue
         if not r.times:
             lines.append(f"| {r.task} | {size} | – | – | – | – | {r.note} |")
             continue
@@ -462,7 +472,14 @@ def main(argv: list[str] | None = None) -> int:
         "--large-runs", type=int, default=2, help="measured runs per task at 100k records and more"
     )
     parser.add_argument("--no-import", action="store_true", help="skip the BibTeX import task")
+    parser.add_argument(
+        "--tasks",
+        default="",
+        help="comma-separated parts of task names: run only those tasks (e.g. for 100k)",
+    )
     args = parser.parse_args(argv)
+    global ONLY
+    ONLY = tuple(part.strip() for part in args.tasks.split(",") if part.strip())
     started = datetime.datetime.now(datetime.timezone.utc)
     about = machine()
     with tempfile.TemporaryDirectory(prefix="scholar-bench-") as folder:
@@ -486,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             results.extend(bench_import(args, env, work))
     command = (
         f"python benchmarks/run.py --sizes {args.sizes} --runs {args.runs} --large-runs {args.large_runs}"
+        + (f" --tasks '{args.tasks}'" if ONLY else "")
     )
     report = (
         f"# Benchmark results\n\n{started:%Y-%m-%d %H:%M} UTC, `{command}`\n\nMachine: {about}\n\n"

@@ -142,3 +142,99 @@ def test_remove_takes_the_separating_blank_lines() -> None:
     outline = yamledit.Outline(text, "p")
     yamledit.remove_record(outline, outline.records[2])
     assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n\n# tail comment\n"
+
+
+# -- the add path: regex scans and appending must read and write what the outline does ---------------
+
+_LAYOUTS = [
+    "",
+    "# only a comment\n",
+    "---\n- id: a\n  title: T\n",
+    "- id: a1  # the id\n  title: 'It''s: quoted'\n  year: \"2020\"\n- id: a2\n  title: >-\n    folded\n"
+    '    title\n  doi: "10.1/\\u00e9"\n',
+    "- id: a\n  title: Plain # a comment\n  year: 2020\n\n# between\n\n- id: b\n  doi: 10.1/x\n",
+    "-\n  id: alone\n  title: dash alone\n- id: b\n  title: next\n",
+    "-   id: wide\n    title: four columns\n- id: b\n",
+    "- id: a\n  title: first line\n    continued\n  year: 2021\n- id: b\n",
+    '- id: a\n  title: "esc \\" quote"\n- id: b\n  title: \'#not a comment\'\n',
+    "\ufeff- id: bom\n  title: T\n",
+    "- id: crlf\r\n  title: T\r\n- id: two\r\n",
+    "- id: a\n  title: T\n- id: last\n  title: no newline at the end",
+    "- id: a\n  title: T\n\n\n",
+    "- id: a\n  abstract: |\n    id: not a field\n  title: after a block\n",
+    "- title: no id\n  year: 2020\n- id: b\n",
+]
+
+
+def _outline_values(text: str) -> list[dict[str, str | None]]:
+    outline = yamledit.Outline(text, "p.yaml")
+    outline.index_values()
+    return [
+        {key: outline.value(record, key) for key in ("id", "doi", "title", "year")}
+        for record in outline.records
+    ]
+
+
+def _present(values: list[dict[str, str | None]]) -> list[dict[str, str]]:
+    # The scan leaves out a field a record lacks; the outline reports it as None.
+    return [{key: value for key, value in found.items() if value is not None} for found in values]
+
+
+@pytest.mark.parametrize("text", _LAYOUTS)
+def test_scan_values_reads_what_the_outline_reads(text: str) -> None:
+    assert _present(yamledit.scan_values(text, "p.yaml")) == _present(_outline_values(text))
+
+
+@pytest.mark.parametrize("folder", [DEFAULT_STORE, STRESS_STORE], ids=["default", "stress"])
+def test_scan_values_reads_real_stores_as_the_outline_does(folder: Path) -> None:
+    text = (folder / "publications.yaml").read_text(encoding="utf-8")
+    scanned = _present(yamledit.scan_values(text, "p"))
+    assert scanned == _present(_outline_values(text))
+    assert len(scanned) == len(load_library(locate_store(folder), use_cache=False).library.publications)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("key: value\n", 1),
+        ("- id: a\n  type: book\nother: 1\n", 3),
+        ("  - id: a\n", 1),
+        ("# c\n  x\n- id: a\n", 2),
+    ],
+)
+def test_scan_values_refuses_what_the_outline_refuses(text: str, line: int) -> None:
+    for read in (lambda: yamledit.Outline(text, "p.yaml"), lambda: yamledit.scan_values(text, "p.yaml")):
+        with pytest.raises(yamledit.OutlineError, match=rf"^p\.yaml:{line}: cannot edit this file in place"):
+            read()
+
+
+@pytest.mark.parametrize("text", _LAYOUTS)
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_appended_writes_what_append_records_writes(text: str, count: int) -> None:
+    newline = yamledit.newline_of(text)
+    outline = yamledit.Outline(text, "p.yaml")
+    assert newline == outline.newline
+    records = [f"- id: new{number}{newline}  title: New{newline}" for number in range(count)]
+    yamledit.append_records(outline, records)
+    assert yamledit.appended(text, records, newline) == outline.text()
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["- id: a\n", "  title: T\n", "\n", "# c\n", "  # c\n", "  year: 2020\n", "- id: b\n"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) -> None:
+    try:
+        outlined = _outline_values(text)
+    except yamledit.OutlineError:
+        with pytest.raises(yamledit.OutlineError):
+            yamledit.scan_values(text, "p.yaml")
+        return
+    assert _present(yamledit.scan_values(text, "p.yaml")) == _present(outlined)
+    outline = yamledit.Outline(text, "p.yaml")
+    yamledit.append_records(outline, ["- id: z\n"])
+    assert yamledit.appended(text, ["- id: z\n"], yamledit.newline_of(text)) == outline.text()

@@ -115,8 +115,8 @@ class WriteSession:
     def theme_ids(self) -> tuple[str, ...]:
         return tuple(theme.id for theme in self.themes)
 
-    def commit(self, text: str) -> None:
-        """Replace the publications file with `text`, if it is still what was read."""
+    def commit(self, text: str | bytes) -> None:
+        """Replace the publications file with `text` (or its UTF-8 bytes), if it is still what was read."""
         if self.committed:
             raise RuntimeError("a write session commits once")
         try:

@@ -218,7 +218,10 @@ def add_publications(
             )
         if not updates:  # the usual add: new records at the end, no outline needed
             if not dry_run and texts:
-                session.commit(yamledit.appended(session.text, texts, newline))
+                # The file's own bytes, then the new records': 13 MB of text is not encoded again.
+                session.commit(
+                    session.raw + yamledit.appended_part(session.text, texts, newline).encode("utf-8")
+                )
             return report
         spans = _record_spans(session)
         for record, publication in sorted(
