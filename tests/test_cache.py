@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import marshal
 import os
@@ -387,8 +388,7 @@ def test_cached_records_behave_like_the_parsed_tuple(stress_store: Path) -> None
     assert list(reversed(records)) == list(reversed(expected))
     assert expected[2] in records
     assert records.index(expected[2]) == 2
-    with pytest.raises(TypeError):
-        hash(records)
+    assert hash(records) == hash(tuple(expected))
     assert repr(records) == f"CachedRecords({count} records)"
 
 
@@ -406,8 +406,8 @@ def test_an_empty_store_round_trips_through_the_cache(make_store) -> None:
 def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
     """Where the cache file's body starts, and each region of the body: (name, start, end) relative to it.
 
-    The directory is (names, themes, profile, warnings, ids, orders, ends, records CRC, sections); see
-    cache._encode.
+    The directory is (names, themes, profile, warnings, ids, orders, ends, records CRC, sections), the
+    orders and ends as machine integers; see cache._encode.
     """
     magic, key_length, directory_length, body_length, _ = cache._HEADER.unpack_from(data)
     assert magic == cache._MAGIC
@@ -415,7 +415,7 @@ def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
     body_start = directory_start + directory_length
     assert len(data) == body_start + body_length
     directory = marshal.loads(data[directory_start:body_start])
-    ends, sections = directory[6], directory[8]
+    ends, sections = cache._integers(directory[6]), directory[8]
     regions = [("records", 0, ends[-1])]
     start = ends[-1]
     for name, (end, _crc) in zip(cache._LAZY_SECTIONS, sections, strict=True):
@@ -526,3 +526,25 @@ def test_a_damaged_text_section_is_rebuilt_from_the_records(
     # Only the damaged section is computed again (by each command that reads it); the cache is kept.
     assert set(rebuilt) == ({section} if section is not None else set())
     assert _cache_files() == [cache_path]
+
+
+def test_an_index_belongs_to_its_records(default_store: Path) -> None:
+    location = store.locate_store(default_store)
+    store.load_library(location)
+    hit = store.load_library(location).library
+    assert hit.index is not None
+    # `replace` gives a library without the index: it cannot answer with positions of other records.
+    fewer = dataclasses.replace(hit, publications=tuple(hit.publications)[:1])
+    assert fewer.index is None
+    assert fewer.get(hit.ids[-1]) is None
+    with pytest.raises(ValueError, match="an index of other records"):
+        fewer.with_index(hit.index)
+
+
+def test_a_cache_hit_hashes_as_the_parse_does(default_store: Path) -> None:
+    location = store.locate_store(default_store)
+    parsed = store.load_library(location, use_cache=False).library
+    store.load_library(location)
+    hit = store.load_library(location).library
+    assert hash(hit.publications) == hash(parsed.publications)
+    assert hash(hit) == hash(parsed)

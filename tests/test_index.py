@@ -410,7 +410,7 @@ def test_an_index_of_made_up_works_selects_as_select_does(
 ) -> None:
     profile = Profile(name="Test Person")
     themes = (Theme("alpha", "Alpha?"), Theme("beta", "Beta?"))
-    indexed = Library(profile, themes, tuple(works), index=build_index(works))
+    indexed = Library(profile, themes, tuple(works)).with_index(build_index(works))
     parsed = Library(profile, themes, tuple(works))
     selection = Selection(author=author, search=search, tags=tags, sort=sort, reverse=reverse, limit=limit)  # type: ignore[arg-type]
     expected = select(works, selection)

@@ -216,7 +216,7 @@ def test_appended_writes_what_append_records_writes(text: str, count: int) -> No
     assert newline == outline.newline
     records = [f"- id: new{number}{newline}  title: New{newline}" for number in range(count)]
     yamledit.append_records(outline, records)
-    assert yamledit.appended(text, records, newline) == outline.text()
+    assert text + yamledit.appended_part(text, records, newline) == outline.text()
 
 
 @given(
@@ -237,4 +237,4 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
     assert _present(yamledit.scan_values(text, "p.yaml")) == _present(outlined)
     outline = yamledit.Outline(text, "p.yaml")
     yamledit.append_records(outline, ["- id: z\n"])
-    assert yamledit.appended(text, ["- id: z\n"], yamledit.newline_of(text)) == outline.text()
+    assert text + yamledit.appended_part(text, ["- id: z\n"], yamledit.newline_of(text)) == outline.text()

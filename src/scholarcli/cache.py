@@ -25,13 +25,14 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, BinaryIO
 
+from scholarcli.cachedrecords import CachedRecords, LazyTexts, record_row
 from scholarcli.errors import Problem, display_path
-from scholarcli.index import RecordIndex, build_index, rebuild
-from scholarcli.model import Library, Name, Profile, Publication, Theme
+from scholarcli.index import RecordIndex, TextSection, build_index, rebuild
+from scholarcli.model import Library, Name, Profile, Theme
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
@@ -47,17 +48,13 @@ _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
 _ORPHAN_TEMP_SECONDS = 3600
 # The modules whose code decides what a store parses into: a change to any of them invalidates caches.
 _CODE_FILES = (
-    "cache.py", "errors.py", "index.py", "listing.py", "model.py", "query.py", "store.py", "textsafe.py",
+    "cache.py", "cachedrecords.py", "errors.py", "index.py", "listing.py", "model.py", "query.py", "store.py", "textsafe.py",
     "validate.py", "yamlio.py",
 )  # fmt: skip
 
-_PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
 _NAME_FIELDS = tuple(field.name for field in dataclasses.fields(Name))
-_publication_fields = operator.attrgetter(*_PUBLICATION_FIELDS)
 _name_fields = operator.attrgetter(*_NAME_FIELDS)
-_AUTHORS = _PUBLICATION_FIELDS.index("authors")
-_EDITORS = _PUBLICATION_FIELDS.index("editors")
 
 _bypass = False
 
@@ -116,9 +113,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         loaded = parse(location, contents)
         # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
         library = loaded.library
-        loaded = dataclasses.replace(
-            loaded, library=dataclasses.replace(library, index=build_index(library.publications))
-        )
+        loaded = dataclasses.replace(loaded, library=library.with_index(build_index(library.publications)))
         # Key the cache by the bytes that were parsed (they may differ from what was hashed above, if the
         # file changed in between): a cache never holds records that do not match its key.
         parsed_stamps = [
@@ -173,6 +168,7 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
         _code_stamp(),
         tuple(sys.version_info[:2]),
         marshal.version,
+        sys.byteorder,  # the sort orders and offsets are stored as machine integers
         datetime.date.today().year,
         str(location.path.absolute()),
         tuple((name, *stamp) for name, stamp in zip(STORE_FILES, stamps, strict=True)),
@@ -184,8 +180,7 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
 
 def _read(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
     """The directory and the body stored under `key`, or None for a missing, stale, truncated or
-    corrupt file. The body is a read-only map of the file: only what a command uses is copied out of
-    it (a rename that replaces the file leaves a mapped old file intact)."""
+    corrupt file (see `_map_or_read` for the body)."""
     try:
         with path.open("rb") as handle:
             header = handle.read(_HEADER.size)
@@ -201,14 +196,31 @@ def _read(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
                 return None
             if zlib.crc32(directory) != directory_crc:
                 return None
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if body_length else b""
+            body = _map_or_read(handle, body_start, body_length)
     except (OSError, ValueError):
         return None
     try:
         # Our own file in the user's own cache folder, checked against its key and checksum above.
-        return marshal.loads(directory), memoryview(mapped)[body_start:]  # noqa: S302
+        return marshal.loads(directory), body  # noqa: S302
     except (EOFError, ValueError, TypeError):
         return None
+
+
+def _map_or_read(handle: BinaryIO, start: int, length: int) -> memoryview:
+    """The body: mapped where that is safe, so a command copies out only the parts it uses.
+
+    On Windows a mapped file cannot be replaced, which would keep other processes from refreshing the
+    cache, and some network file systems cannot map at all: there (and when mapping fails) it is read.
+    A cache file is only ever replaced by a rename, which leaves a mapped old file intact.
+    """
+    if length and os.name == "posix":
+        with contextlib.suppress(OSError, ValueError):
+            return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))[start:]
+    handle.seek(start)
+    data = handle.read(length)
+    if len(data) != length:
+        raise ValueError("a truncated cache")
+    return memoryview(data)
 
 
 def _write(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
@@ -266,14 +278,14 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
             )
         )
     name_index: dict[Name, int] = {}
-    index_of = name_index.setdefault
+
+    def index_of(name: Name) -> int:
+        return name_index.setdefault(name, len(name_index))
+
     body = bytearray()
     ends = []
     for publication in library.publications:
-        row = list(_publication_fields(publication))
-        row[_AUTHORS] = tuple([index_of(name, len(name_index)) for name in row[_AUTHORS]])
-        row[_EDITORS] = tuple([index_of(name, len(name_index)) for name in row[_EDITORS]])
-        body += marshal.dumps(tuple(row))
+        body += marshal.dumps(record_row(publication, index_of))
         ends.append(len(body))
     records_crc = zlib.crc32(body)
     index = library.index if library.index is not None else build_index(library.publications)
@@ -288,9 +300,10 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
         tuple(getattr(library.profile, field) for field in _PROFILE_FIELDS),
         tuple(warnings),
         tuple(index.ids),
-        # Positions as machine integers: read back by copying bytes, not by building 40,000 ints.
+        # Positions and offsets as machine integers: read back by copying bytes, not by building and
+        # keeping 50,000 int objects (the key holds the byte order).
         {key: array.array("q", order).tobytes() for key, order in index.orders.items()},
-        tuple(ends),
+        array.array("q", ends).tobytes(),
         records_crc,
         tuple(sections),
     )
@@ -298,139 +311,40 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
 
 
 # The index's text sections: large, and each needed by few commands.
-_LAZY_SECTIONS = ("search_texts", "tsv_rows", "names_texts")
+_LAZY_SECTIONS: tuple[TextSection, ...] = ("search_texts", "tsv_rows", "names_texts")
+
+
+def _integers(data: bytes) -> array.array[int]:
+    integers = array.array("q")
+    integers.frombytes(data)
+    return integers
 
 
 def _decode(location: StoreLocation, directory: Any, body: memoryview) -> LoadedStore:
-    (name_rows, theme_rows, profile_row, warning_rows, ids, order_bytes, ends, records_crc, sections) = (
+    (name_rows, theme_rows, profile_row, warning_rows, ids, order_bytes, end_bytes, records_crc, sections) = (
         directory
     )
     count = len(ids)
+    ends = _integers(end_bytes)
     records_end = ends[-1] if ends else 0
     # The records are checked now, while a damaged cache can still fall back to a parse.
     if len(ends) != count or zlib.crc32(body[:records_end]) != records_crc:
         raise ValueError("a damaged cache")
-    orders = {}
-    for key, data in order_bytes.items():
-        orders[key] = array.array("q")
-        orders[key].frombytes(data)
-        if len(orders[key]) != count:
-            raise ValueError("a damaged cache")
+    orders = {key: _integers(data) for key, data in order_bytes.items()}
+    if any(len(order) != count for order in orders.values()):
+        raise ValueError("a damaged cache")
     records = CachedRecords(body, ends, tuple(Name(*row) for row in name_rows))
     texts = {}
     start = records_end
     for name, (end, crc) in zip(_LAZY_SECTIONS, sections, strict=True):
-        texts[name] = _Unmarshalled(body[start:end], count, crc, functools.partial(rebuild, name, records))
+        texts[name] = LazyTexts(body[start:end], count, crc, functools.partial(rebuild, name, records))
         start = end
     library = Library(
-        profile=Profile(*profile_row),
-        themes=tuple(Theme(*row) for row in theme_rows),
-        publications=records,
-        index=RecordIndex(ids=ids, orders=orders, **texts),
-    )
+        profile=Profile(*profile_row), themes=tuple(Theme(*row) for row in theme_rows), publications=records
+    ).with_index(RecordIndex(ids=ids, orders=orders, **texts))
     paths = [display_path(location.file(name)) for name in STORE_FILES]
     warnings = tuple(
         Problem(paths[index], line, column, message, severity, field)
         for index, line, column, message, severity, field in warning_rows
     )
     return LoadedStore(location, library, warnings)
-
-
-class _Unmarshalled(Sequence[str]):
-    """A tuple of texts kept as marshal bytes until first used. A section found damaged then (its
-    CRC-32 differs) is computed again from the records (`rebuild`), which were checked on reading."""
-
-    __slots__ = ("_crc", "_data", "_items", "_length", "_rebuild")
-
-    def __init__(self, data: memoryview, length: int, crc: int, rebuild: Callable[[], Sequence[str]]) -> None:
-        self._data = data
-        self._length = length
-        self._crc = crc
-        self._rebuild = rebuild
-        self._items: Sequence[str] | None = None
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, position: int) -> str: ...
-    @overload
-    def __getitem__(self, position: slice) -> Sequence[str]: ...
-    def __getitem__(self, position: int | slice) -> str | Sequence[str]:
-        if self._items is None:
-            self._items = self._load()
-        return self._items[position]
-
-    def _load(self) -> Sequence[str]:
-        if zlib.crc32(self._data) == self._crc:
-            with contextlib.suppress(EOFError, ValueError, TypeError):
-                items = marshal.loads(self._data)  # noqa: S302  (checked just above)
-                if isinstance(items, tuple) and len(items) == self._length:
-                    return items
-        return self._rebuild()
-
-
-# Setting each slot through its descriptor skips the frozen dataclass's __init__, which sets every
-# field through object.__setattr__: building a record this way takes ~3 µs instead of ~5.
-_PUBLICATION_SETTERS = tuple(getattr(Publication, name).__set__ for name in _PUBLICATION_FIELDS)
-_new_object = object.__new__
-_set_authors = _PUBLICATION_SETTERS[_AUTHORS]
-_set_editors = _PUBLICATION_SETTERS[_EDITORS]
-
-
-class CachedRecords(Sequence[Publication]):
-    """A store's records from the cache, each built into a Publication the first time it is used.
-
-    `show ID` or a filter that matches a few works builds a few records, not the whole store. Compares
-    equal to any sequence of the same publications (such as the tuple a parse gives).
-    """
-
-    __slots__ = ("_body", "_built", "_ends", "_names")
-
-    def __init__(self, body: bytes | memoryview, ends: Sequence[int], names: Sequence[Name]) -> None:
-        self._body = body  # the records' marshal blobs, one after another; record n ends at ends[n]
-        self._ends = ends
-        self._names = names
-        self._built: list[Publication | None] = [None] * len(ends)
-
-    def __len__(self) -> int:
-        return len(self._ends)
-
-    @overload
-    def __getitem__(self, position: int) -> Publication: ...
-    @overload
-    def __getitem__(self, position: slice) -> list[Publication]: ...
-    def __getitem__(self, position: int | slice) -> Publication | list[Publication]:
-        if isinstance(position, slice):
-            return [self[n] for n in range(*position.indices(len(self._ends)))]
-        publication = self._built[position]
-        if publication is None:
-            publication = self._built[position] = self._build(position % len(self._ends))
-        return publication
-
-    def __iter__(self) -> Iterator[Publication]:
-        for position, publication in enumerate(self._built):
-            yield publication if publication is not None else self[position]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # like a list: equal to sequences of other types
-
-    def __repr__(self) -> str:
-        return f"CachedRecords({len(self._ends)} records)"
-
-    def _build(self, position: int) -> Publication:
-        start = self._ends[position - 1] if position else 0
-        # Our own data, checked against its key and checksum when the cache was read.
-        row = marshal.loads(self._body[start : self._ends[position]])  # noqa: S302
-        names = self._names.__getitem__
-        publication = _new_object(Publication)
-        for setter, value in zip(_PUBLICATION_SETTERS, row, strict=True):
-            setter(publication, value)
-        # The names were stored as indexes into the store's name table.
-        _set_authors(publication, tuple(map(names, row[_AUTHORS])))
-        _set_editors(publication, tuple(map(names, row[_EDITORS])))
-        return publication

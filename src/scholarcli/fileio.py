@@ -11,8 +11,8 @@ from scholarcli.errors import ScholarError, display_path
 from scholarcli.store import STORE_FILES, StoreLocation
 
 
-def atomic_write(path: Path, text: str | bytes, *, mode: int | None = None) -> None:
-    """Replace `path` with `text` (UTF-8) so a reader (or a crash) sees the old file or the new, never a part.
+def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    """Replace `path` with `data` (text is written as UTF-8) so a reader (or a crash) sees the old file or the new, never a part.
 
     Keeps the mode of a file it replaces; fsyncs the file and then its folder so the rename is durable.
     """
@@ -26,9 +26,8 @@ def atomic_write(path: Path, text: str | bytes, *, mode: int | None = None) -> N
             mode = 0o666 & ~umask
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        data = text.encode("utf-8") if isinstance(text, str) else text  # bytes: already UTF-8
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp_name).chmod(mode)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from scholarcli.listing import tsv_row
 from scholarcli.model import Publication
@@ -34,7 +35,7 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     positions = range(len(publications))
     orders = {}
     for key in SORT_KEYS:
-        keys = [sort_key(publication, key) for publication in publications]  # type: ignore[arg-type]
+        keys = [sort_key(publication, key) for publication in publications]
         orders[key] = tuple(sorted(positions, key=keys.__getitem__))
     return RecordIndex(
         ids=tuple(publication.id for publication in publications),
@@ -45,7 +46,10 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     )
 
 
-def rebuild(section: str, publications: Sequence[Publication]) -> tuple[str, ...]:
-    """One text section of the index (`names_texts`, `search_texts` or `tsv_rows`), computed again."""
+TextSection = Literal["names_texts", "search_texts", "tsv_rows"]
+
+
+def rebuild(section: TextSection, publications: Sequence[Publication]) -> tuple[str, ...]:
+    """One text section of the index, computed (again) from the records."""
     compute = {"names_texts": names_text, "search_texts": search_text, "tsv_rows": tsv_row}[section]
     return tuple(compute(publication) for publication in publications)

@@ -49,7 +49,7 @@ def selected_tsv(library: Library, selection: Selection) -> Iterator[str]:
     """The TSV rows of the works a selection takes; from the index, without building records, when
     the library has one (the rows are `tsv_row`'s, made when the parse cache was)."""
     positions = select_positions(library, selection)
-    if positions is None or library.index is None:
+    if positions is None or library.index is None:  # (the second test only tells the type checker)
         return iter_tsv(select(library.publications, selection))
     rows = library.index.tsv_rows
     return (rows[position] for position in positions)
@@ -58,7 +58,7 @@ def selected_tsv(library: Library, selection: Selection) -> Iterator[str]:
 def selected_keys(library: Library, selection: Selection) -> Iterator[str]:
     """The ids of the works a selection takes, one a line; from the index when the library has one."""
     positions = select_positions(library, selection)
-    if positions is None or library.index is None:
+    if positions is None or library.index is None:  # (the second test only tells the type checker)
         return iter_keys(select(library.publications, selection))
     ids = library.index.ids
     return (ids[position] + "\n" for position in positions)

@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -343,19 +343,30 @@ def _name_key(text: str) -> str:
 class Library:
     """The whole content of a store: who it belongs to, its themes in order, its works in file order.
 
-    `publications` is a tuple when the store was parsed; from the parse cache it is a sequence that
-    builds each record on first use, and `index` holds the keys queries need (see index.RecordIndex),
-    so a lookup or a filter does not build every record of a large store.
+    Read through the parse cache (a hit, or a miss that builds it), `publications` is a sequence that
+    builds each record on first use and `index` holds the keys queries need (see index.RecordIndex),
+    so a lookup or a filter does not build every record of a large store. A store parsed directly
+    (`--no-cache`, writes) has a tuple and no index.
     """
 
     profile: Profile
     themes: tuple[Theme, ...] = ()
     publications: Sequence[Publication] = ()
-    index: RecordIndex | None = field(default=None, repr=False, compare=False)
+    # Set only by `with_index`, so `dataclasses.replace(library, publications=...)` cannot keep an
+    # index of other records.
+    index: RecordIndex | None = field(default=None, init=False, repr=False, compare=False)
     theme_by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
+
+    def with_index(self, index: RecordIndex) -> Library:
+        """This library with the index of its records (built from exactly these, in this order)."""
+        if len(index.ids) != len(self.publications):
+            raise ValueError("an index of other records")
+        library = replace(self)
+        object.__setattr__(library, "index", index)
+        return library
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -372,9 +383,11 @@ class Library:
 
     def get(self, publication_id: str) -> Publication | None:
         """The work with this id, written in any case; None if there is none."""
-        if "positions" not in self.__dict__:
-            # A first lookup (`show ID`) scans for the id as written: cheaper than making the map.
+        if self.index is not None and "positions" not in self.__dict__ and "_scanned" not in self.__dict__:
+            # The first lookup in an indexed store (`show ID`) scans the ids for the id as written:
+            # cheaper than making the map, which later lookups make and use.
+            self.__dict__["_scanned"] = True
             with contextlib.suppress(ValueError):
-                return self.publications[self.ids.index(publication_id)]
+                return self.publications[self.index.ids.index(publication_id)]
         position = self.positions.get(publication_id.casefold())
         return None if position is None else self.publications[position]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -17,7 +18,7 @@ from scholarcli.errors import ScholarError
 from scholarcli.model import STATUSES, Library, NameMemo, Publication, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
-SORT_KEYS: tuple[str, ...] = ("year", "title", "author", "venue")
+SORT_KEYS: tuple[SortKey, ...] = typing.get_args(SortKey)
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$")
 
@@ -207,8 +208,8 @@ def select(publications: Iterable[Publication], selection: Selection) -> list[Pu
 def select_from(library: Library, selection: Selection) -> list[Publication]:
     """`select` over a whole store, after checking the selection's theme ids against it.
 
-    With an index (a store read from the parse cache) the same works come out in the same order, but
-    only the works that can pass the author and text filters are built, and none is sorted.
+    With an index (any store read through the parse cache) the same works come out in the same
+    order, but only the works that can pass the author and text filters are built, and none is sorted.
     """
     positions = select_positions(library, selection)
     if positions is None:
@@ -218,7 +219,8 @@ def select_from(library: Library, selection: Selection) -> list[Publication]:
 
 def select_positions(library: Library, selection: Selection) -> list[int] | None:
     """Where the selected works are in `library.publications`, in the selection's order; None when the
-    library has no index (a parsed store), as only an index makes this cheaper than `select_from`."""
+    library has no index (`--no-cache`, a write's own read): only an index makes this cheaper than
+    `select_from`."""
     selection.check_against(library)
     index = library.index
     if index is None:

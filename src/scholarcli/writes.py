@@ -176,7 +176,7 @@ def add_publications(
 
         # Pass 2: duplicates and ids, in input order.
         texts: list[str] = []
-        updates: dict[str, tuple[Publication, str]] = {}  # existing id casefolded -> (new record, source)
+        updates: dict[str, Publication] = {}  # existing id casefolded -> its new version
         duplicates: list[str] = []
         for number, candidate in enumerate(candidates):
             if progress is not None:
@@ -192,7 +192,7 @@ def add_publications(
                 elif on_duplicate is OnDuplicate.skip:
                     report.skipped.append((candidate.source, existing_id, why))
                 elif existing_id.casefold() in in_store and existing_id.casefold() not in updates:
-                    updates[existing_id.casefold()] = (publication, candidate.source)
+                    updates[existing_id.casefold()] = publication
                     report.updated.append((candidate.source, existing_id))
                 else:  # a second update of one record in one import: the first one wins
                     report.skipped.append((candidate.source, existing_id, f"{why}; already updated"))
@@ -225,7 +225,7 @@ def add_publications(
             return report
         spans = _record_spans(session)
         for record, publication in sorted(
-            ((spans[key], publication) for key, (publication, _) in updates.items()),
+            ((spans[key], publication) for key, publication in updates.items()),
             key=lambda item: -item[0].first,
         ):
             _update_record(session, record, publication)

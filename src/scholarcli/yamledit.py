@@ -285,14 +285,10 @@ def newline_of(text: str) -> str:
     return "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
 
 
-def appended(text: str, texts: Sequence[str], newline: str) -> str:
-    """`text` with rendered records added at the end, as `append_records` adds them to an Outline."""
-    return text + appended_part(text, texts, newline)
-
-
 def appended_part(text: str, texts: Sequence[str], newline: str) -> str:
-    """What `appended` adds after `text`: the new records, with the line ending and blank lines the
-    house style puts before them. (A writer adds its bytes to the file's bytes, not re-encoding them.)"""
+    """What to add after `text` to append rendered records as `append_records` appends them to an
+    Outline: the records, with the line end and blank lines the house style puts before them. A writer
+    adds its bytes to the file's own bytes instead of encoding the whole text again."""
     if not texts:
         return ""
     body = text[1:] if text.startswith(_BOM) else text

@@ -250,6 +250,8 @@ def test_names(name: Name, written: str) -> None:
         (Name(family="Gogh", particle="Van"), "{Van Gogh}", "", "Van Gogh"),
         (Name(family="Gogh", particle="van"), "van Gogh", "van", "Gogh"),
         (Name(family="A B", particle="de la"), "de la A B", "de la", "A B"),
+        (Name(family="Smith-Jones"), "{Smith-Jones}", "", "Smith-Jones"),
+        (Name(family="Smith"), "Smith", "", "Smith"),
     ],
 )
 def test_a_family_name_without_a_given_name_reads_back_whole(

@@ -50,7 +50,7 @@ class _LazyCommands(MutableMapping[str, click.Command]):
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:
-        del self._built[name]
+        raise TypeError("scholar's commands cannot be removed")
 
     def __iter__(self) -> Iterator[str]:
         yield from COMMAND_MODULES

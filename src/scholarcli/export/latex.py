@@ -72,6 +72,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 _WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+_NAME_TOKENS = re.compile(r"[\s~-]+")  # where BibTeX splits a name into tokens
 # Printable ASCII but the three a braced value cannot hold; the rest of a URL is percent-encoded.
 _VERBATIM_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "{}\\")
 _VERBATIM_UNSAFE = re.compile(r"[{}\\\s]")
@@ -299,12 +300,13 @@ def _name(person: Name, *, ascii_only: bool) -> str:
     else:
         family = _part(person.family, ascii_only=ascii_only)
     if not (person.given or person.suffix) and not split_risk:
-        # Written alone (no comma), `A B` and `Van Gogh` read as First Last; only a lower-case particle
-        # starts a von part there. Such a name with no given name stays one unit.
+        # Written alone (no comma), `A B`, `Smith-Jones` and `Van Gogh` read as First Last (BibTeX splits
+        # tokens at spaces, hyphens and ties); only a lower-case particle starts a von part there. Such
+        # a name with no given name stays one unit.
         if particle and not particle[:1].islower():
             family = "{" + escape(f"{particle} {person.family}", ascii_only=ascii_only) + "}"
             particle = None
-        elif not particle and len(family_words) > 1:
+        elif not particle and len(_NAME_TOKENS.split(person.family.strip())) > 1:
             family = "{" + escape(person.family, ascii_only=ascii_only) + "}"
     last = f"{escape(particle, ascii_only=ascii_only)} {family}" if particle else family
     if person.suffix and not person.given:
