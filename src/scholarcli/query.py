@@ -126,13 +126,18 @@ def _folded_query(text: str) -> str:
     return fold(text)
 
 
+def _may_span_names(needle: str) -> bool:
+    """Whether a folded author needle could match across the ' | ' between two names' texts."""
+    return "|" in needle or needle[:1] == " " or needle[-1:] == " "
+
+
 def _has_author(publication: Publication, needle: str) -> bool:
     """`needle in names_text(publication)`, name by name where that is the same test.
 
     A needle with no '|' and no space at either end cannot span the ' | ' between two names, so it is
     in the joined text exactly when it is in one name's text.
     """
-    if "|" in needle or needle[:1] == " " or needle[-1:] == " ":
+    if _may_span_names(needle):
         return needle in names_text(publication)
     for name in publication.authors:
         if needle in _folded_name(name):
@@ -231,9 +236,11 @@ def select_positions(library: Library, selection: Selection) -> list[int] | None
         return []
     author = _folded_query(selection.author) if selection.author else None
     words = fold(selection.search).split() if selection.search else None
-    # The text search is decided here in full (the index holds the same text); the author test here is
-    # a necessary condition (one name's text is part of the joined text), confirmed by `matches`.
-    rest = dataclasses.replace(selection, search=None)
+    # The text search is decided here in full (the index holds the same text), and so is the author
+    # test when `_has_author` is `needle in names_text` (see there); otherwise the test here is a
+    # necessary condition (one name's text is part of the joined text), confirmed by `matches`.
+    exact_author = author is not None and not _may_span_names(author)
+    rest = dataclasses.replace(selection, search=None, author=None if exact_author else selection.author)
     needs_record = rest != Selection(sort=rest.sort, reverse=rest.reverse, limit=rest.limit)
     publications, names_texts, search_texts = library.publications, index.names_texts, index.search_texts
     chosen: list[int] = []
