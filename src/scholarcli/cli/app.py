@@ -63,21 +63,21 @@ class _LazyCommands(MutableMapping[str, click.Command]):
 def _build_command(name: str) -> click.Command:
     """Import the module of a command (it registers itself on `app`) and build its Click command."""
     importlib.import_module(COMMAND_MODULES[name])
-    for command_info in app.registered_commands:
-        if command_info.name == name:
-            return typer.main.get_command_from_info(
-                command_info,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-            )
-    for group_info in app.registered_groups:
-        if group_info.name == name:
-            return typer.main.get_group_from_info(
-                group_info,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-                suggest_commands=app.suggest_commands,
-            )
+    command_info = next((info for info in app.registered_commands if info.name == name), None)
+    if command_info is not None:
+        return typer.main.get_command_from_info(
+            command_info,
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+    group_info = next((info for info in app.registered_groups if info.name == name), None)
+    if group_info is not None:  # a command with subcommands (`themes`)
+        return typer.main.get_group_from_info(
+            group_info,
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
     raise LookupError(f"{COMMAND_MODULES[name]} defines no command '{name}'")
 
 
