@@ -7,6 +7,9 @@ store file, its size, mtime_ns and a SHA-256 of its bytes, so any edit (even one
 mtime) is seen. A missing, stale, truncated or corrupt cache is ignored and rebuilt; a cache that cannot
 be written is skipped. Files are replaced atomically, so readers see an old or a new cache, never part
 of one. Only reads use it: writes re-read the store under its lock (`load_library(..., use_cache=False)`).
+
+Beside the records it keeps the query index (`index.py`), and its body is mapped and used a piece at a
+time (`cachedrecords.py`): a command pays for the records and index sections it touches, not the store.
 """
 
 from __future__ import annotations
