@@ -167,8 +167,8 @@ _LAYOUTS = [
 
 
 def _outline_values(text: str) -> list[dict[str, str | None]]:
+    # Without index_values: each value read from its record's own lines, the reference the scans match.
     outline = yamledit.Outline(text, "p.yaml")
-    outline.index_values()
     return [
         {key: outline.value(record, key) for key in ("id", "doi", "title", "year")}
         for record in outline.records

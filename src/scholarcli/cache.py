@@ -49,10 +49,11 @@ _HEADER = struct.Struct("<16sIQQI")
 _HASH_CHUNK = 1 << 20
 _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
 _ORPHAN_TEMP_SECONDS = 3600
-# The modules whose code decides what a store parses into: a change to any of them invalidates caches.
+# The modules whose code decides what a store parses into or what its index holds: a change to any of
+# them invalidates caches.
 _CODE_FILES = (
-    "cache.py", "cachedrecords.py", "errors.py", "index.py", "listing.py", "model.py", "query.py", "store.py", "textsafe.py",
-    "validate.py", "yamlio.py",
+    "cache.py", "cachedrecords.py", "errors.py", "index.py", "listing.py", "model.py", "query.py",
+    "store.py", "textsafe.py", "validate.py", "yamlio.py",
 )  # fmt: skip
 
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))

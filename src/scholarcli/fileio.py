@@ -12,7 +12,8 @@ from scholarcli.store import STORE_FILES, StoreLocation
 
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
-    """Replace `path` with `data` (text is written as UTF-8) so a reader (or a crash) sees the old file or the new, never a part.
+    """Replace `path` with `data` (text is written as UTF-8): a reader, or a crash, sees the old file or
+    the new one, never a part.
 
     Keeps the mode of a file it replaces; fsyncs the file and then its folder so the rename is durable.
     """

@@ -148,43 +148,10 @@ class Outline:
         return _scalar_value(self.lines, span, record.key_indent)
 
     def index_values(self) -> None:
-        """Read id, doi, title and year of every record with one scan of the text (for adds).
-
-        Record starts and the four fields of the house layout come from one `findall`, walked in file
-        order; a value that is not a one-line scalar, or any record in another layout, is read by YAML.
-        """
-        values: dict[int, dict[str, str | None]] = {record.first: {} for record in self.records}
-        records = self.records
-        scan = self.scan_text
-        simple_layout = all(record.key_indent == 2 for record in records)
-        if not simple_layout or _CONTINUED_INDEXED.search(scan):
-            self._values = self._index_slowly(values)
-            return
-        number = -1
-        found: dict[str, str | None] = {}
-        for dash, dash_key, dash_value, key, value in _RECORD_OR_FIELD.findall(scan):
-            if dash:
-                number += 1
-                found = values[records[number].first]
-                if not dash_key:
-                    continue
-                key, value = dash_key, dash_value
-            if number < 0 or key in found:
-                continue
-            simple = _single_line_value(value)
-            found[key] = self._slow_value(records[number], key) if simple is _NEEDS_YAML else simple  # type: ignore[assignment]
-        if number != len(records) - 1:  # the two scans disagree on where records start: take the slow way
-            values = self._index_slowly({record.first: {} for record in records})
-        self._values = values
-
-    def _index_slowly(self, values: dict[int, dict[str, str | None]]) -> dict[int, dict[str, str | None]]:
-        for record in self.records:
-            values[record.first] = {key: self._slow_value(record, key) for key in _INDEXED_KEYS}
-        return values
-
-    def _slow_value(self, record: RecordSpan, key: str) -> str | None:
-        span = record.fields.get(key)
-        return _scalar_value(self.lines, span, record.key_indent) if span is not None else None
+        """Read id, doi, title and year of every record with regex scans of the text (see
+        `scan_values`), so `value` answers for them without walking each record's lines."""
+        values = _scan_values(self.scan_text, self.path)  # the shape was checked when outlining
+        self._values = {record.first: found for record, found in zip(self.records, values, strict=True)}
 
     def ids(self) -> Iterator[tuple[str, RecordSpan]]:
         for record in self.records:
@@ -232,7 +199,8 @@ def check_plain_list(body: str, path: str) -> None:
 
 
 def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
-    """id, doi, title and year of every record (in file order), as `Outline.index_values` reads them.
+    """id, doi, title and year of every record (in file order), as `Outline.value` reads them; a field
+    a record lacks may be left out.
 
     Adding records needs only these values and the end of the file, so an add to a large store skips
     the line-by-line outline (most of its time): record starts and the four fields of the house
@@ -242,7 +210,11 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
     """
     body = text[1:] if text.startswith(_BOM) else text
     check_plain_list(body, path)
-    scan = "\n" + body
+    return _scan_values("\n" + body, path)
+
+
+def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
+    # `scan` is "\n" + the text without its BOM, already checked by check_plain_list.
     starts = [match.start() for match in _RECORD_START.finditer(scan)]
     house = {match.start() for match in _HOUSE_RECORD_START.finditer(scan)}
     # Records to outline on their own: another layout, or an indexed value continued on the next line.
