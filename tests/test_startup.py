@@ -70,7 +70,9 @@ def test_a_cached_read_to_a_pipe_imports_no_parser_or_renderer(
             ("scholarcli.cli.export",),
             ("scholarcli.cli.write", "scholarcli.cli.read"),
         ),
-        (["--help"], ("scholarcli.cli.read", "scholarcli.cli.write", "scholarcli.cli.export"), ()),
+        (["--help"], (), ("scholarcli.cli.read", "scholarcli.cli.write", "scholarcli.cli.export")),
+        ([], (), ("scholarcli.cli.read", "scholarcli.cli.write", "scholarcli.cli.export")),
+        (["list", "--help"], ("scholarcli.cli.read",), ("scholarcli.cli.write", "scholarcli.cli.export")),
     ],
 )
 def test_only_the_module_of_the_command_run_is_imported(
@@ -112,3 +114,48 @@ def test_the_command_table_names_every_registered_command() -> None:
             callbacks[0].__module__ if callbacks else groups[0].registered_callback.callback.__module__
         )
         assert defined_in == module, name
+
+
+def test_each_summary_is_the_first_paragraph_of_its_commands_help() -> None:
+    import typer.main
+
+    from scholarcli.cli.app import COMMAND_MODULES, COMMAND_SUMMARIES, app
+
+    assert list(COMMAND_SUMMARIES) == list(COMMAND_MODULES)
+    group = typer.main.get_command(app)
+    for name, summary in COMMAND_SUMMARIES.items():
+        command = group.commands[name]
+        assert command.short_help is None, name
+        assert not command.hidden, name
+        assert (command.help or "").split("\n\n")[0].strip() == summary, name
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
+def test_the_overview_written_from_summaries_equals_clicks_own(width: int) -> None:
+    """`scholar --help` from the summaries is byte for byte what Click writes from the built commands."""
+    import typer.main
+    from typer import _click as click
+    from typer.core import TyperGroup
+
+    from scholarcli.cli.app import COMMAND_MODULES, _LazyCommands, app
+
+    def overview(built_first: bool) -> str:
+        group = typer.main.get_command(app)
+        # In this process the command modules may be imported already; start from no built command.
+        commands = group.commands = _LazyCommands({})
+        if built_first:
+            for name in COMMAND_MODULES:
+                commands[name]
+        context = click.Context(group, info_name="scholar", terminal_width=width, max_content_width=width)
+        formatter = context.make_formatter()
+        if built_first:
+            TyperGroup.format_commands(group, context, formatter)  # Click's own, from built commands
+        else:
+            group.format_commands(context, formatter)
+            assert len(commands._built) == 0  # written from the summaries alone
+        return formatter.getvalue()
+
+    ours = overview(built_first=False)
+    assert "Commands:" in ours
+    assert all(f"  {name} " in ours for name in COMMAND_MODULES)
+    assert ours == overview(built_first=True)

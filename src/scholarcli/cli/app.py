@@ -4,11 +4,13 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
+from gettext import gettext
 from typing import Annotated, Any
 
 import typer
 import typer.main
 from typer import _click as click  # Typer >= 0.26 vendors Click; the `click` package may be absent
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from scholarcli import __version__
@@ -32,6 +34,25 @@ COMMAND_MODULES: dict[str, str] = {
     "set": "scholarcli.cli.write",
     "remove": "scholarcli.cli.write",
     "edit": "scholarcli.cli.write",
+}
+
+# The first paragraph of each command's help, which `scholar --help` shortens to one line. Kept here
+# so the overview lists every command without importing and building all of them (~55 ms, a third
+# of `--help`); tests/test_startup.py checks each against the command's own docstring.
+COMMAND_SUMMARIES: dict[str, str] = {
+    "export": "Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, YAML or JSON.",
+    "list": "List works, newest first, filtered by theme, type, year, author and more.",
+    "show": "Show every field of works, their themes and their ASA citation.",
+    "themes": "List the research themes with their questions and number of works.",
+    "stats": "Count works by year, type, status and theme, and list co-authors.",
+    "where": "Print the folder of the store in use (stdout) and why it was chosen (stderr).",
+    "check": "Validate the store: report every error and warning with its file, line and column.",
+    "init": "Create a store, empty or a copy of the embedded default store; never over an existing one.",
+    "add": "Add a work from options, or from BibTeX or CSL-JSON; print its new id.",
+    "import": "Import many works from BibTeX, BibLaTeX or CSL-JSON, with a summary of what happened.",
+    "set": "Change fields of one work, for scripts: field=value pairs or options.",
+    "remove": "Remove works by id; asks first on a terminal, needs --yes in a pipeline.",
+    "edit": "Edit one work's YAML in $VISUAL or $EDITOR; it is saved only once it is valid.",
 }
 
 
@@ -58,6 +79,12 @@ class _LazyCommands(MutableMapping[str, click.Command]):
 
     def __len__(self) -> int:
         return len(COMMAND_MODULES) + sum(1 for name in self._built if name not in COMMAND_MODULES)
+
+    def short_help(self, name: str, limit: int) -> str:
+        """The one-line help of a command, as Click shortens it, without building the command."""
+        if name in self._built or name not in COMMAND_SUMMARIES:
+            return self[name].get_short_help_str(limit)
+        return make_default_short_help(COMMAND_SUMMARIES[name], limit).strip()
 
 
 def _build_command(name: str) -> click.Command:
@@ -91,6 +118,25 @@ class ScholarGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commands = _LazyCommands(self.commands)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        # TyperGroup's own reads `commands.items()`, which would build every command.
+        return list(self.commands)
+
+    def format_commands(self, ctx: typer.Context, formatter: click.HelpFormatter) -> None:
+        """The Commands section of `--help`, as Click writes it, from the summaries (none is built)."""
+        names = [
+            name
+            for name in self.list_commands(ctx)
+            if name in COMMAND_SUMMARIES or not self.commands[name].hidden
+        ]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)  # Click's own spacing rule
+        assert isinstance(self.commands, _LazyCommands)
+        rows = [(name, self.commands.short_help(name, limit)) for name in names]
+        with formatter.section(gettext("Commands")):  # Click translates the heading
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
