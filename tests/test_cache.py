@@ -223,7 +223,7 @@ def test_no_cache_option_neither_reads_nor_writes(
     _invoke(runner, ["list", "--store", str(default_store)])
     assert len(_cache_files()) == 1
     with monkeypatch.context() as patch:
-        patch.setattr(cache, "_read", _refuse_parse)
+        patch.setattr(cache, "read_file", _refuse_parse)
         code, output = _invoke(
             runner, ["--no-cache", "list", "--store", str(default_store), "--format", "keys"]
         )
@@ -283,7 +283,7 @@ def test_concurrent_builds_by_real_processes(stress_store: Path) -> None:
     assert list(cache_path.parent.glob(".*.tmp")) == []
     location = store.locate_store(stress_store)
     stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
-    assert cache._read(cache_path, cache._key(location, stamps)) is not None
+    assert cache.read_file(cache_path, cache._key(location, stamps)) is not None
 
 
 def test_a_write_prunes_month_old_caches_and_orphaned_temp_files(default_store: Path) -> None:

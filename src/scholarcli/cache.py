@@ -28,7 +28,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -103,10 +103,10 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
     # Unmarshalling (or parsing and encoding) builds a million objects that all live on: the cyclic
     # collector would walk them again and again for nothing.
     with _gc_paused():
-        cached = _read(path, key)
+        cached = read_file(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
-                loaded = _decode(location, *cached)
+                loaded = dataclasses.replace(_decode(location, *cached), cache_key=key)
                 with contextlib.suppress(OSError):  # its mtime says when it was last used (see _prune)
                     os.utime(path)
                 return loaded
@@ -115,17 +115,19 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         if contents is None:
             return parse(location, {})
         loaded = parse(location, contents)
-        # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
-        library = loaded.library
-        loaded = dataclasses.replace(loaded, library=library.with_index(build_index(library.publications)))
         # Key the cache by the bytes that were parsed (they may differ from what was hashed above, if the
         # file changed in between): a cache never holds records that do not match its key.
         parsed_stamps = [
             _stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)
         ]
+        key = _key(location, parsed_stamps)
+        # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
+        library = loaded.library
+        index = build_index(library.publications)
+        loaded = dataclasses.replace(loaded, library=library.with_index(index), cache_key=key)
         encoded = _encode(location, loaded)
         if encoded is not None:
-            _write(path, _key(location, parsed_stamps), *encoded)
+            write_file(path, key, *encoded)
         return loaded
 
 
@@ -150,10 +152,11 @@ def _read_contents(location: StoreLocation) -> dict[str, bytes] | None:
         return None
 
 
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+def code_stamp(names: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime_ns) of each of the package's modules named (paths relative to the package)."""
     here = Path(__file__).resolve().parent
     stamps = []
-    for name in _CODE_FILES:
+    for name in names:
         try:
             status = (here / name).stat()
         except OSError:  # a zipped or frozen install: the version alone must do
@@ -169,7 +172,7 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
     key = (
         FORMAT_VERSION,
         __version__,
-        _code_stamp(),
+        code_stamp(_CODE_FILES),
         tuple(sys.version_info[:2]),
         marshal.version,
         sys.byteorder,  # the sort orders and offsets are stored as machine integers
@@ -182,9 +185,9 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
     return repr(key).encode("utf-8", "backslashreplace")
 
 
-def _read(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
+def read_file(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
     """The directory and the body stored under `key`, or None for a missing, stale, truncated or
-    corrupt file (see `_map_or_read` for the body)."""
+    corrupt file (see `_map_or_read` for the body). Also reads the entry cache's files."""
     try:
         with path.open("rb") as handle:
             header = handle.read(_HEADER.size)
@@ -227,7 +230,7 @@ def _map_or_read(handle: BinaryIO, start: int, length: int) -> memoryview:
     return memoryview(data)
 
 
-def _write(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
+def write_file(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
     """Write the cache beside its final name and rename it into place; failures only cost the cache."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
@@ -246,14 +249,15 @@ def _write(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Remove caches of stores not read for a month and temp files a crashed writer left behind."""
+    """Remove caches (and entry caches) of stores not read for a month, and temp files a crashed
+    writer left behind."""
     now = time.time()
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             if entry.path == str(keep):
                 continue
             age = now - entry.stat(follow_symlinks=False).st_mtime
-            stale = entry.name.endswith(".marshal") and age > _UNUSED_CACHE_SECONDS
+            stale = entry.name.endswith((".marshal", ".entries")) and age > _UNUSED_CACHE_SECONDS
             orphan = entry.name.endswith(".tmp") and age > _ORPHAN_TEMP_SECONDS
             if stale or orphan:
                 with contextlib.suppress(OSError):

@@ -9,8 +9,8 @@ import typer
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, with_selection
-from scholarcli.export import FORMATS, ExportOptions, export
-from scholarcli.query import Selection, select_from
+from scholarcli.export import FORMATS, ExportOptions, export_selection
+from scholarcli.query import Selection
 from scholarcli.store import open_store
 
 FormatChoice = Enum("FormatChoice", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -54,13 +54,12 @@ def export_command(
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
     """
     loaded = open_store(store)
-    works = select_from(loaded.library, selection)
     options = ExportOptions(group_by=group_by.value, style=style)
-    text = export(output_format.value, works, loaded.library, options)
+    text, count = export_selection(output_format.value, loaded, selection, options)
     if output is None:
         console.out(text)
         return
     from scholarcli.fileio import write_export
 
     write_export(output, text, loaded.location)
-    console.message(f"wrote {len(works)} works to {output}")
+    console.message(f"wrote {count} works to {output}")

@@ -2,6 +2,10 @@
 
 `FORMATS` is the one registry: it feeds `scholar export --format`'s choices and the README. Modules
 are imported only when their format is used, so start-up does not pay for every exporter.
+
+A format written one entry per work (`per_record`) also has `render_entry(work) -> str` and
+`assemble(entries) -> str`, and its `export` is `assemble(map(render_entry, works))`: `export_selection`
+then takes the entries from the entry cache (`scholarcli.entrycache`) when the store has one.
 """
 
 from __future__ import annotations
@@ -9,9 +13,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from scholarcli.model import Library, Publication
+
+if TYPE_CHECKING:
+    from scholarcli.query import Selection
+    from scholarcli.store import LoadedStore
 
 GroupBy = Literal["type", "year", "theme", "none"]
 
@@ -34,6 +42,7 @@ class ExportFormat:
     description: str
     module: str  # dotted module path holding `export`
     suffix: str  # the usual file name ending, for messages and docs
+    per_record: bool = False  # one entry per work, from `render_entry` and `assemble` (see above)
 
     def exporter(self) -> Exporter:
         module = importlib.import_module(self.module)
@@ -43,9 +52,9 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ExportFormat("bibtex", "BibTeX for LaTeX with bibtex (ASCII, LaTeX accents)", "scholarcli.export.bibtex", ".bib"),
-        ExportFormat("biblatex", "BibLaTeX for biber (UTF-8, journaltitle, date)", "scholarcli.export.biblatex", ".bib"),
-        ExportFormat("csl-json", "CSL-JSON for pandoc, Zotero and citeproc", "scholarcli.export.csl_json", ".json"),
+        ExportFormat("bibtex", "BibTeX for LaTeX with bibtex (ASCII, LaTeX accents)", "scholarcli.export.bibtex", ".bib", per_record=True),
+        ExportFormat("biblatex", "BibLaTeX for biber (UTF-8, journaltitle, date)", "scholarcli.export.biblatex", ".bib", per_record=True),
+        ExportFormat("csl-json", "CSL-JSON for pandoc, Zotero and citeproc", "scholarcli.export.csl_json", ".json", per_record=True),
         ExportFormat("markdown", "a Markdown CV or publications page", "scholarcli.export.markdown", ".md"),
         ExportFormat("yaml", "records in the store's own YAML format", "scholarcli.export.yaml_records", ".yaml"),
         ExportFormat("json", "records as JSON (the fields of 'list --format json')", "scholarcli.export.json_records", ".json"),
@@ -58,3 +67,31 @@ def export(
 ) -> str:
     """Render works in a registered format. Raises KeyError for an unknown format name."""
     return FORMATS[format_name].exporter()(works, library, options or ExportOptions())
+
+
+class Exported(NamedTuple):
+    text: str
+    count: int  # how many works it holds
+
+
+def export_selection(
+    format_name: str, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
+) -> Exported:
+    """The works of a store that a selection picks, in a registered format: the same text as
+    `export(format_name, select_from(loaded.library, selection), ...)`, with each entry of a per-record
+    format taken from the entry cache where it is current. Raises BadSelectionError (an unknown theme)."""
+    from scholarcli.query import select_from, select_positions
+
+    export_format = FORMATS[format_name]
+    library = loaded.library
+    positions = select_positions(library, selection)
+    if export_format.per_record and positions is not None:
+        from scholarcli.entrycache import selected_entries
+
+        module = importlib.import_module(export_format.module)
+        entries = selected_entries(loaded, format_name, module.render_entry, positions)
+        return Exported(module.assemble(entries), len(entries))
+    works = (
+        select_from(library, selection) if positions is None else [library.publications[p] for p in positions]
+    )
+    return Exported(export(format_name, works, library, options), len(works))

@@ -38,7 +38,7 @@ has no key and is printed as written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from scholarcli.export import ExportOptions, latex
 from scholarcli.model import Library, Publication
@@ -102,6 +102,7 @@ def entry_type(work: Publication) -> str:
 
 
 def render_entry(work: Publication) -> str:
+    """One work's entry, from the record alone (the entry cache relies on that)."""
     kind = entry_type(work)
     values = latex.entry_fields(
         work,
@@ -118,6 +119,11 @@ def render_entry(work: Publication) -> str:
     return latex.entry(kind, work.id, values.items())
 
 
+def assemble(entries: Iterable[str]) -> str:
+    """Entries (from `render_entry`) as one file: separated by blank lines, each ending in a newline."""
+    return "\n".join(entries)
+
+
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The works as a `.bib` file for biblatex and biber, one entry per work, separated by blank lines."""
-    return "\n".join(render_entry(work) for work in works)
+    return assemble(map(render_entry, works))

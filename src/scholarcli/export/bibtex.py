@@ -34,7 +34,7 @@ A work not yet out has no `year` (none is made up) and its state first in `note`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from scholarcli.export import ExportOptions, latex
 from scholarcli.model import Library, Publication
@@ -83,6 +83,7 @@ def note_text(work: Publication) -> str | None:
 
 
 def render_entry(work: Publication) -> str:
+    """One work's entry, from the record alone (the entry cache relies on that)."""
     kind = entry_type(work)
     values = latex.entry_fields(
         work,
@@ -105,6 +106,11 @@ FIELD_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 
 
+def assemble(entries: Iterable[str]) -> str:
+    """Entries (from `render_entry`) as one file: separated by blank lines, each ending in a newline."""
+    return "\n".join(entries)
+
+
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The works as a `.bib` file for BibTeX, one entry per work, separated by blank lines."""
-    return "\n".join(render_entry(work) for work in works)
+    return assemble(map(render_entry, works))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 
 from scholarcli.export import ExportOptions
@@ -104,7 +104,7 @@ def csl_custom(work: Publication) -> dict[str, object]:
     return custom
 
 
-def _item_text(work: Publication) -> str:
+def render_entry(work: Publication) -> str:
     """One item as text: one top-level key a line, readable and diffable.
 
     Written from the record directly (the same keys and values as `csl_item`, which tests hold it
@@ -155,8 +155,17 @@ def _name_json(name: Name) -> str:
     return _encode(csl_name(name))
 
 
+def assemble(entries: Iterable[str]) -> str:
+    """The items (from `render_entry`) as a JSON array, one item key a line."""
+    items = list(entries)
+    if not items:
+        return "[]\n"
+    # The brackets go onto the first and last item, so the (maybe 50 MB) text is copied only once.
+    items[0] = "[\n" + items[0]
+    items[-1] += "\n]\n"
+    return ",\n".join(items)
+
+
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """A JSON array of CSL items in the order given (2-space indent, one item key a line)."""
-    if not works:
-        return "[]\n"
-    return "[\n" + ",\n".join(map(_item_text, works)) + "\n]\n"
+    return assemble(map(render_entry, works))
