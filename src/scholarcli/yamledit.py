@@ -85,14 +85,16 @@ class RecordSpan:
 _NOT_A_RECORD_START = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-\Z|\Z)")
 _RECORD_START = re.compile(r"\n-(?=[ \t\r\n]|\Z)")
 _CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
-# The fields a write looks up in every record, in the house layout (keys two columns in).
-# A record start (with its first field when that is one of the four) or one of the four at two columns.
+# The fields a write looks up in every record, in the house layout (keys two columns in), in one scan.
+# Either a record start, `_RECORD_START` (groups: the dash, the blanks after it, the character after
+# those unless it is a line end or `#`, and the first field when it is one of the four), or one of the
+# four at two columns (key, value); then, for either, a next line that goes on more indented (not a
+# comment), which continues a value there.
 _RECORD_OR_FIELD = re.compile(
-    r"\n(?:(-)(?=[ \t\r\n]|\Z)[ \t]*(?:(id|doi|title|year)[ \t]*:[ \t]*([^\n]*))?"
+    r"\n(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?=([^\r\n#])|)(?:(id|doi|title|year)[ \t]*:[ \t]*([^\n]*))?"
     r"|  (id|doi|title|year)[ \t]*:[ \t]*([^\n]*))"
+    r"(\n {3,}(?=[^ \t\r\n#]))?"
 )
-# One of the four whose value goes on over the next line (more indented, not a comment).
-_CONTINUED_INDEXED = re.compile(r"\n(?:-[ \t]+|  )(?:id|doi|title|year)[ \t]*:[^\n]*\n {3,}[^ \t\r\n#]")
 _TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
 _ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
 
@@ -168,10 +170,6 @@ def _safe_plain() -> re.Pattern[str]:
     return re.compile(_SAFE_PLAIN)
 
 
-# A record whose first line is `- key` with the key two columns in (the house layout).
-_HOUSE_RECORD_START = re.compile(r"\n- (?=[^ \t\r\n#])")
-
-
 def check_plain_list(body: str, path: str) -> None:
     """Raise OutlineError unless the text (without a BOM) is a block list of records starting at the
     left margin, with nothing but blank lines and comments before the first: the shape writes splice.
@@ -215,22 +213,25 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
 
 def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
     # `scan` is "\n" + the text without its BOM, already checked by check_plain_list.
-    starts = [match.start() for match in _RECORD_START.finditer(scan)]
-    house = {match.start() for match in _HOUSE_RECORD_START.finditer(scan)}
-    # Records to outline on their own: another layout, or an indexed value continued on the next line.
-    odd = {number for number, start in enumerate(starts) if start not in house}
-    odd.update(bisect.bisect_right(starts, m.start()) - 1 for m in _CONTINUED_INDEXED.finditer(scan))
-    values: list[dict[str, str | None]] = [{} for _ in starts]
+    values: list[dict[str, str | None]] = []
+    odd: set[int] = set()  # records to outline on their own (see scan_values)
     number = -1
     found: dict[str, str | None] = {}
-    for dash, dash_key, dash_value, key, value in _RECORD_OR_FIELD.findall(scan):
+    for dash, blanks, head, dash_key, dash_value, key, value, goes_on in _RECORD_OR_FIELD.findall(scan):
         if dash:
             number += 1
-            found = values[number] if number < len(values) else {}
+            found = {}
+            values.append(found)
+            if blanks != " " or not head:  # not `- key...` with the key two columns in
+                odd.add(number)
             if not dash_key:
                 continue
             key, value = dash_key, dash_value
-        if number < 0 or key in found:
+        if number < 0:
+            continue
+        if goes_on:
+            odd.add(number)
+        if key in found:
             continue
         plain = value.strip()
         if plain and plain[0] not in _SPECIAL_START and "#" not in plain:
@@ -241,13 +242,15 @@ def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
             odd.add(number)
         else:
             found[key] = simple  # type: ignore[assignment]
-    if number != len(starts) - 1:  # the scans disagree on where records start: outline every record
-        odd = set(range(len(starts)))
-    for number in odd:
-        end = starts[number + 1] if number + 1 < len(starts) else len(scan)
-        alone = Outline(scan[starts[number] + 1 : end + 1], path)
-        (record,) = alone.records
-        values[number] = {key: alone.value(record, key) for key in _INDEXED_KEYS}
+    if odd:
+        starts = [match.start() for match in _RECORD_START.finditer(scan)]
+        if len(starts) != len(values):  # cannot happen (the same pattern starts a record in both)
+            raise AssertionError("the record scans disagree")
+        for number in odd:
+            end = starts[number + 1] if number + 1 < len(starts) else len(scan)
+            alone = Outline(scan[starts[number] + 1 : end + 1], path)
+            (record,) = alone.records
+            values[number] = {key: alone.value(record, key) for key in _INDEXED_KEYS}
     return values
 
 
