@@ -457,7 +457,14 @@ def table(results: list[Result]) -> str:
         target = ""
         if r.target is not None:
             target = f"≤ {r.target:.2f} s: {'met' if r.median <= r.target else 'MISSED'}"
-        if r.task.startswith("first run after") and floors and (floors[0], r.size) in medians:
+        # The issue sets the cache-miss target on the 10k store (at 1k the fixed start-up dominates).
+        miss_target_applies = r.size == 10_000
+        if (
+            r.task.startswith("first run after")
+            and miss_target_applies
+            and floors
+            and (floors[0], r.size) in medians
+        ):
             limit = MISS_TARGET_RATIO * medians[(floors[0], r.size)]
             target = (
                 f"≤ {MISS_TARGET_RATIO} × parse = {limit:.2f} s: {'met' if r.median <= limit else 'MISSED'}"

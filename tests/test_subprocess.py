@@ -174,3 +174,18 @@ def test_shell_completion_offers_theme_and_publication_ids() -> None:
         env={"_SCHOLAR_COMPLETE": "complete_bash", "COMP_WORDS": "scholar show liu2025", "COMP_CWORD": "2"}
     )
     assert sorted(ids.stdout.split()) == ["liu2025handbook", "liu2025trusting"]
+
+
+@pytest.mark.parametrize("format_name", ["bibtex", "csl-json"])
+def test_exports_from_stored_entries_are_the_bytes_of_a_fresh_render(
+    default_store: Path, format_name: str
+) -> None:
+    arguments = ["export", "--store", str(default_store), "--format", format_name]
+    fresh = scholar("--no-cache", *arguments)
+    first = scholar(*arguments)  # renders every entry and keeps them
+    entry_files = list(Path(os.environ["XDG_CACHE_HOME"]).glob("scholarcli/stores/*.entries"))
+    second = scholar(*arguments)  # joins the kept entries
+    assert fresh.returncode == 0, fresh.stderr
+    assert len(entry_files) == 1
+    assert fresh.stdout == first.stdout == second.stdout
+    assert first.stderr == second.stderr == ""

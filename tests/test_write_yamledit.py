@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scholarcli import validate, yamledit, yamlio
@@ -238,3 +239,57 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
     outline = yamledit.Outline(text, "p.yaml")
     yamledit.append_records(outline, ["- id: z\n"])
     assert text + yamledit.appended_part(text, ["- id: z\n"], yamledit.newline_of(text)) == outline.text()
+
+
+_SAFE_PLAIN_SPEC = re.compile(r"[A-Za-z\u00c0-\U0010ffff][^:#\x00-\x1f\x7f]*(?<! )")
+
+
+@settings(max_examples=500)
+@example("a ")
+@example("Ab c")
+@example("a:b")
+@example("a#")
+@example("")
+@example(" a")
+@example("\u00c0x")
+@example("\u00bfx")
+@example("1a")
+@example("a\x7f")
+@example("a\tb")
+@example("a\x85")
+@example("刘春成")
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("aZz-:# 0.\t\n\x00\x1f\x7f\x85\u00bf\u00c0\u00e9\u2028\u5218\U0001f600")
+        )
+        | st.characters(),
+        max_size=8,
+    )
+)
+def test_the_safe_plain_test_is_its_regex(text: str) -> None:
+    assert yamledit._is_safe_plain(text) == (_SAFE_PLAIN_SPEC.fullmatch(text) is not None)
+
+
+@example('"a \\\\ b"')
+@example('"say \\"hi\\""')
+@example('"ends in a backslash \\\\"')
+@example('"a\\"')
+@example('"a\\n"')
+@example('"x" "y"')
+@example("'it''s'")
+@given(
+    st.builds(
+        lambda quote, inner: quote + inner + quote,
+        st.sampled_from(['"', "'"]),
+        st.text(alphabet=st.sampled_from(list("ab \\\"'#:nxu0")), max_size=10),
+    )
+    | st.text(min_size=1).filter(lambda s: s.strip()).map(yamledit.render_scalar)
+)
+def test_a_value_read_without_yaml_is_what_yaml_reads(value: str) -> None:
+    read = yamledit._single_line_value(value)
+    if read is yamledit._NEEDS_YAML:
+        return
+    data, problems = yamlio.load_text(f"key: {value}\n", "t")
+    assert not problems, (value, read)
+    assert data["key"] == read
