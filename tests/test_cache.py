@@ -496,6 +496,8 @@ SECTION_COMMANDS = [
     ["list", "--author", "a | ", "--format", "keys"],
     ["list", "--author", "gödel", "--format", "json"],
     ["list", "--author", "durkheim", "-q", "scoring", "--format", "tsv"],
+    ["export", "--format", "bibtex"],  # reads the content digests (and then its entry cache)
+    ["export", "--format", "csl-json", "--author", "durkheim"],
 ]
 
 

@@ -1,9 +1,9 @@
-"""The entry cache: an export from stored entries is the export a fresh render gives, and a cache that
-is missing, stale, damaged or bypassed is never trusted."""
+"""The entry cache: an export from stored entries is the export a fresh render gives, an edit
+re-renders only what it changed, and a cache that is missing, stale, damaged or bypassed is never
+trusted."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +49,11 @@ def _entry_files() -> list[Path]:
     return sorted(folder.glob("*.entries")) if folder.is_dir() else []
 
 
+def _stored(folder: Path, format_name: str) -> dict[str, str] | None:
+    loaded = store.open_store(folder)
+    return entrycache._read(entrycache.entry_file(loaded.location, format_name), entrycache._key(format_name))
+
+
 def _rendered_fresh(folder: Path, format_name: str, selection: Selection) -> str:
     """The export from a parse, with no cache of any kind."""
     parsed = store.parse_library(store.locate_store(folder))
@@ -56,15 +61,35 @@ def _rendered_fresh(folder: Path, format_name: str, selection: Selection) -> str
     return export(format_name, works, parsed.library, ExportOptions())
 
 
-def _renderer(format_name: str):  # the module's own function
-    return importlib.import_module(FORMATS[format_name].module).render_entry
+def _module(format_name: str):  # the exporter's module
+    return importlib.import_module(FORMATS[format_name].module)
 
 
-def _refuse_render(monkeypatch: pytest.MonkeyPatch, format_name: str) -> None:
-    def refuse(_work: Publication) -> str:
-        raise AssertionError("an entry was rendered although the entry cache is current")
+class _Counting:
+    """A renderer that counts the works it renders (or refuses to render any)."""
 
-    monkeypatch.setattr(importlib.import_module(FORMATS[format_name].module), "render_entry", refuse)
+    def __init__(self, format_name: str, *, refuse: bool = False) -> None:
+        self.render = _module(format_name).render_entry
+        self.refuse = refuse
+        self.ids: list[str] = []
+
+    def __call__(self, work: Publication) -> str:
+        if self.refuse:
+            raise AssertionError("an entry was rendered although the entry cache holds it")
+        self.ids.append(work.id)
+        return self.render(work)
+
+
+def _install(monkeypatch: pytest.MonkeyPatch, format_name: str, renderer: _Counting) -> None:
+    monkeypatch.setattr(_module(format_name), "render_entry", renderer)
+
+
+def _many_works(count: int, title: str = "Work") -> str:
+    return "".join(
+        f"- id: work{n}\n  type: article-journal\n  title: {title} number {n}\n"
+        f"  authors: [Person, Test]\n  year: {2000 + n % 20}\n  container: Journal\n"
+        for n in range(count)
+    )
 
 
 @pytest.mark.parametrize("format_name", PER_RECORD)
@@ -76,7 +101,7 @@ def test_stored_entries_give_the_export_a_fresh_render_gives(
     assert len(_entry_files()) == 1
     assert first.text == _rendered_fresh(default_store, format_name, Selection())
     expected = {selection: _rendered_fresh(default_store, format_name, selection) for selection in SELECTIONS}
-    _refuse_render(monkeypatch, format_name)
+    _install(monkeypatch, format_name, _Counting(format_name, refuse=True))
     for selection in SELECTIONS:
         exported = export_selection(format_name, store.open_store(default_store), selection)
         assert exported.text == expected[selection], selection
@@ -99,29 +124,61 @@ def test_any_selection_from_stored_entries_matches_a_render(
     stress_store: Path, format_name: str, selection: Selection
 ) -> None:
     export_selection(format_name, store.open_store(stress_store), Selection())  # fills the cache
-    exported = export_selection(format_name, store.open_store(stress_store), selection)
-    assert exported.text == _rendered_fresh(stress_store, format_name, selection)
+    expected = _rendered_fresh(stress_store, format_name, selection)
+    with pytest.MonkeyPatch.context() as patch:
+        _install(patch, format_name, _Counting(format_name, refuse=True))
+        exported = export_selection(format_name, store.open_store(stress_store), selection)
+    assert exported.text == expected
 
 
-def test_a_small_selection_renders_only_itself_and_writes_nothing(
-    monkeypatch: pytest.MonkeyPatch, default_store: Path
-) -> None:
-    loaded = store.open_store(default_store)
-    rendered: list[str] = []
-    render = _renderer("bibtex")
+def test_an_edit_re_renders_only_the_works_it_changed(monkeypatch: pytest.MonkeyPatch, make_store) -> None:
+    folder = make_store(_many_works(40))
+    export_selection("bibtex", store.open_store(folder), Selection())
+    publications = folder / "publications.yaml"
+    text = publications.read_text(encoding="utf-8")
+    publications.write_text(
+        text.replace("title: Work number 7\n", "title: Work number seven\n")
+        + "- id: added\n  type: book\n  title: An added book\n  authors: [Person, Test]\n  year: 2024\n",
+        encoding="utf-8",
+    )
+    counting = _Counting("bibtex")
+    with monkeypatch.context() as patch:
+        _install(patch, "bibtex", counting)
+        exported = export_selection("bibtex", store.open_store(folder), Selection())
+    assert sorted(counting.ids) == ["added", "work7"]
+    assert exported.text == _rendered_fresh(folder, "bibtex", Selection())
+    stored = _stored(folder, "bibtex")
+    assert stored is not None
+    assert len(stored) == 41  # the old entry of work7 is gone with the rewrite
 
-    def counting(work: Publication) -> str:
-        rendered.append(work.id)
-        return render(work)
 
+def test_a_removed_work_leaves_no_entry_behind(make_store) -> None:
+    folder = make_store(_many_works(10))
+    export_selection("csl-json", store.open_store(folder), Selection())
+    publications = folder / "publications.yaml"
+    text = publications.read_text(encoding="utf-8")
+    publications.write_text(text[: text.index("- id: work9\n")], encoding="utf-8")
+    exported = export_selection("csl-json", store.open_store(folder), Selection())
+    assert exported.count == 9
+    assert len(_stored(folder, "csl-json") or {}) == 9
+
+
+def test_a_small_selection_renders_only_itself_and_writes_nothing(make_store) -> None:
+    folder = make_store(_many_works(40))
+    counting = _Counting("bibtex")
+    loaded = store.open_store(folder)
     entries = entrycache.selected_entries(loaded, "bibtex", counting, [0, 1])
-    assert rendered == [loaded.library.publications[0].id, loaded.library.publications[1].id]
-    assert entries == [render(loaded.library.publications[n]) for n in (0, 1)]
+    assert counting.ids == ["work0", "work1"]
+    assert entries == [counting.render(loaded.library.publications[n]) for n in (0, 1)]
     assert _entry_files() == []
-    half = range(0, len(loaded.library.publications), 2)  # at least half the store: all are rendered
-    entrycache.selected_entries(loaded, "bibtex", counting, list(half))
-    assert len(rendered) == 2 + len(loaded.library.publications)
-    assert len(_entry_files()) == 1
+    # A third of the store reads the (missing) file and renders, but does not keep what it rendered.
+    entrycache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 3)))
+    assert _entry_files() == []
+    # Half the store and more: every work is rendered and kept.
+    counting.ids.clear()
+    entrycache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 2)))
+    assert sorted(counting.ids) == sorted(f"work{n}" for n in range(40))
+    assert len(_stored(folder, "bibtex") or {}) == 40
 
 
 def test_each_format_has_its_own_file(default_store: Path) -> None:
@@ -130,47 +187,36 @@ def test_each_format_has_its_own_file(default_store: Path) -> None:
     assert len(_entry_files()) == len(PER_RECORD)
 
 
-def test_a_changed_store_is_rendered_again(monkeypatch: pytest.MonkeyPatch, default_store: Path) -> None:
-    export_selection("bibtex", store.open_store(default_store), Selection())
-    publications = default_store / "publications.yaml"
-    text = publications.read_text(encoding="utf-8")
-    assert "Metricocracy" in text
-    publications.write_text(text.replace("Metricocracy", "Metricocracy revisited", 1), encoding="utf-8")
-    changed = export_selection("bibtex", store.open_store(default_store), Selection())
-    assert "Metricocracy revisited" in changed.text
-    assert changed.text == _rendered_fresh(default_store, "bibtex", Selection())
-    _refuse_render(monkeypatch, "bibtex")  # and the rewritten cache now serves the changed store
-    assert export_selection("bibtex", store.open_store(default_store), Selection()) == changed
-
-
-def test_changed_export_code_makes_the_cache_stale(
+def test_changed_export_code_makes_every_entry_stale(
     monkeypatch: pytest.MonkeyPatch, default_store: Path
 ) -> None:
     export_selection("csl-json", store.open_store(default_store), Selection())
+    key = entrycache._key("csl-json")
     stamp = cache.code_stamp
 
-    def other_code(names: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-        return (*stamp(names), ("export/csl_json.py", 1, 1))
+    def other_export_code(names: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+        stamps = stamp(names)
+        if names is entrycache._EXPORT_CODE_FILES:  # only the export code changes, not the parse cache's
+            return (*stamps, ("export/csl_json.py", 1, 1))
+        return stamps
 
-    monkeypatch.setattr(cache, "code_stamp", other_code)
+    monkeypatch.setattr(cache, "code_stamp", other_export_code)
+    assert entrycache._key("csl-json") != key
+    assert _stored(default_store, "csl-json") is None
+    counting = _Counting("csl-json")
+    _install(monkeypatch, "csl-json", counting)
     loaded = store.open_store(default_store)
-    key = entrycache._key(loaded.cache_key or b"", "csl-json")
-    assert entrycache._read(entrycache.entry_file(loaded.location, "csl-json"), key, 1_000) is None
-    calls: list[str] = []
-    render = _renderer("csl-json")
-    entrycache.selected_entries(loaded, "csl-json", lambda w: calls.append(w.id) or render(w), [0])
-    assert calls == [loaded.library.publications[0].id]
+    export_selection("csl-json", loaded, Selection())
+    assert len(counting.ids) == len(loaded.library.publications)
 
 
-def test_a_new_pylatexenc_makes_the_cache_stale(default_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded = store.open_store(default_store)
-    key = entrycache._key(loaded.cache_key or b"", "bibtex")
+def test_a_new_pylatexenc_makes_the_cache_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = entrycache._key("bibtex")
     stamps = entrycache._library_stamp()
     assert all(size >= 0 for _path, size, _mtime in stamps)  # found where the import system finds it
-    monkeypatch.setattr(
-        entrycache, "_library_stamp", lambda: (*stamps[:1], (stamps[1][0], stamps[1][1] + 1, 0))
-    )
-    assert entrycache._key(loaded.cache_key or b"", "bibtex") != key
+    changed = (*stamps[:1], (stamps[1][0], stamps[1][1] + 1, stamps[1][2]))
+    monkeypatch.setattr(entrycache, "_library_stamp", lambda: changed)
+    assert entrycache._key("bibtex") != key
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
@@ -179,16 +225,15 @@ def test_a_damaged_entry_file_is_ignored_and_rewritten(default_store: Path, dama
     (path,) = _entry_files()
     data = bytearray(path.read_bytes())
     if damage == "flip":
-        data[-40] ^= 0x20  # inside the last entry's text
+        data[-40] ^= 0x20  # inside an entry's text
     elif damage == "truncate":
         del data[-100:]
     else:
         data[:] = b"not a cache at all"
     path.write_bytes(bytes(data))
+    assert _stored(default_store, "bibtex") is None
     assert export_selection("bibtex", store.open_store(default_store), Selection()).text == expected
-    loaded = store.open_store(default_store)
-    key = entrycache._key(loaded.cache_key or b"", "bibtex")
-    assert entrycache._read(path, key, len(loaded.library.publications)) is not None  # rewritten
+    assert _stored(default_store, "bibtex") is not None  # rewritten
 
 
 def test_no_cache_neither_reads_nor_writes_entries(runner, default_store: Path) -> None:
@@ -200,32 +245,25 @@ def test_no_cache_neither_reads_nor_writes_entries(runner, default_store: Path) 
 
 def test_a_read_without_the_parse_cache_renders(default_store: Path) -> None:
     parsed = store.parse_library(store.locate_store(default_store))
-    assert parsed.cache_key is None
+    assert parsed.library.index is None
     exported = export_selection("bibtex", parsed, Selection())
     assert exported.text == _rendered_fresh(default_store, "bibtex", Selection())
     assert _entry_files() == []
 
 
-def test_entries_are_not_mixed_up_between_stores(default_store: Path, stress_store: Path) -> None:
-    first = store.open_store(default_store)
-    export_selection("bibtex", first, Selection())
-    other = dataclasses.replace(store.open_store(stress_store), location=first.location)
-    # The same file name (same folder), another store's key: the stored entries must not be used.
-    exported = export_selection("bibtex", other, Selection())
-    assert exported.text == _rendered_fresh(stress_store, "bibtex", Selection())
-
-
 def test_the_cli_writes_the_same_file_from_stored_entries(
-    runner, default_store: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, runner, default_store: Path, tmp_path: Path
 ) -> None:
     outputs = []
     for run in range(2):
-        target = tmp_path / f"cv{run}.bib"
-        result = runner.invoke(
-            app, ["export", "--store", str(default_store), "-f", "bibtex", "-o", str(target)]
-        )
+        with monkeypatch.context() as patch:
+            if run == 1:  # the second export is written from the stored entries alone
+                _install(patch, "bibtex", _Counting("bibtex", refuse=True))
+            target = tmp_path / f"cv{run}.bib"
+            arguments = ["export", "--store", str(default_store), "-f", "bibtex", "-o", str(target)]
+            result = runner.invoke(app, arguments)
         assert result.exit_code == 0, result.output
-        assert "wrote" in result.stderr
+        assert "wrote 7 works" in result.stderr
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].decode() == _rendered_fresh(default_store, "bibtex", Selection())

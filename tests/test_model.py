@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scholarcli import model
 from scholarcli.model import CSL_TYPES, Name, Profile, Publication, fold, parse_name
 
 
@@ -94,3 +97,8 @@ def test_store_dict_keeps_documented_order_and_only_set_fields() -> None:
         "status": "in-press",
         "equal_contribution": True,
     }
+
+
+@given(st.text(alphabet=st.characters() | st.sampled_from(list("aé\u2e7f\u2e80刘\uac00\ud7af\U00020000"))))
+def test_has_cjk_is_a_search_for_the_cjk_class(text: str) -> None:
+    assert model.has_cjk(text) == (re.search(model._CJK_CLASS, text) is not None)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scholarcli import cache
 from tests.conftest import STRESS_STORE, require_program
 
 SCHOLAR = shutil.which("scholar")
@@ -183,7 +184,7 @@ def test_exports_from_stored_entries_are_the_bytes_of_a_fresh_render(
     arguments = ["export", "--store", str(default_store), "--format", format_name]
     fresh = scholar("--no-cache", *arguments)
     first = scholar(*arguments)  # renders every entry and keeps them
-    entry_files = list(Path(os.environ["XDG_CACHE_HOME"]).glob("scholarcli/stores/*.entries"))
+    entry_files = list(cache.cache_folder().glob("*.entries"))  # the child has the same environment
     second = scholar(*arguments)  # joins the kept entries
     assert fresh.returncode == 0, fresh.stderr
     assert len(entry_files) == 1

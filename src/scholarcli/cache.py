@@ -39,12 +39,14 @@ from scholarcli.model import Library, Name, Profile, Theme
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
-FORMAT_VERSION = 2  # 2: records built on first use from a mapped body; the query index
+# 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
+FORMAT_VERSION = 3
 _MAGIC = b"SCHOLARCLI-CACHE"
 # MAGIC; the lengths of the key, the directory and the body; the directory's CRC-32. Then the key, the
 # directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and
 # CRC-32s) and the body, which is mapped, not read: each record's marshal blob, then the index's text
-# sections (search texts, TSV rows, name texts), each unmarshalled (and checked) on first use.
+# sections (search texts, TSV rows, name texts, content digests), each unmarshalled (and checked) on
+# first use.
 _HEADER = struct.Struct("<16sIQQI")
 _HASH_CHUNK = 1 << 20
 _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
@@ -106,7 +108,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         cached = read_file(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
-                loaded = dataclasses.replace(_decode(location, *cached), cache_key=key)
+                loaded = _decode(location, *cached)
                 with contextlib.suppress(OSError):  # its mtime says when it was last used (see _prune)
                     os.utime(path)
                 return loaded
@@ -124,7 +126,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
         library = loaded.library
         index = build_index(library.publications)
-        loaded = dataclasses.replace(loaded, library=library.with_index(index), cache_key=key)
+        loaded = dataclasses.replace(loaded, library=library.with_index(index))
         encoded = _encode(location, loaded)
         if encoded is not None:
             write_file(path, key, *encoded)
@@ -153,17 +155,19 @@ def _read_contents(location: StoreLocation) -> dict[str, bytes] | None:
 
 
 def code_stamp(names: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
-    """(name, size, mtime_ns) of each of the package's modules named (paths relative to the package)."""
+    """The `file_stamp` of each of the package's modules named (paths relative to the package)."""
     here = Path(__file__).resolve().parent
-    stamps = []
-    for name in names:
-        try:
-            status = (here / name).stat()
-        except OSError:  # a zipped or frozen install: the version alone must do
-            stamps.append((name, -1, -1))
-        else:
-            stamps.append((name, status.st_size, status.st_mtime_ns))
-    return tuple(stamps)
+    return tuple(file_stamp(here / name, name) for name in names)
+
+
+def file_stamp(path: Path, name: str | None = None) -> tuple[str, int, int]:
+    """(name or path, size, mtime_ns) of a file, or sizes of -1 when it cannot be read (a zipped or
+    frozen install: the version alone must do)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (name or str(path), -1, -1)
+    return (name or str(path), status.st_size, status.st_mtime_ns)
 
 
 def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes:
@@ -319,7 +323,7 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
 
 
 # The index's text sections: large, and each needed by few commands.
-_LAZY_SECTIONS: tuple[TextSection, ...] = ("search_texts", "tsv_rows", "names_texts")
+_LAZY_SECTIONS: tuple[TextSection, ...] = ("search_texts", "tsv_rows", "names_texts", "digests")
 
 
 def _integers(data: bytes) -> array.array[int]:

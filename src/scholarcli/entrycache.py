@@ -1,18 +1,21 @@
-"""Rendered export entries, kept per store and format beside the parse cache.
+"""Rendered export entries, kept per store and format beside the parse cache, by each work's content.
 
 BibTeX, BibLaTeX and CSL-JSON write each work as an entry of its own, and an entry depends on nothing
 but the record (`render_entry(work) -> str` in each of those exporters). Rendering 10,000 works takes
 0.3 to 0.5 s, several times what reading them from the parse cache takes, and an export to a file kept
 under version control (`scholar export -f bibtex > cv.bib`) is re-run after every edit. So, as Better
-BibTeX does for Zotero, the entries of a whole store are kept after an export has rendered them; the
-next export joins the stored entries of the works it selects, in its own order.
+BibTeX does for Zotero, the entries are kept, each under its work's content digest (`index.py`): an
+export joins the stored entries of the works it selects, in its own order, and renders only the works
+whose content has no entry yet (new or edited ones).
 
-The file is keyed by the parse cache's key, which names the store's bytes, the Python version and the
-code that parsed them, and by the export code and the pylatexenc files that rendered the entries: a
-change to any of them makes the file stale, and the next export that renders at least half the store
-writes it again (a smaller selection renders in milliseconds and writes nothing). A store read without
-the parse cache (`--no-cache`, a write's own read) never uses it. Like the parse cache, it is replaced
-atomically, checked by CRC-32 on reading, and ignored when it is missing, stale or damaged.
+The file of a format is keyed by the export code and the pylatexenc files that rendered its entries:
+a change to either makes every entry stale. An export of at least half the store rewrites the file
+when it rendered anything or the file holds entries of works no longer in the store, so the file
+tracks the store; a smaller export writes nothing, and one of less than a sixteenth of the store
+renders its works without reading the file (that is quicker than reading every entry). Only a store
+read through the parse cache has the digests (`--no-cache` and writes never use it). Like the parse
+cache, the file is replaced atomically, checked by CRC-32 on reading, and ignored when it is missing,
+stale or damaged.
 """
 
 from __future__ import annotations
@@ -29,20 +32,24 @@ from scholarcli import cache
 from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
-ENTRY_FORMAT_VERSION = 1
+ENTRY_FORMAT_VERSION = 2  # 2: entries by content digest
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
-    "model.py", "textsafe.py", "entrycache.py", "export/__init__.py", "export/latex.py",
+    "model.py", "textsafe.py", "index.py", "entrycache.py", "export/__init__.py", "export/latex.py",
     "export/bibtex.py", "export/biblatex.py", "export/csl_json.py",
 )  # fmt: skip
 # Third-party files whose content decides what an entry holds: pylatexenc's table of LaTeX symbols.
 _LIBRARY_FILES = (("pylatexenc", "version.py"), ("pylatexenc", "latexencode", "_uni2latexmap.py"))
+# An export of at least 1/_READ_SHARE of the store reads the stored entries (rendering fewer is
+# quicker than reading them all); one of at least 1/_WRITE_SHARE keeps what it rendered.
+_READ_SHARE = 16
+_WRITE_SHARE = 2
 
 Renderer = Callable[[Publication], str]
 
 
 def entry_file(location: StoreLocation, format_name: str) -> Path:
-    """The entry cache of one store and one format (beside the store's parse cache)."""
+    """The entry cache of one store folder and one format (beside the store's parse cache)."""
     return cache.cache_file(location).with_suffix(f".{format_name}.entries")
 
 
@@ -51,66 +58,71 @@ def selected_entries(
 ) -> list[str]:
     """The entries of the works at `positions` in `loaded.library.publications`, in that order.
 
-    Always `[render(publications[p]) for p in positions]`; taken from the entry cache when it is
-    current, and the cache is written when at least half the store had to be rendered anyway.
+    Always `[render(publications[p]) for p in positions]`: stored entries stand in for renders of
+    works with the same content (see the module docstring for when the file is read and written).
     """
     records = loaded.library.publications
-    if loaded.cache_key is None:
+    index = loaded.library.index
+    if index is None or len(positions) * _READ_SHARE < len(records):
         return [render(records[position]) for position in positions]
     path = entry_file(loaded.location, format_name)
-    key = _key(loaded.cache_key, format_name)
-    stored = _read(path, key, len(records))
-    if stored is None:
-        if 2 * len(positions) < len(records):
-            return [render(records[position]) for position in positions]
-        stored = tuple(map(render, records))
-        _write(path, key, stored)
-    return [stored[position] for position in positions]
+    key = _key(format_name)
+    stored = _read(path, key) or {}
+    digests = index.digests
+    rendered: dict[str, str] = {}
+
+    def entry_at(position: int) -> str:
+        digest = digests[position]
+        entry = stored.get(digest) or rendered.get(digest)
+        if entry is None:
+            entry = rendered[digest] = render(records[position])
+        return entry
+
+    entries = [entry_at(position) for position in positions]
+    if len(positions) * _WRITE_SHARE >= len(records) and (rendered or len(stored) != len(records)):
+        _write(path, key, {digests[position]: entry_at(position) for position in range(len(records))})
+    return entries
 
 
-def _key(store_key: bytes, format_name: str) -> bytes:
+def _key(format_name: str) -> bytes:
     key = (ENTRY_FORMAT_VERSION, format_name, cache.code_stamp(_EXPORT_CODE_FILES), _library_stamp())
-    return repr(key).encode("utf-8", "backslashreplace") + b"\n" + store_key
+    return repr(key).encode("utf-8", "backslashreplace")
 
 
 def _library_stamp() -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime_ns) of each of _LIBRARY_FILES, as the import system would find it (the
-    first folder of sys.path that has it); an upgrade rewrites them. Stat calls cost microseconds
-    where `importlib.metadata` would cost milliseconds."""
+    """(path, size, mtime_ns) of each of _LIBRARY_FILES where the import system would find it (the
+    first folder of sys.path that has it); an upgrade rewrites them. A few stat calls, where
+    `importlib.metadata` would cost milliseconds."""
     stamps = []
     for parts in _LIBRARY_FILES:
-        for folder in sys.path:
-            path = Path(folder or os.curdir).joinpath(*parts)
-            with contextlib.suppress(OSError):
-                status = path.stat()
-                stamps.append((str(path), status.st_size, status.st_mtime_ns))
-                break
-        else:
-            stamps.append(("/".join(parts), -1, -1))
+        places = (Path(folder or os.curdir).joinpath(*parts) for folder in sys.path)
+        stamps.append(cache.file_stamp(next((path for path in places if path.is_file()), Path(*parts))))
     return tuple(stamps)
 
 
-def _read(path: Path, key: bytes, count: int) -> tuple[str, ...] | None:
-    """The stored entries, or None for a missing, stale or damaged file (or one of another store size)."""
+def _read(path: Path, key: bytes) -> dict[str, str] | None:
+    """The stored entries by content digest, or None for a missing, stale or damaged file."""
     found = cache.read_file(path, key)
     if found is None:
         return None
     directory, body = found
     try:
-        stored_count, crc = directory
-        if stored_count != count or zlib.crc32(body) != crc:
+        count, crc = directory
+        if zlib.crc32(body) != crc:
             return None
         # Our own file in the user's own cache folder, checked against its key and checksum above.
         entries = marshal.loads(body)  # noqa: S302
     except (TypeError, ValueError, EOFError):
         return None
-    if not isinstance(entries, tuple) or len(entries) != count:
+    if not isinstance(entries, dict) or len(entries) != count:
+        return None
+    if not all(type(digest) is str and type(entry) is str for digest, entry in entries.items()):
         return None
     with contextlib.suppress(OSError):  # its mtime says when it was last used (see cache._prune)
         os.utime(path)
     return entries
 
 
-def _write(path: Path, key: bytes, entries: tuple[str, ...]) -> None:
+def _write(path: Path, key: bytes, entries: dict[str, str]) -> None:
     body = marshal.dumps(entries)
     cache.write_file(path, key, marshal.dumps((len(entries), zlib.crc32(body))), body)

@@ -3,17 +3,20 @@
 With it an ordered listing needs no sort, a search by author or text reads short strings instead of
 building every record, and a TSV listing writes rows made when the cache was. Every key is what the
 unindexed path computes with the same functions, so results are the same with or without it (tested
-for every command and format).
+for every command and format). Each work's content digest keys its rendered export entries
+(`entrycache.py`), so an edit re-renders only the works it changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from scholarcli.listing import tsv_row
-from scholarcli.model import Publication
+from scholarcli.model import PUBLICATION_FIELDS, Publication
 from scholarcli.query import SORT_KEYS, names_text, search_text, sort_key
 
 
@@ -28,6 +31,7 @@ class RecordIndex:
     names_texts: Sequence[str]
     search_texts: Sequence[str]
     tsv_rows: Sequence[str]
+    digests: Sequence[str]  # content_digest of each work
 
 
 def build_index(publications: Sequence[Publication]) -> RecordIndex:
@@ -43,13 +47,32 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
         names_texts=rebuild("names_texts", publications),
         search_texts=rebuild("search_texts", publications),
         tsv_rows=rebuild("tsv_rows", publications),
+        digests=rebuild("digests", publications),
     )
 
 
-TextSection = Literal["names_texts", "search_texts", "tsv_rows"]
+_fields = operator.attrgetter(*PUBLICATION_FIELDS)
+
+
+def content_digest(publication: Publication) -> str:
+    """A digest of every field of a work (names included): equal for equal records, in any process.
+
+    From the repr of the field values (strings, numbers, None, tuples and Name records, whose reprs
+    are fixed), not marshal, whose bytes depend on reference counts.
+    """
+    text = repr(_fields(publication)).encode("utf-8", "backslashreplace")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+TextSection = Literal["names_texts", "search_texts", "tsv_rows", "digests"]
 
 
 def rebuild(section: TextSection, publications: Sequence[Publication]) -> tuple[str, ...]:
     """One text section of the index, computed (again) from the records."""
-    compute = {"names_texts": names_text, "search_texts": search_text, "tsv_rows": tsv_row}[section]
+    compute = {
+        "names_texts": names_text,
+        "search_texts": search_text,
+        "tsv_rows": tsv_row,
+        "digests": content_digest,
+    }[section]
     return tuple(compute(publication) for publication in publications)

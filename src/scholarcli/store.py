@@ -48,10 +48,6 @@ class LoadedStore:
     location: StoreLocation
     library: Library
     warnings: tuple[Problem, ...] = ()
-    # The parse cache's key for the bytes this content was read from (cache.py): it names the store's
-    # exact content and the code that read it, and so keys caches derived from the content (rendered
-    # export entries). None when the store was read without the cache (--no-cache, a write's re-read).
-    cache_key: bytes | None = None
 
 
 def embedded_store_path() -> Path:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 from typer import _click as click  # Typer >= 0.26 vendors Click; the `click` package may be absent
-from typer._click.utils import make_default_short_help
+from typer._click.utils import make_default_short_help  # Click's own shortening (vendored, as above)
 from typer.core import TyperGroup
 
 from scholarcli import __version__
@@ -119,11 +119,11 @@ class ScholarGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _LazyCommands(self.commands)
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         # TyperGroup's own reads `commands.items()`, which would build every command.
         return list(self.commands)
 
-    def format_commands(self, ctx: typer.Context, formatter: click.HelpFormatter) -> None:
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The Commands section of `--help`, as Click writes it, from the summaries (none is built)."""
         names = [
             name

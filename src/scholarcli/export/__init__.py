@@ -11,7 +11,7 @@ then takes the entries from the entry cache (`scholarcli.entrycache`) when the s
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
@@ -36,6 +36,10 @@ class Exporter(Protocol):
     def __call__(self, works: Sequence[Publication], library: Library, options: ExportOptions) -> str: ...
 
 
+EntryRenderer = Callable[[Publication], str]  # one work's entry, from the record alone
+EntryAssembler = Callable[[Iterable[str]], str]  # the entries, in order, as one file
+
+
 @dataclass(frozen=True, slots=True)
 class ExportFormat:
     name: str
@@ -47,6 +51,13 @@ class ExportFormat:
     def exporter(self) -> Exporter:
         module = importlib.import_module(self.module)
         return module.export  # type: ignore[no-any-return]
+
+    def entry_functions(self) -> tuple[EntryRenderer, EntryAssembler]:
+        """`render_entry` and `assemble` of a per-record format (ValueError for another format)."""
+        if not self.per_record:
+            raise ValueError(f"{self.name} is not written one entry per work")
+        module = importlib.import_module(self.module)
+        return module.render_entry, module.assemble
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -80,18 +91,19 @@ def export_selection(
     """The works of a store that a selection picks, in a registered format: the same text as
     `export(format_name, select_from(loaded.library, selection), ...)`, with each entry of a per-record
     format taken from the entry cache where it is current. Raises BadSelectionError (an unknown theme)."""
-    from scholarcli.query import select_from, select_positions
+    from scholarcli.query import select, select_positions
 
     export_format = FORMATS[format_name]
     library = loaded.library
-    positions = select_positions(library, selection)
-    if export_format.per_record and positions is not None:
+    positions = select_positions(library, selection)  # None without an index (--no-cache)
+    if positions is None:
+        works = select(library.publications, selection)
+    elif export_format.per_record:
         from scholarcli.entrycache import selected_entries
 
-        module = importlib.import_module(export_format.module)
-        entries = selected_entries(loaded, format_name, module.render_entry, positions)
-        return Exported(module.assemble(entries), len(entries))
-    works = (
-        select_from(library, selection) if positions is None else [library.publications[p] for p in positions]
-    )
+        render, assemble = export_format.entry_functions()
+        entries = selected_entries(loaded, format_name, render, positions)
+        return Exported(assemble(entries), len(entries))
+    else:
+        works = [library.publications[position] for position in positions]
     return Exported(export(format_name, works, library, options), len(works))

@@ -38,9 +38,10 @@ has no key and is printed as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from scholarcli.export import ExportOptions, latex
+from scholarcli.export.latex import assemble as assemble  # the module's assembler (see export/__init__.py)
 from scholarcli.model import Library, Publication
 
 ENTRY_TYPES: dict[str, str] = {
@@ -119,11 +120,6 @@ def render_entry(work: Publication) -> str:
     return latex.entry(kind, work.id, values.items())
 
 
-def assemble(entries: Iterable[str]) -> str:
-    """Entries (from `render_entry`) as one file: separated by blank lines, each ending in a newline."""
-    return "\n".join(entries)
-
-
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The works as a `.bib` file for biblatex and biber, one entry per work, separated by blank lines."""
-    return assemble(map(render_entry, works))
+    return latex.assemble(map(render_entry, works))

@@ -34,9 +34,10 @@ A work not yet out has no `year` (none is made up) and its state first in `note`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from scholarcli.export import ExportOptions, latex
+from scholarcli.export.latex import assemble as assemble  # the module's assembler (see export/__init__.py)
 from scholarcli.model import Library, Publication
 
 ENTRY_TYPES: dict[str, str] = {
@@ -106,11 +107,6 @@ FIELD_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def assemble(entries: Iterable[str]) -> str:
-    """Entries (from `render_entry`) as one file: separated by blank lines, each ending in a newline."""
-    return "\n".join(entries)
-
-
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The works as a `.bib` file for BibTeX, one entry per work, separated by blank lines."""
-    return assemble(map(render_entry, works))
+    return latex.assemble(map(render_entry, works))

@@ -331,6 +331,11 @@ def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
 
 
+def assemble(entries: Iterable[str]) -> str:
+    """Entries (each ending in a newline) as one `.bib` file, separated by blank lines."""
+    return "\n".join(entries)
+
+
 def entry_fields(
     work: Publication,
     *,
