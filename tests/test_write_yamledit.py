@@ -278,11 +278,13 @@ def test_the_safe_plain_test_is_its_regex(text: str) -> None:
 @example('"a\\n"')
 @example('"x" "y"')
 @example("'it''s'")
+@example("a\u2028b")
+@example('"a\x85b"')
 @given(
     st.builds(
         lambda quote, inner: quote + inner + quote,
         st.sampled_from(['"', "'"]),
-        st.text(alphabet=st.sampled_from(list("ab \\\"'#:nxu0")), max_size=10),
+        st.text(alphabet=st.sampled_from(list("ab \\\"'#:nxu0\x85\u2028\u2029")), max_size=10),
     )
     | st.text(min_size=1).filter(lambda s: s.strip()).map(yamledit.render_scalar)
 )

@@ -359,8 +359,8 @@ _SPECIAL_START = "\"'[{|>&*!%@`#"
 def _single_line_value(rest: str) -> object:
     """A one-line value read without YAML where that is certain; `_NEEDS_YAML` otherwise."""
     rest = rest.strip()
-    if not rest:
-        return _NEEDS_YAML
+    if not rest or "\x85" in rest or "\u2028" in rest or "\u2029" in rest:
+        return _NEEDS_YAML  # (YAML takes NEL and the Unicode line and paragraph separators as line ends)
     if rest[0] not in _SPECIAL_START:
         return _TRAILING_COMMENT.sub("", rest).strip() if "#" in rest else rest
     if rest[0] == "'" and rest.endswith("'") and len(rest) > 1 and "'" not in rest[1:-1].replace("''", ""):
