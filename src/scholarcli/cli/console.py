@@ -29,9 +29,20 @@ def use_color(stream_is_terminal: bool) -> bool:
     return stream_is_terminal and not os.environ.get("NO_COLOR")
 
 
+_CHUNK = 1 << 20
+
+
 def out(text: str) -> None:
-    """Write data to stdout as is (callers pass text already made safe for its format)."""
-    sys.stdout.write(text)
+    """Write data to stdout as is (callers pass text already made safe for its format).
+
+    A long text goes out a megabyte at a time: stdout encodes what it is given in one piece, and an
+    export of 100,000 works would otherwise hold a second, encoded copy of 100 MB and more.
+    """
+    if len(text) <= _CHUNK:
+        sys.stdout.write(text)
+        return
+    for start in range(0, len(text), _CHUNK):
+        sys.stdout.write(text[start : start + _CHUNK])
 
 
 def message(text: str) -> None:
