@@ -26,6 +26,7 @@ from scholarcli.query import (
     select_from,
     select_positions,
     sort_key,
+    sort_keys,
 )
 
 LIMITS = (None, 0, 1, 3)
@@ -332,6 +333,8 @@ def test_build_index_orders_follow_sort_key() -> None:
         _work("tie-a", year=2010),
     ]
     index = build_index(works)
+    for work in works:
+        assert sort_keys(work) == {key: sort_key(work, key) for key in SORT_KEYS}
     for key in SORT_KEYS:
         order = list(index.orders[key])
         assert sorted(order) == list(range(len(works))), key
@@ -438,3 +441,33 @@ def test_author_filter_is_a_substring_of_the_joined_names_text(stress_store: Pat
     expected = [p.id for p in publications if fold(needle) in names_text(p)]
     assert expected == ["names2019"]
     assert [p.id for p in select(publications, Selection(author=needle))] == expected
+
+
+def test_a_content_digest_depends_on_the_values_alone(default_store: Path) -> None:
+    """Equal records digest equal in another process and whatever their strings' identity; any
+    changed field changes the digest."""
+    import dataclasses
+    import subprocess
+    import sys
+
+    from scholarcli.index import content_digest
+
+    publications = store.parse_library(store.locate_store(default_store)).library.publications
+    mine = [content_digest(publication) for publication in publications]
+    script = (
+        "import sys\nfrom scholarcli import store\nfrom scholarcli.index import content_digest\n"
+        "works = store.parse_library(store.locate_store(sys.argv[1])).library.publications\n"
+        "print(' '.join(content_digest(work) for work in works))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script, str(default_store)], capture_output=True, text=True, check=True
+    )
+    assert other.stdout.split() == mine
+    first = publications[0]
+    copied = dataclasses.replace(first, title="".join(list(first.title or "")))  # an equal, new string
+    assert content_digest(copied) == mine[0]
+    assert len(set(mine)) == len(mine)
+    for field, value in [("title", "Another"), ("year", 1999), ("authors", ()), ("equal_contribution", True)]:
+        assert content_digest(dataclasses.replace(first, **{field: value})) != mine[0], field
+    renamed = dataclasses.replace(first.authors[0], given="Someone")
+    assert content_digest(dataclasses.replace(first, authors=(renamed, *first.authors[1:]))) != mine[0]

@@ -85,7 +85,14 @@ def selected_entries(
 
 
 def _key(format_name: str) -> bytes:
-    key = (ENTRY_FORMAT_VERSION, format_name, cache.code_stamp(_EXPORT_CODE_FILES), _library_stamp())
+    # The Python version too: its Unicode tables decide the NFC forms and accents of BibTeX text.
+    key = (
+        ENTRY_FORMAT_VERSION,
+        format_name,
+        tuple(sys.version_info[:2]),
+        cache.code_stamp(_EXPORT_CODE_FILES),
+        _library_stamp(),
+    )
     return repr(key).encode("utf-8", "backslashreplace")
 
 

@@ -177,8 +177,20 @@ def _first_author_key(publication: Publication) -> tuple[str, str]:
 
 def sort_key(publication: Publication, key: SortKey) -> tuple[object, ...]:
     """The ordering key for `--sort`, before `--reverse` applies."""
-    title = fold(publication.title or "")
-    tie = (_first_author_key(publication), title, publication.id.casefold())
+    return sort_key_from(publication, key, fold(publication.title or ""), _first_author_key(publication))
+
+
+def sort_keys(publication: Publication) -> dict[SortKey, tuple[object, ...]]:
+    """`sort_key` for every key, folding the title and the first name once (the index needs all)."""
+    title, first_author = fold(publication.title or ""), _first_author_key(publication)
+    return {key: sort_key_from(publication, key, title, first_author) for key in SORT_KEYS}
+
+
+def sort_key_from(
+    publication: Publication, key: SortKey, title: str, first_author: tuple[str, str]
+) -> tuple[object, ...]:
+    """`sort_key`, given the work's folded title and first-author key."""
+    tie = (first_author, title, publication.id.casefold())
     if key == "year":
         # Newest first, with undated works in progress ahead of everything dated, nearest to
         # publication first. Negated numbers let one ascending sort do it.
@@ -193,7 +205,7 @@ def sort_key(publication: Publication, key: SortKey) -> tuple[object, ...]:
         return (title or "\uffff", publication.id.casefold())
     if key == "author":
         return (
-            _first_author_key(publication),
+            first_author,
             -(publication.year or 10_000),
             title,
             publication.id.casefold(),
