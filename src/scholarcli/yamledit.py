@@ -84,11 +84,12 @@ _CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
 # The fields a write looks up in every record, in the house layout (keys two columns in), in one scan.
 # Either a record start, `_RECORD_START` (groups: the dash, the blanks after it, the character after
 # those unless it is a line end or `#`, and the first field when it is one of the four), or one of the
-# four at two columns (key, value); then, for either, a next line that goes on more indented (not a
-# comment), which continues a value there.
+# four at two columns (key, value), or the first character of a line `_NOT_A_RECORD_START` refuses;
+# then a next line that goes on more indented (not a comment), which continues a value there.
 _RECORD_OR_FIELD = re.compile(
     r"\n(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?=([^\r\n#])|)(?:(id|doi|title|year)[ \t]*:[ \t]*([^\n]*))?"
-    r"|  (id|doi|title|year)[ \t]*:[ \t]*([^\n]*))"
+    r"|  (id|doi|title|year)[ \t]*:[ \t]*([^\n]*)"
+    r"|(?!-[ \t\r\n]|-\Z)([^ \t\r\n#]))"
     r"(\n {3,}(?=[^ \t\r\n#]))?"
 )
 _TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
@@ -185,25 +186,30 @@ def check_plain_list(body: str, path: str) -> None:
     left margin, with nothing but blank lines and comments before the first: the shape writes splice.
     A few C-speed regex scans; line numbers are counted only for the message."""
     scan = "\n" + body
-
-    def line_of(offset: int) -> int:  # 1-based line of an offset into `scan`
-        return scan.count("\n", 0, offset + 1)
-
     for bad in _NOT_A_RECORD_START.finditer(scan):
         if bad.start() == 0 and body.startswith("---"):
             continue
         raise OutlineError(
-            f"{path}:{line_of(bad.start())}: cannot edit this file in place: expected a "
+            f"{path}:{_line_of(scan, bad.start())}: cannot edit this file in place: expected a "
             "record starting with '- ' here (writes need the file to be a plain list of records; fix it "
             "or run 'scholar check')"
         )
+    _check_start(scan, path)
+
+
+def _check_start(scan: str, path: str) -> None:
+    """The part of check_plain_list that reads only up to the first record (`scan` is "\n" + body)."""
     first = _RECORD_START.search(scan)
     before = _CONTENT_BEFORE.search(scan, 0, first.start() + 1 if first else len(scan))
     if before is not None:
         raise OutlineError(
-            f"{path}:{line_of(before.start())}: cannot edit this file in place: records "
+            f"{path}:{_line_of(scan, before.start())}: cannot edit this file in place: records "
             "must start with '- ' at the start of a line"
         )
+
+
+def _line_of(scan: str, offset: int) -> int:  # 1-based line of an offset into "\n" + body
+    return scan.count("\n", 0, offset + 1)
 
 
 def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
@@ -217,17 +223,22 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
     OutlineError as the Outline would.
     """
     body = text[1:] if text.startswith(_BOM) else text
-    check_plain_list(body, path)
-    return _scan_values("\n" + body, path)
+    scan = "\n" + body
+    _check_start(scan, path)  # the rest of check_plain_list is part of the scan
+    return _scan_values(scan, path)
 
 
 def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
-    # `scan` is "\n" + the text without its BOM, already checked by check_plain_list.
+    # `scan` is "\n" + the text without its BOM, its start checked by _check_start.
     values: list[dict[str, str | None]] = []
     odd: set[int] = set()  # records to outline on their own (see scan_values)
     number = -1
     found: dict[str, str | None] = {}
-    for dash, blanks, head, dash_key, dash_value, key, value, goes_on in _RECORD_OR_FIELD.findall(scan):
+    scan_fields = _RECORD_OR_FIELD.findall(scan)
+    for dash, blanks, head, dash_key, dash_value, key, value, refused, goes_on in scan_fields:
+        if refused:  # a line check_plain_list refuses, unless it is a leading `---`: it says which
+            check_plain_list(scan[1:], path)
+            continue
         if dash:
             number += 1
             found = {}
