@@ -3,8 +3,9 @@
 Parsing a 10,000-record store takes seconds; loading the same records from marshal takes milliseconds.
 One cache file per store folder lives in the user cache folder. It is used only when its key matches:
 the format, the package's code, the Python version, the year (validation depends on it) and, for each
-store file, its size, mtime_ns and a SHA-256 of its bytes, so any edit (even one that keeps size and
-mtime) is seen. A missing, stale, truncated or corrupt cache is ignored and rebuilt; a cache that cannot
+store file, its size, mtime_ns and a 128-bit XXH3 hash of its bytes, so any edit (even one that keeps
+size and mtime) is seen. XXH3, not SHA-256: it reads 13 MB in 1 ms instead of 9 ms, and the hash only
+has to notice an edit, not resist an attacker who can already write the store. A missing, stale, truncated or corrupt cache is ignored and rebuilt; a cache that cannot
 be written is skipped. Files are replaced atomically, so readers see an old or a new cache, never part
 of one. Only reads use it: writes re-read the store under its lock (`load_library(..., use_cache=False)`).
 
@@ -19,7 +20,6 @@ import contextlib
 import dataclasses
 import datetime
 import functools
-import hashlib
 import marshal
 import mmap
 import operator
@@ -27,12 +27,13 @@ import os
 import struct
 import sys
 import time
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from scholarcli.cachedrecords import CachedRecords, LazyTexts, record_row
+import xxhash
+
+from scholarcli.cachedrecords import CachedRecords, LazyTexts, checksum, record_row
 from scholarcli.errors import Problem, display_path
 from scholarcli.index import RecordIndex, TextSection, build_index, rebuild
 from scholarcli.model import Library, Name, Profile, Theme
@@ -40,14 +41,15 @@ from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, 
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
-FORMAT_VERSION = 3
+# 4: XXH3 hashes and checksums instead of SHA-256 and CRC-32.
+FORMAT_VERSION = 4
 _MAGIC = b"SCHOLARCLI-CACHE"
-# MAGIC; the lengths of the key, the directory and the body; the directory's CRC-32. Then the key, the
+# MAGIC; the lengths of the key, the directory and the body; the directory's checksum. Then the key, the
 # directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and
-# CRC-32s) and the body, which is mapped, not read: each record's marshal blob, then the index's text
+# checksums) and the body, which is mapped, not read: each record's marshal blob, then the index's text
 # sections (search texts, TSV rows, name texts, content digests), each unmarshalled (and checked) on
 # first use.
-_HEADER = struct.Struct("<16sIQQI")
+_HEADER = struct.Struct("<16sIQQQ")
 _HASH_CHUNK = 1 << 20
 _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
 _ORPHAN_TEMP_SECONDS = 3600
@@ -86,7 +88,7 @@ def cache_folder() -> Path:
 
 def cache_file(location: StoreLocation) -> Path:
     """The cache file of one store folder (named by a hash of its absolute path)."""
-    folder_key = hashlib.sha256(os.fsencode(location.path.absolute())).hexdigest()[:32]
+    folder_key = xxhash.xxh3_128_hexdigest(os.fsencode(location.path.absolute()))
     return cache_folder() / f"{folder_key}.marshal"
 
 
@@ -134,17 +136,17 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
 
 
 def _file_stamp(path: Path) -> tuple[int, int, bytes]:
-    """(size, mtime_ns, SHA-256 of the bytes), reading the file in chunks to keep memory flat."""
+    """(size, mtime_ns, XXH3-128 of the bytes), reading the file in chunks to keep memory flat."""
     with path.open("rb") as handle:
         status = os.fstat(handle.fileno())
-        digest = hashlib.sha256()
+        digest = xxhash.xxh3_128()
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return status.st_size, status.st_mtime_ns, digest.digest()
 
 
 def _stamp_of_bytes(stamp: tuple[int, int, bytes], data: bytes) -> tuple[int, int, bytes]:
-    return len(data), stamp[1], hashlib.sha256(data).digest()
+    return len(data), stamp[1], xxhash.xxh3_128_digest(data)
 
 
 def _read_contents(location: StoreLocation) -> dict[str, bytes] | None:
@@ -197,7 +199,7 @@ def read_file(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
             header = handle.read(_HEADER.size)
             if len(header) != _HEADER.size:
                 return None
-            magic, key_length, directory_length, body_length, directory_crc = _HEADER.unpack(header)
+            magic, key_length, directory_length, body_length, directory_checksum = _HEADER.unpack(header)
             if magic != _MAGIC or key_length != len(key) or handle.read(key_length) != key:
                 return None
             directory = handle.read(directory_length)
@@ -205,7 +207,7 @@ def read_file(path: Path, key: bytes) -> tuple[Any, memoryview] | None:
             size = os.fstat(handle.fileno()).st_size
             if len(directory) != directory_length or size != body_start + body_length:
                 return None
-            if zlib.crc32(directory) != directory_crc:
+            if checksum(directory) != directory_checksum:
                 return None
             body = _map_or_read(handle, body_start, body_length)
     except (OSError, ValueError):
@@ -240,7 +242,7 @@ def write_file(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("xb") as handle:
-            handle.write(_HEADER.pack(_MAGIC, len(key), len(directory), len(body), zlib.crc32(directory)))
+            handle.write(_HEADER.pack(_MAGIC, len(key), len(directory), len(body), checksum(directory)))
             handle.write(key)
             handle.write(directory)
             handle.write(body)
@@ -299,13 +301,13 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
     for publication in library.publications:
         body += marshal.dumps(record_row(publication, index_of))
         ends.append(len(body))
-    records_crc = zlib.crc32(body)
+    records_checksum = checksum(body)
     index = library.index if library.index is not None else build_index(library.publications)
-    sections = []  # (end, CRC-32) of each text section, in _LAZY_SECTIONS order
+    sections = []  # (end, checksum) of each text section, in _LAZY_SECTIONS order
     for name in _LAZY_SECTIONS:
         start = len(body)
         body += marshal.dumps(tuple(getattr(index, name)))
-        sections.append((len(body), zlib.crc32(memoryview(body)[start:])))
+        sections.append((len(body), checksum(memoryview(body)[start:])))
     directory = (
         tuple(_name_fields(name) for name in name_index),
         tuple((theme.id, theme.title, theme.summary) for theme in library.themes),
@@ -316,7 +318,7 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
         # keeping 50,000 int objects (the key holds the byte order).
         {key: array.array("q", order).tobytes() for key, order in index.orders.items()},
         array.array("q", ends).tobytes(),
-        records_crc,
+        records_checksum,
         tuple(sections),
     )
     return marshal.dumps(directory), bytes(body)
@@ -333,14 +335,22 @@ def _integers(data: bytes) -> array.array[int]:
 
 
 def _decode(location: StoreLocation, directory: Any, body: memoryview) -> LoadedStore:
-    (name_rows, theme_rows, profile_row, warning_rows, ids, order_bytes, end_bytes, records_crc, sections) = (
-        directory
-    )
+    (
+        name_rows,
+        theme_rows,
+        profile_row,
+        warning_rows,
+        ids,
+        order_bytes,
+        end_bytes,
+        records_checksum,
+        sections,
+    ) = directory
     count = len(ids)
     ends = _integers(end_bytes)
     records_end = ends[-1] if ends else 0
     # The records are checked now, while a damaged cache can still fall back to a parse.
-    if len(ends) != count or zlib.crc32(body[:records_end]) != records_crc:
+    if len(ends) != count or checksum(body[:records_end]) != records_checksum:
         raise ValueError("a damaged cache")
     orders = {key: _integers(data) for key, data in order_bytes.items()}
     if any(len(order) != count for order in orders.values()):
@@ -348,8 +358,8 @@ def _decode(location: StoreLocation, directory: Any, body: memoryview) -> Loaded
     records = CachedRecords(body, ends, tuple(Name(*row) for row in name_rows))
     texts = {}
     start = records_end
-    for name, (end, crc) in zip(_LAZY_SECTIONS, sections, strict=True):
-        texts[name] = LazyTexts(body[start:end], count, crc, functools.partial(rebuild, name, records))
+    for name, (end, expected) in zip(_LAZY_SECTIONS, sections, strict=True):
+        texts[name] = LazyTexts(body[start:end], count, expected, functools.partial(rebuild, name, records))
         start = end
     library = Library(
         profile=Profile(*profile_row), themes=tuple(Theme(*row) for row in theme_rows), publications=records

@@ -14,7 +14,7 @@ when it rendered anything or the file holds entries of works no longer in the st
 tracks the store; a smaller export writes nothing, and one of less than a sixteenth of the store
 renders its works without reading the file (that is quicker than reading every entry). Only a store
 read through the parse cache has the digests (`--no-cache` and writes never use it). Like the parse
-cache, the file is replaced atomically, checked by CRC-32 on reading, and ignored when it is missing,
+cache, the file is replaced atomically, checked by its checksum on reading, and ignored when it is missing,
 stale or damaged.
 """
 
@@ -24,7 +24,6 @@ import contextlib
 import marshal
 import os
 import sys
-import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from scholarcli import cache
 from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
-ENTRY_FORMAT_VERSION = 2  # 2: entries by content digest
+ENTRY_FORMAT_VERSION = 3  # 2: entries by content digest. 3: XXH3 checksums
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
     "model.py", "textsafe.py", "index.py", "entrycache.py", "export/__init__.py", "export/latex.py",
@@ -114,8 +113,8 @@ def _read(path: Path, key: bytes) -> dict[str, str] | None:
         return None
     directory, body = found
     try:
-        count, crc = directory
-        if zlib.crc32(body) != crc:
+        count, expected_checksum = directory
+        if cache.checksum(body) != expected_checksum:
             return None
         # Our own file in the user's own cache folder, checked against its key and checksum above.
         entries = marshal.loads(body)  # noqa: S302
@@ -132,4 +131,4 @@ def _read(path: Path, key: bytes) -> dict[str, str] | None:
 
 def _write(path: Path, key: bytes, entries: dict[str, str]) -> None:
     body = marshal.dumps(entries)
-    cache.write_file(path, key, marshal.dumps((len(entries), zlib.crc32(body))), body)
+    cache.write_file(path, key, marshal.dumps((len(entries), cache.checksum(body))), body)

@@ -10,7 +10,6 @@ for every command and format). Each work's content digest keys its rendered expo
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import marshal
 import operator
 from collections.abc import Mapping, Sequence
@@ -73,6 +72,8 @@ def content_digest(publication: Publication) -> str:
         tuple(map(_name_fields, publication.authors)),
         tuple(map(_name_fields, publication.editors)),
     )
+    import hashlib  # only a cache miss computes digests; a read of the cache need not load OpenSSL
+
     return hashlib.blake2b(marshal.dumps(row, _MARSHAL_FORMAT), digest_size=16).hexdigest()
 
 
