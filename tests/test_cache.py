@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scholarcli import cache, index, listing, query, store
+from scholarcli import cache, errors, index, listing, query, store
 from scholarcli.cli.app import app
 from scholarcli.errors import StoreInvalidError
 from scholarcli.export import FORMATS
@@ -458,7 +458,7 @@ def test_the_layout_helper_matches_the_encoder(stress_store: Path) -> None:
         assert marshal.loads(body[start:end]) == index.rebuild(name, loaded.library.publications)
 
 
-def test_a_damaged_record_region_falls_back_to_a_parse(
+def test_a_damaged_record_falls_back_to_a_parse_when_it_is_built(
     stress_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     location = store.locate_store(stress_store)
@@ -476,14 +476,72 @@ def test_a_damaged_record_region_falls_back_to_a_parse(
     with monkeypatch.context() as patch:
         patch.setattr(store, "parse_library", counting_parse)
         loaded = store.load_library(location)
-    assert len(parses) == 1
-    assert isinstance(loaded.library.publications, tuple)
-    assert loaded.library.publications == expected.library.publications
+        # Records are checked as they are built: reading the cache touched none of them.
+        assert parses == []
+        assert isinstance(loaded.library.publications, cache.CachedRecords)
+        assert loaded.library.publications[0] == expected.library.publications[0]
+        # Building every record meets the damaged one: the store is parsed once, and the damaged
+        # cache file is removed so the next read writes it afresh.
+        assert list(loaded.library.publications) == list(expected.library.publications)
+        assert loaded.library.publications == expected.library.publications
+        assert len(parses) == 1
+        assert _cache_files() == []
+        assert store.load_library(location).library.publications == expected.library.publications
+        assert len(parses) == 2  # that miss
     assert loaded.warnings == expected.warnings
     monkeypatch.setattr(store, "parse_library", _refuse_parse)  # rewritten whole: the next read is a hit
     again = store.load_library(location)
     assert isinstance(again.library.publications, cache.CachedRecords)
     assert again.library.publications == expected.library.publications
+
+
+def test_a_damaged_record_of_a_store_changed_since_is_a_clear_error(stress_store: Path) -> None:
+    location = store.locate_store(stress_store)
+    store.load_library(location)
+    (cache_path,) = _cache_files()
+    _flip_byte_in(cache_path, "records")
+    loaded = store.load_library(location)
+    path = stress_store / store.PUBLICATIONS_FILE
+    # Another process removes the first work after this one read the cache: the parse no longer
+    # matches the records already handed out, so the command stops instead of mixing two versions.
+    text = path.read_text(encoding="utf-8")
+    first = text.index("- id:")
+    second = text.index("\n- id:", first) + 1
+    path.write_text(text[:first] + text[second:], encoding="utf-8")
+    with pytest.raises(errors.StoreChangedError, match="changed while it was being read"):
+        list(loaded.library.publications)
+
+
+def _damage_every_record(cache_path: Path) -> None:
+    """Flip one byte in the middle of each record's blob (replacing the file by a rename)."""
+    data = bytearray(cache_path.read_bytes())
+    body_start, _ = _layout(bytes(data))
+    _, key_length, directory_length, _, _ = cache._HEADER.unpack_from(data)
+    directory_start = cache._HEADER.size + key_length
+    directory = marshal.loads(data[directory_start : directory_start + directory_length])
+    start = 0
+    for end in cache._integers(directory[6]):
+        data[body_start + (start + end) // 2] ^= 0x55
+        start = end
+    damaged = cache_path.with_name("damaged.tmp")
+    damaged.write_bytes(bytes(data))
+    damaged.replace(cache_path)
+
+
+def test_commands_on_damaged_records_print_what_a_parse_prints(runner, stress_store: Path) -> None:
+    commands = [
+        [*command, "--store", str(stress_store)]
+        for command in (*SECTION_COMMANDS, ["show", "names2019"], ["list", "--format", "json"])
+    ]
+    expected = [_invoke(runner, ["--no-cache", *command]) for command in commands]
+    assert all(code == 0 and output for code, output in expected)
+    for command, result in zip(commands, expected, strict=True):
+        for path in _cache_files():
+            path.unlink()
+        assert _invoke(runner, commands[0]) == expected[0]  # a miss: writes the cache
+        (cache_path,) = _cache_files()
+        _damage_every_record(cache_path)
+        assert _invoke(runner, command) == result, command
 
 
 # Commands that read each text section: the search texts (-q), the TSV rows and the name texts (--author).

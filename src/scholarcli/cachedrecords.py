@@ -45,17 +45,34 @@ def record_row(publication: Publication, name_index: Callable[[Name], int]) -> t
 class CachedRecords(Sequence[Publication]):
     """A store's records, each built into a Publication the first time it is used.
 
-    `body` holds one marshal blob per record, one after another (record n ends at `ends[n]`), written
-    by `record_row`; `names` is the store's name table. It was checked (`checksum`) when the cache was read.
+    `body` holds one marshal blob per record, one after another (record n ends at `ends[n]` and has
+    the checksum `checksums[n]`), written by `record_row`; `names` is the store's name table.
     Compares equal to, and hashes as, a tuple of the same publications.
+
+    Each blob is checked as it is built, not all of them when the cache is read: `show ID` on a
+    100,000-record store then reads one record's pages of the mapped file, not 110 MB of them. A blob
+    found damaged (the file was changed on disk after it was written) switches the sequence to
+    `reparse()`, the store's records parsed from its YAML, for every record not built yet.
     """
 
-    __slots__ = ("_body", "_built", "_ends", "_names")
+    __slots__ = ("_body", "_built", "_checksums", "_ends", "_names", "_parsed", "_reparse")
 
-    def __init__(self, body: bytes | memoryview, ends: Sequence[int], names: Sequence[Name]) -> None:
+    def __init__(
+        self,
+        body: bytes | memoryview,
+        ends: Sequence[int],
+        checksums: Sequence[int],
+        names: Sequence[Name],
+        reparse: Callable[[], Sequence[Publication]],
+    ) -> None:
+        if len(checksums) != len(ends):
+            raise ValueError("a checksum for each record")
         self._body = body
         self._ends = ends
+        self._checksums = checksums
         self._names = names
+        self._reparse = reparse
+        self._parsed: Sequence[Publication] | None = None
         self._built: list[Publication | None] = [None] * len(ends)
 
     def __len__(self) -> int:
@@ -89,8 +106,15 @@ class CachedRecords(Sequence[Publication]):
         return f"CachedRecords({len(self._ends)} records)"
 
     def _build(self, position: int) -> Publication:
-        start = self._ends[position - 1] if position else 0
-        row = marshal.loads(self._body[start : self._ends[position]])  # noqa: S302  (checked on reading)
+        if self._parsed is None:
+            start = self._ends[position - 1] if position else 0
+            blob = self._body[start : self._ends[position]]
+            if checksum(blob) == self._checksums[position]:
+                return self._from_row(marshal.loads(blob))  # noqa: S302  (checked just above)
+            self._parsed = self._reparse()
+        return self._parsed[position]
+
+    def _from_row(self, row: tuple[object, ...]) -> Publication:
         names = self._names.__getitem__
         publication = _new_object(Publication)
         for setter, value in zip(_SETTERS, row, strict=True):
@@ -102,7 +126,7 @@ class CachedRecords(Sequence[Publication]):
 
 class LazyTexts(Sequence[str]):
     """A tuple of texts kept as marshal bytes until first used. A section found damaged then (its
-    checksum differs) is computed again with `rebuild` from the records, which were checked on reading."""
+    checksum differs) is computed again with `rebuild` from the records (each checked as it is built)."""
 
     __slots__ = ("_checksum", "_data", "_items", "_length", "_rebuild")
 

@@ -67,6 +67,11 @@ class StoreNotFoundError(ScholarError):
     """A store was named (option or variable) but is not there."""
 
 
+class StoreChangedError(ScholarError):
+    """The store's files changed while a command was reading them (seen only when its parse cache
+    turned out damaged and the store had to be parsed after all)."""
+
+
 class ReadOnlyStoreError(ScholarError):
     """A write was asked of the embedded default store."""
 
