@@ -413,6 +413,36 @@ def test_commit_refuses_a_file_changed_between_read_and_write(make_store) -> Non
     assert (store / "publications.yaml").read_text(encoding="utf-8") == BASE + "# changed\n"
 
 
+def test_an_add_commit_refuses_a_same_size_change_past_the_first_megabyte(make_store) -> None:
+    # The check reads the file a megabyte at a time: a change in a later piece, keeping the size, is
+    # still seen, and nothing is appended.
+    padding = "# " + "x" * (3 << 20) + "\n"
+    store = make_store(BASE + padding)
+    publications = store / "publications.yaml"
+    location = locate_store(store)
+    with storewrite.write_session(location) as session:
+        changed = BASE + padding[:-10] + "yyyyyyyyy\n"
+        assert len(changed) == len(BASE + padding)
+        publications.write_text(changed, encoding="utf-8")
+        with pytest.raises(storewrite.StoreChangedError, match="changed on disk since it was read"):
+            session.commit_appended(b"- id: new\n")
+    assert publications.read_text(encoding="utf-8") == changed
+    assert storewrite.same_bytes(publications, changed.encode("utf-8"))
+    assert not storewrite.same_bytes(publications, changed.encode("utf-8")[:-1])
+    assert not storewrite.same_bytes(publications, changed.encode("utf-8") + b"\n")
+
+
+def test_an_add_commit_writes_the_bytes_read_then_the_new_ones(make_store) -> None:
+    store = make_store(BASE)
+    location = locate_store(store)
+    with storewrite.write_session(location) as session:
+        session.commit_appended(b"\n- id: new2020\n  type: book\n  title: New\n")
+    assert (store / "publications.yaml").read_bytes() == BASE.encode("utf-8") + (
+        b"\n- id: new2020\n  type: book\n  title: New\n"
+    )
+    assert (store / "publications.yaml.bak").read_text(encoding="utf-8") == BASE
+
+
 def test_a_write_keeps_the_previous_version_and_the_mode(runner: CliRunner, make_store) -> None:
     store = make_store(BASE)
     publications = store / "publications.yaml"

@@ -241,6 +241,39 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
     assert text + yamledit.appended_part(text, ["- id: z\n"], yamledit.newline_of(text)) == outline.text()
 
 
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "- id: a",
+                "-",
+                "- ",
+                "-x",
+                "  title: T",
+                "   goes on",
+                "    more",
+                "",
+                "# c",
+                "  # c",
+                "x: 1",
+                "  year: 2020",
+                "\r",
+                "---",
+                " - id: b",
+                "-\tid: c",
+            ]
+        ),
+        max_size=8,
+    ).map("\n".join),
+    st.booleans(),
+)
+def test_scan_matches_equal_one_scan_of_the_text_after_a_newline(text: str, final_newline: bool) -> None:
+    # _scan_matches reads the first line apart so as not to copy the whole text; it must find exactly
+    # what one scan of "\n" + text finds, whatever the first two lines are.
+    body = text + "\n" if final_newline else text
+    assert yamledit._scan_matches(body) == yamledit._RECORD_OR_FIELD.findall("\n" + body)
+
+
 _SAFE_PLAIN_SPEC = re.compile(r"[A-Za-z\u00c0-\U0010ffff][^:#\x00-\x1f\x7f]*(?<! )")
 
 

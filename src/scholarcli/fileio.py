@@ -11,9 +11,9 @@ from scholarcli.errors import ScholarError, display_path
 from scholarcli.store import STORE_FILES, StoreLocation
 
 
-def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
-    """Replace `path` with `data` (text is written as UTF-8): a reader, or a crash, sees the old file or
-    the new one, never a part.
+def atomic_write(path: Path, data: str | bytes | tuple[bytes, ...], *, mode: int | None = None) -> None:
+    """Replace `path` with `data` (text is written as UTF-8; a tuple of bytes, one part after another):
+    a reader, or a crash, sees the old file or the new one, never a part.
 
     Keeps the mode of a file it replaces; fsyncs the file and then its folder so the rename is durable.
     """
@@ -28,7 +28,10 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, tuple):
+                handle.writelines(data)
+            else:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp_name).chmod(mode)

@@ -117,25 +117,48 @@ class WriteSession:
 
     def commit(self, text: str | bytes) -> None:
         """Replace the publications file with `text` (or its UTF-8 bytes), if it is still what was read."""
+        self._replace(text)
+
+    def commit_appended(self, extra: bytes) -> None:
+        """Replace the publications file with the bytes read followed by `extra` (an add), if it is
+        still what was read. The two are written one after the other: on a 13 MB store, joining them
+        first would cost a third copy of the file in fresh memory."""
+        self._replace((self.raw, extra))
+
+    def _replace(self, content: str | bytes | tuple[bytes, ...]) -> None:
         if self.committed:
             raise RuntimeError("a write session commits once")
         try:
-            current = self.target.read_bytes()
+            unchanged = same_bytes(self.target, self.raw)
         except OSError as exc:
             raise StoreChangedError(
                 f"{self.shown_path}: changed on disk since it was read ({exc.strerror}); nothing was written"
             ) from None
-        if current != self.raw:
+        if not unchanged:
             raise StoreChangedError(
                 f"{self.shown_path}: changed on disk since it was read; nothing was written, run the "
                 "command again"
             )
         keep_backup(self.target)
         try:
-            atomic_write(self.target, text)
+            atomic_write(self.target, content)
         except OSError as exc:
             raise ScholarError(f"{self.shown_path}: cannot write: {exc.strerror or exc}") from None
         self.committed = True
+
+
+def same_bytes(path: Path, expected: bytes) -> bool:
+    """Whether the file holds exactly `expected`: its size first, then a megabyte at a time, compared
+    in place (no second copy of a large file)."""
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size != len(expected):
+            return False
+        offset = 0
+        while chunk := handle.read(1 << 20):
+            if not expected.startswith(chunk, offset):
+                return False
+            offset += len(chunk)
+    return offset == len(expected)
 
 
 def writable(path: Path) -> bool:

@@ -223,21 +223,50 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
     OutlineError as the Outline would.
     """
     body = text[1:] if text.startswith(_BOM) else text
-    scan = "\n" + body
-    _check_start(scan, path)  # the rest of check_plain_list is part of the scan
-    return _scan_values(scan, path)
+    # The patterns read a line start as "\n", and a file's first line has none. The whole text is not
+    # copied to put one there ("\n" + 13 MB of text costs ~20 ms on a fresh process, most of it page
+    # faults): only the part up to the first record is, for the check, and the first two lines are
+    # for the scan (see _scan_matches).
+    first = _first_record(body)
+    _check_start("\n" + body[: len(body) if first is None else first + 1], path)  # the rest is in the scan
+    return _scan_values(body, path)
 
 
-def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
-    # `scan` is "\n" + the text without its BOM, its start checked by _check_start.
+def _first_record(body: str) -> int | None:
+    """Where the first record starts (its dash), as `_RECORD_START` finds it in "\n" + body."""
+    if _RECORD_START.match("\n" + body[:2]):
+        return 0
+    found = _RECORD_START.search(body)
+    return None if found is None else found.start() + 1
+
+
+def _scan_matches(body: str) -> list[tuple[str, ...]]:
+    """`_RECORD_OR_FIELD.findall("\n" + body)`, without that copy of the body.
+
+    The first line is matched in a copy of the first two lines (a match reads at most its line and how
+    the next one starts), the rest in the body from the first line's end. The two agree with one scan:
+    where a first-line match took the next line's start (a continuation, 3 or more spaces in), no match
+    could start there anyway.
+    """
+    line_end = body.find("\n")
+    if line_end < 0:
+        return _RECORD_OR_FIELD.findall("\n" + body)
+    next_end = body.find("\n", line_end + 1)
+    head = _RECORD_OR_FIELD.match("\n" + body[: len(body) if next_end < 0 else next_end + 1])
+    matches: list[tuple[str, ...]] = [] if head is None else [head.groups(default="")]
+    matches.extend(_RECORD_OR_FIELD.findall(body, line_end))
+    return matches
+
+
+def _scan_values(body: str, path: str) -> list[dict[str, str | None]]:
+    # `body` is the text without its BOM, its start checked by _check_start.
     values: list[dict[str, str | None]] = []
     odd: set[int] = set()  # records to outline on their own (see scan_values)
     number = -1
     found: dict[str, str | None] = {}
-    scan_fields = _RECORD_OR_FIELD.findall(scan)
-    for dash, blanks, head, dash_key, dash_value, key, value, refused, goes_on in scan_fields:
+    for dash, blanks, head, dash_key, dash_value, key, value, refused, goes_on in _scan_matches(body):
         if refused:  # a line check_plain_list refuses, unless it is a leading `---`: it says which
-            check_plain_list(scan[1:], path)
+            check_plain_list(body, path)
             continue
         if dash:
             number += 1
@@ -264,13 +293,15 @@ def _scan_values(scan: str, path: str) -> list[dict[str, str | None]]:
         else:
             found[key] = simple  # type: ignore[assignment]
     if odd:
-        starts = [match.start() for match in _RECORD_START.finditer(scan)]
+        first = _first_record(body)
+        starts = [] if first is None else [first]
+        starts.extend(match.start() + 1 for match in _RECORD_START.finditer(body, first or 0))
         if len(starts) != len(values):  # cannot happen (the same pattern starts a record in both) ...
             values = [{} for _ in starts]  # ... but if it did, outline every record
             odd = set(range(len(starts)))
         for number in odd:
-            end = starts[number + 1] if number + 1 < len(starts) else len(scan)
-            alone = Outline(scan[starts[number] + 1 : end + 1], path)
+            end = starts[number + 1] if number + 1 < len(starts) else len(body)
+            alone = Outline(body[starts[number] : end], path)
             (record,) = alone.records
             values[number] = {key: alone.value(record, key) for key in _INDEXED_KEYS}
     return values

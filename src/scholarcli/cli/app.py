@@ -189,10 +189,13 @@ def root(
 
     Example: scholar list --theme west-imaginary
     """
-    from scholarcli import cache
+    # Set for this invocation either way, so one run's --no-cache never outlives it in the process; but
+    # a write, which never reads the cache, does not import it just to say so (~8 ms): a module not
+    # imported yet holds the default.
+    if no_cache or "scholarcli.cache" in sys.modules:
+        from scholarcli import cache
 
-    # Set for this invocation either way, so one run's --no-cache never outlives it in the process.
-    cache.set_bypass(no_cache)
+        cache.set_bypass(no_cache)
 
 
 def _closed_pipe_exit() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -58,6 +57,8 @@ def read_records(text: str, path: str, import_format: ImportFormat | None = None
         from scholarcli.importers.bibtex import read_bibtex
 
         return read_bibtex(text, path)
+    import json  # here, not at the top: `scholar add` imports this module for ImportFormat alone
+
     from scholarcli.importers.csl_json import read_csl_json
 
     try:
