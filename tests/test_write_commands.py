@@ -135,6 +135,18 @@ def test_add_appends_one_record_and_keeps_every_other_byte(runner: CliRunner, ma
     assert records(store)["liu2024social"].themes == ("beta",)
 
 
+def test_add_beside_a_record_whose_year_is_a_superscript_digit(runner: CliRunner, make_store) -> None:
+    # `²` is a digit to str.isdigit but not a number to int() or YAML: the duplicate index reads it as
+    # no year (it once raised ValueError here, a traceback), and the add goes ahead.
+    store = make_store(BASE + "\n- id: odd2020\n  type: book\n  title: Odd\n  year: ²\n")
+    result = run(
+        runner, "add", "--store", str(store), "--type", "book", "--title", "Odd", "--author", "Liu, C",
+        "--year", "2020",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "liu2020odd\n"
+
+
 def test_generated_ids_take_suffixes_and_given_ids_are_kept(runner: CliRunner, make_store) -> None:
     store = make_store(BASE)
     common = ["add", "--store", str(store), "--type", "book", "--author", "Liu, C", "--year", "2022"]
