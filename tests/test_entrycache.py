@@ -49,7 +49,7 @@ def _entry_files() -> list[Path]:
     return sorted(folder.glob("*.entries")) if folder.is_dir() else []
 
 
-def _stored(folder: Path, format_name: str) -> dict[str, str] | None:
+def _stored(folder: Path, format_name: str) -> dict[str, bytes] | None:
     loaded = store.open_store(folder)
     return entrycache._read(entrycache.entry_file(loaded.location, format_name), entrycache._key(format_name))
 
@@ -169,7 +169,7 @@ def test_a_small_selection_renders_only_itself_and_writes_nothing(make_store) ->
     loaded = store.open_store(folder)
     entries = entrycache.selected_entries(loaded, "bibtex", counting, [0, 1])
     assert counting.ids == ["work0", "work1"]
-    assert entries == [counting.render(loaded.library.publications[n]) for n in (0, 1)]
+    assert entries == [counting.render(loaded.library.publications[n]).encode("utf-8") for n in (0, 1)]
     assert _entry_files() == []
     # A third of the store reads the (missing) file and renders, but does not keep what it rendered.
     entrycache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 3)))
@@ -267,3 +267,24 @@ def test_the_cli_writes_the_same_file_from_stored_entries(
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].decode() == _rendered_fresh(default_store, "bibtex", Selection())
+
+
+@given(st.lists(st.text(), max_size=5))
+def test_an_entry_frame_joins_bytes_as_it_joins_text(entries: list[str]) -> None:
+    # The entry cache joins UTF-8 bytes; --no-cache and library callers join text: the same file.
+    from scholarcli.export import csl_json, latex
+
+    for frame in (latex.ENTRY_FRAME, csl_json.ENTRY_FRAME):
+        encoded = [entry.encode("utf-8", "surrogatepass") for entry in entries]
+        assert frame.join_utf8(encoded) == frame.join(entries).encode("utf-8", "surrogatepass")
+        assert encoded == [entry.encode("utf-8", "surrogatepass") for entry in entries]  # not changed
+
+
+def test_an_exported_text_is_its_bytes_decoded(default_store: Path) -> None:
+    loaded = store.open_store(default_store)  # a miss: writes the parse cache
+    exported = export_selection("csl-json", store.open_store(default_store), Selection())  # a hit
+    assert isinstance(exported.content, bytes)
+    assert exported.text == export("csl-json", select_from(loaded.library, Selection()), loaded.library)
+    assert exported.count == len(loaded.library.publications)
+    parsed = store.load_library(store.locate_store(default_store), use_cache=False)
+    assert export_selection("csl-json", parsed, Selection()).content == exported.text  # text, no index

@@ -190,3 +190,55 @@ def test_exports_from_stored_entries_are_the_bytes_of_a_fresh_render(
     assert len(entry_files) == 1
     assert fresh.stdout == first.stdout == second.stdout
     assert first.stderr == second.stderr == ""
+
+
+@pytest.mark.parametrize("format_name", ["biblatex", "csl-json", "markdown"])
+def test_an_export_is_utf8_in_any_locale_and_the_bytes_output_writes(
+    tmp_path: Path, format_name: str
+) -> None:
+    # An export goes to stdout as UTF-8 bytes with "\n" line ends whatever stdout's encoding (here
+    # Latin-1, which cannot hold 刘春成), from a parse, from the entry cache or to a file alike.
+    assert SCHOLAR is not None
+    folder = tmp_path / "store"
+    shutil.copytree(STRESS_STORE, folder)
+    arguments = [SCHOLAR, "export", "--store", str(folder), "--format", format_name]
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    runs = [
+        subprocess.run(command, capture_output=True, env=env, check=False)
+        for command in ([SCHOLAR, "--no-cache", *arguments[1:]], arguments, arguments)
+    ]
+    written = tmp_path / "out"
+    to_file = subprocess.run([*arguments, "-o", str(written)], capture_output=True, env=env, check=False)
+    assert [run.returncode for run in (*runs, to_file)] == [0, 0, 0, 0], runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout == written.read_bytes()
+    assert "刘春成" in runs[0].stdout.decode("utf-8")
+    assert b"\r\n" not in runs[0].stdout
+
+
+def test_a_pipe_in_an_ascii_locale_gets_utf8_not_a_traceback(tmp_path: Path) -> None:
+    # LC_ALL=C without UTF-8 mode makes Python's stdout ASCII: printing 刘春成 once raised
+    # UnicodeEncodeError. A pipe gets the same UTF-8 bytes as in a UTF-8 locale.
+    assert SCHOLAR is not None
+    arguments = [SCHOLAR, "list", "--store", str(STRESS_STORE)]
+    utf8 = subprocess.run(arguments, capture_output=True, check=False)
+    ascii_env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    ascii_env.pop("PYTHONIOENCODING", None)
+    legacy = subprocess.run(arguments, capture_output=True, env=ascii_env, check=False)
+    assert utf8.returncode == legacy.returncode == 0, legacy.stderr
+    assert legacy.stdout == utf8.stdout
+    assert "刘春成" in legacy.stdout.decode("utf-8")
+
+
+def test_an_encoding_the_user_names_escapes_what_it_cannot_hold() -> None:
+    assert SCHOLAR is not None
+    result = subprocess.run(
+        [SCHOLAR, "show", "--store", str(STRESS_STORE), "names2019"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    shown = result.stdout.decode("latin-1")
+    assert "\\u0141" in shown  # Ł, which Latin-1 lacks, as an escape
+    assert "Kurt Gödel" in shown  # ö, which it has, as itself

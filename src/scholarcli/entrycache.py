@@ -31,7 +31,7 @@ from scholarcli import cache
 from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
-ENTRY_FORMAT_VERSION = 3  # 2: entries by content digest. 3: XXH3 checksums
+ENTRY_FORMAT_VERSION = 4  # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
     "model.py", "textsafe.py", "index.py", "entrycache.py", "export/__init__.py", "export/latex.py",
@@ -54,27 +54,30 @@ def entry_file(location: StoreLocation, format_name: str) -> Path:
 
 def selected_entries(
     loaded: LoadedStore, format_name: str, render: Renderer, positions: Sequence[int]
-) -> list[str]:
-    """The entries of the works at `positions` in `loaded.library.publications`, in that order.
+) -> list[bytes]:
+    """The entries of the works at `positions` in `loaded.library.publications`, in that order, as
+    UTF-8 bytes.
 
-    Always `[render(publications[p]) for p in positions]`: stored entries stand in for renders of
-    works with the same content (see the module docstring for when the file is read and written).
+    Always `[render(publications[p]).encode() for p in positions]`: stored entries stand in for
+    renders of works with the same content (see the module docstring for when the file is read and
+    written). Entries are kept and returned as bytes: an export writes bytes, and 10,000 entries
+    unmarshalled as bytes are a copy, as text a decode (and then an encode to write them).
     """
     records = loaded.library.publications
     index = loaded.library.index
     if index is None or len(positions) * _READ_SHARE < len(records):
-        return [render(records[position]) for position in positions]
+        return [render(records[position]).encode("utf-8") for position in positions]
     path = entry_file(loaded.location, format_name)
     key = _key(format_name)
     stored = _read(path, key) or {}
     digests = index.digests
-    rendered: dict[str, str] = {}
+    rendered: dict[str, bytes] = {}
 
-    def entry_at(position: int) -> str:
+    def entry_at(position: int) -> bytes:
         digest = digests[position]
         entry = stored.get(digest) or rendered.get(digest)
         if entry is None:
-            entry = rendered[digest] = render(records[position])
+            entry = rendered[digest] = render(records[position]).encode("utf-8")
         return entry
 
     entries = [entry_at(position) for position in positions]
@@ -106,7 +109,7 @@ def _library_stamp() -> tuple[tuple[str, int, int], ...]:
     return tuple(stamps)
 
 
-def _read(path: Path, key: bytes) -> dict[str, str] | None:
+def _read(path: Path, key: bytes) -> dict[str, bytes] | None:
     """The stored entries by content digest, or None for a missing, stale or damaged file."""
     found = cache.read_file(path, key)
     if found is None:
@@ -122,13 +125,13 @@ def _read(path: Path, key: bytes) -> dict[str, str] | None:
         return None
     if not isinstance(entries, dict) or len(entries) != count:
         return None
-    if not all(type(digest) is str and type(entry) is str for digest, entry in entries.items()):
+    if not all(type(digest) is str and type(entry) is bytes for digest, entry in entries.items()):
         return None
     with contextlib.suppress(OSError):  # its mtime says when it was last used (see cache._prune)
         os.utime(path)
     return entries
 
 
-def _write(path: Path, key: bytes, entries: dict[str, str]) -> None:
+def _write(path: Path, key: bytes, entries: dict[str, bytes]) -> None:
     body = marshal.dumps(entries)
     cache.write_file(path, key, marshal.dumps((len(entries), cache.checksum(body))), body)

@@ -56,7 +56,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_export(path: Path, text: str, store: StoreLocation) -> None:
+def write_export(path: Path, text: str | bytes, store: StoreLocation) -> None:
     """Write an export to `path`, refusing the store's own files and reporting an unwritable path."""
     target = path.expanduser()
     resolved = target.resolve()

@@ -212,6 +212,7 @@ def _closed_pipe_exit() -> None:
 
 def main() -> None:
     """Console-script entry point (also `python -m scholarcli`)."""
+    console.configure_streams()
     try:
         app()
     except BrokenPipeError:  # raised outside a command (help or version text)

@@ -6,14 +6,39 @@ pipe do not pay for it at start-up.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from scholarcli.textsafe import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+def configure_streams(environ: Mapping[str, str] | None = None) -> None:
+    """Make stdout and stderr able to write any record (the `scholar` command calls this first).
+
+    In a locale whose encoding cannot hold every character (Latin-1, say), printing 刘春成 would
+    raise UnicodeEncodeError, a traceback. A stdout that is not a terminal is made UTF-8, what pipes
+    and files of TSV and JSON expect (exports are UTF-8 bytes anyway, see `out_utf8`), unless
+    PYTHONIOENCODING names an encoding; where the encoding stays one that cannot hold a character
+    (a terminal, or PYTHONIOENCODING), the character is written as a backslash escape instead.
+    """
+    env = os.environ if environ is None else environ
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper) or _is_utf8(stream.encoding):
+            continue
+        if stream is sys.stdout and not env.get("PYTHONIOENCODING") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+        else:
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    return (encoding or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 def stdout_is_terminal() -> bool:
@@ -43,6 +68,20 @@ def out(text: str) -> None:
         return
     for start in range(0, len(text), _CHUNK):
         sys.stdout.write(text[start : start + _CHUNK])
+
+
+def out_utf8(content: str | bytes) -> None:
+    """Write an export to stdout as UTF-8 bytes with its own line ends, on every platform and in every
+    locale: the same bytes `--output` writes to a file (and `\n`, not Windows' `\r\n`). Bytes (from
+    the entry cache) go out as they are; text is encoded a megabyte at a time (see `out`)."""
+    sys.stdout.flush()  # anything written as text before goes first
+    buffer = sys.stdout.buffer
+    if isinstance(content, bytes):
+        buffer.write(content)
+    else:
+        for start in range(0, len(content), _CHUNK):
+            buffer.write(content[start : start + _CHUNK].encode("utf-8"))
+    buffer.flush()
 
 
 def message(text: str) -> None:

@@ -55,11 +55,11 @@ def export_command(
     """
     loaded = open_store(store)
     options = ExportOptions(group_by=group_by.value, style=style)
-    text, count = export_selection(output_format.value, loaded, selection, options)
+    exported = export_selection(output_format.value, loaded, selection, options)
     if output is None:
-        console.out(text)
+        console.out_utf8(exported.content)
         return
     from scholarcli.fileio import write_export
 
-    write_export(output, text, loaded.location)
-    console.message(f"wrote {count} works to {output}")
+    write_export(output, exported.content, loaded.location)
+    console.message(f"wrote {exported.count} works to {output}")

@@ -3,9 +3,10 @@
 `FORMATS` is the one registry: it feeds `scholar export --format`'s choices and the README. Modules
 are imported only when their format is used, so start-up does not pay for every exporter.
 
-A format written one entry per work (`per_record`) also has `render_entry(work) -> str` and
-`assemble(entries) -> str`, and its `export` is `assemble(map(render_entry, works))`: `export_selection`
-then takes the entries from the entry cache (`scholarcli.entrycache`) when the store has one.
+A format written one entry per work (`per_record`) also has `render_entry(work) -> str` and an
+`ENTRY_FRAME` (what goes before, between and after the entries), and its `export` is
+`ENTRY_FRAME.join(map(render_entry, works))`: `export_selection` then takes the entries from the entry
+cache (`scholarcli.entrycache`) when the store has one, as UTF-8 bytes, and joins them as bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, AnyStr, Literal, NamedTuple, Protocol
 
 from scholarcli.model import Library, Publication
 
@@ -37,7 +38,34 @@ class Exporter(Protocol):
 
 
 EntryRenderer = Callable[[Publication], str]  # one work's entry, from the record alone
-EntryAssembler = Callable[[Iterable[str]], str]  # the entries, in order, as one file
+
+
+class EntryFrame(NamedTuple):
+    """How a per-record format joins its entries into one file: `empty` when there are none, else
+    `head`, the entries with `separator` between them, and `tail`."""
+
+    empty: str
+    head: str
+    separator: str
+    tail: str
+
+    def join(self, entries: Iterable[str]) -> str:
+        """The entries (from `render_entry`), in order, as one file."""
+        return _framed(list(entries), self.empty, self.head, self.separator, self.tail)
+
+    def join_utf8(self, entries: list[bytes]) -> bytes:
+        """`join` for entries encoded as UTF-8, giving the file's UTF-8 bytes: what an export writes
+        from the entry cache, which keeps entries as bytes so they are neither decoded nor encoded."""
+        return _framed(list(entries), *(part.encode("utf-8") for part in self))
+
+
+def _framed(items: list[AnyStr], empty: AnyStr, head: AnyStr, separator: AnyStr, tail: AnyStr) -> AnyStr:
+    if not items:
+        return empty
+    # The head and tail go onto the first and last item, so the (maybe 100 MB) file is copied once.
+    items[0] = head + items[0]
+    items[-1] = items[-1] + tail
+    return separator.join(items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +74,18 @@ class ExportFormat:
     description: str
     module: str  # dotted module path holding `export`
     suffix: str  # the usual file name ending, for messages and docs
-    per_record: bool = False  # one entry per work, from `render_entry` and `assemble` (see above)
+    per_record: bool = False  # one entry per work, from `render_entry` and `ENTRY_FRAME` (see above)
 
     def exporter(self) -> Exporter:
         module = importlib.import_module(self.module)
         return module.export  # type: ignore[no-any-return]
 
-    def entry_functions(self) -> tuple[EntryRenderer, EntryAssembler]:
-        """`render_entry` and `assemble` of a per-record format (ValueError for another format)."""
+    def entry_functions(self) -> tuple[EntryRenderer, EntryFrame]:
+        """`render_entry` and `ENTRY_FRAME` of a per-record format (ValueError for another format)."""
         if not self.per_record:
             raise ValueError(f"{self.name} is not written one entry per work")
         module = importlib.import_module(self.module)
-        return module.render_entry, module.assemble
+        return module.render_entry, module.ENTRY_FRAME
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -80,17 +108,26 @@ def export(
     return FORMATS[format_name].exporter()(works, library, options or ExportOptions())
 
 
-class Exported(NamedTuple):
-    text: str
-    count: int  # how many works it holds
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """An export: its text, or its UTF-8 bytes when it was joined from the entry cache (10,000 entries
+    are then never decoded nor encoded again), and how many works it holds."""
+
+    content: str | bytes
+    count: int
+
+    @property
+    def text(self) -> str:
+        return self.content if isinstance(self.content, str) else self.content.decode("utf-8")
 
 
 def export_selection(
     format_name: str, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
 ) -> Exported:
     """The works of a store that a selection picks, in a registered format: the same text as
-    `export(format_name, select_from(loaded.library, selection), ...)`, with each entry of a per-record
-    format taken from the entry cache where it is current. Raises BadSelectionError (an unknown theme)."""
+    `export(format_name, select_from(loaded.library, selection), ...)` (as UTF-8 bytes for a per-record
+    format read through the parse cache), with each entry of a per-record format taken from the entry
+    cache where it is current. Raises BadSelectionError (an unknown theme)."""
     from scholarcli.query import select, select_positions
 
     export_format = FORMATS[format_name]
@@ -101,9 +138,9 @@ def export_selection(
     elif export_format.per_record:
         from scholarcli.entrycache import selected_entries
 
-        render, assemble = export_format.entry_functions()
+        render, frame = export_format.entry_functions()
         entries = selected_entries(loaded, format_name, render, positions)
-        return Exported(assemble(entries), len(entries))
+        return Exported(frame.join_utf8(entries), len(entries))
     else:
         works = [library.publications[position] for position in positions]
     return Exported(export(format_name, works, library, options), len(works))

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scholarcli.export import ExportOptions, latex
-from scholarcli.export.latex import assemble as assemble  # the module's assembler (see export/__init__.py)
+from scholarcli.export.latex import ENTRY_FRAME as ENTRY_FRAME  # how entries are joined (export/__init__.py)
 from scholarcli.model import Library, Publication
 
 ENTRY_TYPES: dict[str, str] = {
@@ -122,4 +122,4 @@ def render_entry(work: Publication) -> str:
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The works as a `.bib` file for biblatex and biber, one entry per work, separated by blank lines."""
-    return latex.assemble(map(render_entry, works))
+    return latex.ENTRY_FRAME.join(map(render_entry, works))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from json.encoder import encode_basestring
 
-from scholarcli.export import ExportOptions
+from scholarcli.export import EntryFrame, ExportOptions
 from scholarcli.model import Library, Name, Publication
 from scholarcli.textsafe import json_safe
 
@@ -155,17 +155,10 @@ def _name_json(name: Name) -> str:
     return _encode(csl_name(name))
 
 
-def assemble(entries: Iterable[str]) -> str:
-    """The items (from `render_entry`) as a JSON array, one item key a line."""
-    items = list(entries)
-    if not items:
-        return "[]\n"
-    # The brackets go onto the first and last item, so the (maybe 50 MB) text is copied only once.
-    items[0] = "[\n" + items[0]
-    items[-1] += "\n]\n"
-    return ",\n".join(items)
+# The items (from `render_entry`) as a JSON array, one item key a line.
+ENTRY_FRAME = EntryFrame(empty="[]\n", head="[\n", separator=",\n", tail="\n]\n")
 
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """A JSON array of CSL items in the order given (2-space indent, one item key a line)."""
-    return assemble(map(render_entry, works))
+    return ENTRY_FRAME.join(map(render_entry, works))

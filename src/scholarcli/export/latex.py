@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
+from scholarcli.export import EntryFrame
 from scholarcli.model import Name, Publication
 
 # ASCII characters that cannot be written as themselves in LaTeX text.
@@ -331,9 +332,8 @@ def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
 
 
-def assemble(entries: Iterable[str]) -> str:
-    """Entries (each ending in a newline) as one `.bib` file, separated by blank lines."""
-    return "\n".join(entries)
+# Entries (each ending in a newline) as one `.bib` file, separated by blank lines.
+ENTRY_FRAME = EntryFrame(empty="", head="", separator="\n", tail="")
 
 
 def entry_fields(
