@@ -406,8 +406,8 @@ def test_an_empty_store_round_trips_through_the_cache(make_store) -> None:
 def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
     """Where the cache file's body starts, and each region of the body: (name, start, end) relative to it.
 
-    The directory is (names, themes, profile, warnings, ids, orders, ends, records CRC, sections), the
-    orders and ends as machine integers; see cache._encode.
+    The directory is (names, themes, profile, warnings, ids, orders, ends, record checksums, sections),
+    the orders, ends and checksums as machine integers; see cache._encode.
     """
     magic, key_length, directory_length, body_length, _ = cache._HEADER.unpack_from(data)
     assert magic == cache._MAGIC
@@ -418,7 +418,7 @@ def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
     ends, sections = cache._integers(directory[6]), directory[8]
     regions = [("records", 0, ends[-1])]
     start = ends[-1]
-    for name, (end, _crc) in zip(cache._LAZY_SECTIONS, sections, strict=True):
+    for name, (end, _checksum) in zip(cache._LAZY_SECTIONS, sections, strict=True):
         regions.append((name, start, end))
         start = end
     assert start == body_length
@@ -495,19 +495,27 @@ def test_a_damaged_record_falls_back_to_a_parse_when_it_is_built(
     assert again.library.publications == expected.library.publications
 
 
-def test_a_damaged_record_of_a_store_changed_since_is_a_clear_error(stress_store: Path) -> None:
+@pytest.mark.parametrize("edit", ["remove the first work", "change the first work's type"])
+def test_a_damaged_record_of_a_store_changed_since_is_a_clear_error(stress_store: Path, edit: str) -> None:
     location = store.locate_store(stress_store)
     store.load_library(location)
     (cache_path,) = _cache_files()
     _flip_byte_in(cache_path, "records")
     loaded = store.load_library(location)
+    first_work = loaded.library.publications[0]  # built from the cache before the damage is found
     path = stress_store / store.PUBLICATIONS_FILE
-    # Another process removes the first work after this one read the cache: the parse no longer
-    # matches the records already handed out, so the command stops instead of mixing two versions.
+    # Another process edits the store after this one read the cache: a parse no longer matches what
+    # was handed out (even with the same ids), so the command stops instead of mixing two versions.
     text = path.read_text(encoding="utf-8")
     first = text.index("- id:")
     second = text.index("\n- id:", first) + 1
-    path.write_text(text[:first] + text[second:], encoding="utf-8")
+    if edit == "remove the first work":
+        path.write_text(text[:first] + text[second:], encoding="utf-8")
+    else:  # the same ids, another type
+        assert first_work.type != "report"
+        changed = text[first:second].replace(f"type: {first_work.type}", "type: report", 1)
+        assert changed != text[first:second]
+        path.write_text(text[:first] + changed + text[second:], encoding="utf-8")
     with pytest.raises(errors.StoreChangedError, match="changed while it was being read"):
         list(loaded.library.publications)
 
@@ -531,7 +539,13 @@ def _damage_every_record(cache_path: Path) -> None:
 def test_commands_on_damaged_records_print_what_a_parse_prints(runner, stress_store: Path) -> None:
     commands = [
         [*command, "--store", str(stress_store)]
-        for command in (*SECTION_COMMANDS, ["show", "names2019"], ["list", "--format", "json"])
+        for command in (
+            *SECTION_COMMANDS,
+            ["show", "names2019"],
+            ["list", "--format", "json"],
+            ["export", "--format", "csl-json", "--theme", "names"],
+            ["export", "--format", "markdown"],
+        )
     ]
     expected = [_invoke(runner, ["--no-cache", *command]) for command in commands]
     assert all(code == 0 and output for code, output in expected)

@@ -288,3 +288,11 @@ def test_an_exported_text_is_its_bytes_decoded(default_store: Path) -> None:
     assert exported.count == len(loaded.library.publications)
     parsed = store.load_library(store.locate_store(default_store), use_cache=False)
     assert export_selection("csl-json", parsed, Selection()).content == exported.text  # text, no index
+
+
+def test_an_export_unpacks_as_text_and_count(default_store: Path) -> None:
+    store.open_store(default_store)
+    exported = export_selection("bibtex", store.open_store(default_store), Selection(limit=2))
+    text, count = exported
+    assert (text, count) == (exported.text, 2)
+    assert exported.data == text.encode("utf-8")

@@ -55,6 +55,30 @@ def test_a_cached_read_to_a_pipe_imports_no_parser_or_renderer(
         assert heavy not in modules, heavy
 
 
+def test_an_add_imports_no_parse_cache_json_or_rich(make_store) -> None:
+    # A write never reads the parse cache, so it need not load it (nor xxhash and platformdirs with
+    # it); `add` from options needs neither JSON nor Rich.
+    store = make_store("- id: a2020\n  type: book\n  title: A\n  year: 2020\n")
+    modules = _imported(
+        [
+            "add",
+            "--store",
+            str(store),
+            "--type",
+            "book",
+            "--title",
+            "B",
+            "--year",
+            "2021",
+            "--author",
+            "Liu, C",
+        ]
+    )
+    assert "scholarcli.writes" in modules
+    for heavy in ("scholarcli.cache", "xxhash", "platformdirs", "json", "rich", "bibtexparser"):
+        assert heavy not in modules, heavy
+
+
 @pytest.mark.parametrize(
     ("arguments", "loaded", "not_loaded"),
     [

@@ -186,6 +186,18 @@ def test_scan_values_reads_what_the_outline_reads(text: str) -> None:
     assert _present(yamledit.scan_values(text, "p.yaml")) == _present(_outline_values(text))
 
 
+@pytest.mark.parametrize("text", _LAYOUTS)
+def test_index_values_reads_what_the_outline_reads(text: str) -> None:
+    # The outline's own use of the scan (an update-add): a leading `---` once made it refuse the file.
+    outline = yamledit.Outline(text, "p.yaml")
+    outline.index_values()
+    indexed = [
+        {key: outline.value(record, key) for key in ("id", "doi", "title", "year")}
+        for record in outline.records
+    ]
+    assert indexed == _outline_values(text)
+
+
 @pytest.mark.parametrize("folder", [DEFAULT_STORE, STRESS_STORE], ids=["default", "stress"])
 def test_scan_values_reads_real_stores_as_the_outline_does(folder: Path) -> None:
     text = (folder / "publications.yaml").read_text(encoding="utf-8")

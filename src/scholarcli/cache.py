@@ -115,7 +115,9 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         cached = read_file(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
-                loaded = _decode(location, *cached, parse, path)
+                loaded = _decode(
+                    location, *cached, functools.partial(_reparse, location, parse, path, stamps)
+                )
                 with contextlib.suppress(OSError):  # its mtime says when it was last used (see _prune)
                     os.utime(path)
                 return loaded
@@ -331,20 +333,27 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
     return marshal.dumps(directory), bytes(body)
 
 
-def _reparse(location: StoreLocation, parse: Parser, path: Path, ids: Sequence[str]) -> Sequence[Publication]:
-    """The store's records parsed from its files, for a cache found damaged after it was read; the
-    damaged file is removed, so the next read parses and writes it afresh."""
+def _reparse(
+    location: StoreLocation, parse: Parser, path: Path, stamps: list[tuple[int, int, bytes]]
+) -> Sequence[Publication]:
+    """The store's records parsed from its files, for a cache found damaged after it was read.
+
+    They are parsed from the very bytes the cache was keyed by (each file's size and XXH3 checked
+    against the stamps of that read), so they equal what the cache held, and the records, index and
+    warnings already handed out from it stay true; a store changed since is an error, not a mix of two
+    versions. The damaged file is removed, so the next read writes it afresh.
+    """
     with contextlib.suppress(OSError):
         path.unlink()
-    with _gc_paused():
-        publications = parse(location, {}).library.publications
-    # The records already built came from the cache, which matched the files' bytes when it was read;
-    # they stand beside the parsed ones only if the store has not changed since.
-    if tuple(publication.id for publication in publications) != tuple(ids):
+    contents = _read_contents(location)
+    if contents is None or any(
+        _stamp_of_bytes(stamp, contents[name]) != stamp
+        for name, stamp in zip(STORE_FILES, stamps, strict=True)
+    ):
         raise StoreChangedError(
             f"{display_path(location.path)}: the store changed while it was being read; run the command again"
         )
-    return publications
+    return parse(location, contents).library.publications
 
 
 # The index's text sections: large, and each needed by few commands.
@@ -358,7 +367,7 @@ def _integers(data: bytes, typecode: str = "q") -> array.array[int]:
 
 
 def _decode(
-    location: StoreLocation, directory: Any, body: memoryview, parse: Parser, path: Path
+    location: StoreLocation, directory: Any, body: memoryview, reparse: Callable[[], Sequence[Publication]]
 ) -> LoadedStore:
     (
         name_rows,
@@ -379,7 +388,6 @@ def _decode(
         raise ValueError("a damaged cache")
     # Each record is checked when it is built (see CachedRecords), so a read touches only the pages of
     # the records it uses; one found damaged then falls back to a parse of the store.
-    reparse = functools.partial(_reparse, location, parse, path, ids)
     records = CachedRecords(
         body, ends, _integers(checksum_bytes, "Q"), tuple(Name(*row) for row in name_rows), reparse
     )

@@ -30,7 +30,7 @@ _new_object = object.__new__
 
 def checksum(data: bytes | memoryview) -> int:
     """The 64-bit checksum guarding each part of a cache file: XXH3, which reads ~20 GB/s here where
-    zlib's CRC-32 reads ~3 GB/s (a 10,000-record cache is checked in 1 ms, not 6)."""
+    zlib's CRC-32 reads ~3 GB/s (a 12 MB export's stored entries are checked in under 1 ms, not 4)."""
     return xxhash.xxh3_64_intdigest(data)
 
 

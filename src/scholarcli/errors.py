@@ -68,8 +68,8 @@ class StoreNotFoundError(ScholarError):
 
 
 class StoreChangedError(ScholarError):
-    """The store's files changed while a command was reading them (seen only when its parse cache
-    turned out damaged and the store had to be parsed after all)."""
+    """A store file changed under a command: between a write's read and its replace (nothing is
+    written), or while a read whose parse cache turned out damaged had to parse the store after all."""
 
 
 class ReadOnlyStoreError(ScholarError):

@@ -56,7 +56,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_export(path: Path, text: str | bytes, store: StoreLocation) -> None:
+def write_export(path: Path, content: str | bytes, store: StoreLocation) -> None:
     """Write an export to `path`, refusing the store's own files and reporting an unwritable path."""
     target = path.expanduser()
     resolved = target.resolve()
@@ -70,6 +70,6 @@ def write_export(path: Path, text: str | bytes, store: StoreLocation) -> None:
             f"{display_path(target)}: cannot write: the folder {display_path(resolved.parent)} does not exist"
         )
     try:
-        atomic_write(resolved, text)
+        atomic_write(resolved, content)
     except OSError as exc:
         raise ScholarError(f"{display_path(target)}: cannot write: {exc.strerror or exc}") from None

@@ -25,7 +25,13 @@ from functools import cached_property
 from pathlib import Path
 
 from scholarcli import validate, yamlio
-from scholarcli.errors import ReadOnlyStoreError, ScholarError, StoreInvalidError, display_path
+from scholarcli.errors import (
+    ReadOnlyStoreError,
+    ScholarError,
+    StoreChangedError,
+    StoreInvalidError,
+    display_path,
+)
 from scholarcli.fileio import atomic_write
 from scholarcli.model import Profile, Theme
 from scholarcli.store import PROFILE_FILE, PUBLICATIONS_FILE, THEMES_FILE, StoreLocation, read_text
@@ -43,10 +49,6 @@ _READ_ONLY_HINT = (
 
 class StoreLockedError(ScholarError):
     """Another process held the store's lock for longer than we wait."""
-
-
-class StoreChangedError(ScholarError):
-    """The file changed between our read and our write; nothing was written."""
 
 
 def refuse_read_only(location: StoreLocation) -> None:

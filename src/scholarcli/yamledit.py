@@ -153,7 +153,7 @@ class Outline:
     def index_values(self) -> None:
         """Read id, doi, title and year of every record with regex scans of the text (see
         `scan_values`), so `value` answers for them without walking each record's lines."""
-        values = _scan_values(self.scan_text, self.path)  # the shape was checked when outlining
+        values = _scan_values(self.body, self.path)  # the shape was checked when outlining
         self._values = {record.first: found for record, found in zip(self.records, values, strict=True)}
 
     def ids(self) -> Iterator[tuple[str, RecordSpan]]:
@@ -233,7 +233,7 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
 
 
 def _first_record(body: str) -> int | None:
-    """Where the first record starts (its dash), as `_RECORD_START` finds it in "\n" + body."""
+    r"""Where the first record starts (its dash), as `_RECORD_START` finds it in "\n" + body."""
     if _RECORD_START.match("\n" + body[:2]):
         return 0
     found = _RECORD_START.search(body)
@@ -241,7 +241,7 @@ def _first_record(body: str) -> int | None:
 
 
 def _scan_matches(body: str) -> list[tuple[str, ...]]:
-    """`_RECORD_OR_FIELD.findall("\n" + body)`, without that copy of the body.
+    r"""`_RECORD_OR_FIELD.findall("\n" + body)`, without that copy of the body.
 
     The first line is matched in a copy of the first two lines (a match reads at most its line and how
     the next one starts), the rest in the body from the first line's end. The two agree with one scan:

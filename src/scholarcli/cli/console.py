@@ -6,11 +6,12 @@ pipe do not pay for it at start-up.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from scholarcli.textsafe import visible
 
@@ -21,24 +22,28 @@ if TYPE_CHECKING:
 def configure_streams(environ: Mapping[str, str] | None = None) -> None:
     """Make stdout and stderr able to write any record (the `scholar` command calls this first).
 
-    In a locale whose encoding cannot hold every character (Latin-1, say), printing 刘春成 would
-    raise UnicodeEncodeError, a traceback. A stdout that is not a terminal is made UTF-8, what pipes
-    and files of TSV and JSON expect (exports are UTF-8 bytes anyway, see `out_utf8`), unless
-    PYTHONIOENCODING names an encoding; where the encoding stays one that cannot hold a character
-    (a terminal, or PYTHONIOENCODING), the character is written as a backslash escape instead.
+    In a locale whose encoding cannot hold every character (ASCII under `LC_ALL=C`, Latin-1), printing
+    刘春成 would raise UnicodeEncodeError, a traceback. A stdout that is not a terminal is made UTF-8,
+    what pipes and files of TSV and JSON expect, unless PYTHONIOENCODING names an encoding; where the
+    encoding stays one that cannot hold a character (a terminal, or PYTHONIOENCODING's choice), the
+    character is written as a backslash escape, unless PYTHONIOENCODING names an error handler too.
     """
     env = os.environ if environ is None else environ
+    encoding, _, errors = env.get("PYTHONIOENCODING", "").partition(":")
     for stream in (sys.stdout, sys.stderr):
         if not isinstance(stream, io.TextIOWrapper) or _is_utf8(stream.encoding):
             continue
-        if stream is sys.stdout and not env.get("PYTHONIOENCODING") and not stream.isatty():
+        if stream is sys.stdout and not encoding and not stream.isatty():
             stream.reconfigure(encoding="utf-8")
-        else:
+        elif not errors:
             stream.reconfigure(errors="backslashreplace")
 
 
 def _is_utf8(encoding: str | None) -> bool:
-    return (encoding or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+    try:
+        return codecs.lookup(encoding or "").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def stdout_is_terminal() -> bool:
@@ -71,17 +76,31 @@ def out(text: str) -> None:
 
 
 def out_utf8(content: str | bytes) -> None:
-    """Write an export to stdout as UTF-8 bytes with its own line ends, on every platform and in every
-    locale: the same bytes `--output` writes to a file (and `\n`, not Windows' `\r\n`). Bytes (from
-    the entry cache) go out as they are; text is encoded a megabyte at a time (see `out`)."""
+    r"""Write an export to stdout as UTF-8 bytes with its own line ends, on every platform and in every
+    locale, on a terminal too: the same bytes `--output` writes to a file (`\n`, not Windows'
+    `\r\n`). Bytes (from the entry cache) go out as they are; text is encoded a megabyte at a time
+    (see `out`). A stdout with no byte layer (a StringIO, a notebook) gets the text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        out(content if isinstance(content, str) else content.decode("utf-8"))
+        return
     sys.stdout.flush()  # anything written as text before goes first
-    buffer = sys.stdout.buffer
     if isinstance(content, bytes):
-        buffer.write(content)
+        _write_all(buffer, content)
     else:
         for start in range(0, len(content), _CHUNK):
-            buffer.write(content[start : start + _CHUNK].encode("utf-8"))
+            _write_all(buffer, content[start : start + _CHUNK].encode("utf-8"))
     buffer.flush()
+
+
+def _write_all(buffer: BinaryIO, data: bytes) -> None:
+    # A raw (unbuffered: `python -u`) stream may take part of what it is given; a buffered one takes all.
+    view = memoryview(data)
+    while view:
+        written = buffer.write(view[:_CHUNK])
+        if written is None:  # a non-blocking stream that is full
+            raise BlockingIOError("stdout cannot take more output now")
+        view = view[written:]
 
 
 def message(text: str) -> None:

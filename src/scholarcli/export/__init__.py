@@ -12,8 +12,9 @@ cache (`scholarcli.entrycache`) when the store has one, as UTF-8 bytes, and join
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, AnyStr, Literal, NamedTuple, Protocol
 
 from scholarcli.model import Library, Publication
@@ -108,17 +109,30 @@ def export(
     return FORMATS[format_name].exporter()(works, library, options or ExportOptions())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Exported:
-    """An export: its text, or its UTF-8 bytes when it was joined from the entry cache (10,000 entries
-    are then never decoded nor encoded again), and how many works it holds."""
+    """An export, and how many works it holds.
+
+    `content` is its text, or its UTF-8 bytes when a per-record format was read through the parse
+    cache (its entries are then joined as bytes, never decoded nor encoded); `text` and `data` give
+    either form, whichever it is. It unpacks as `(text, count)`.
+    """
 
     content: str | bytes
     count: int
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.content if isinstance(self.content, str) else self.content.decode("utf-8")
+
+    @cached_property
+    def data(self) -> bytes:
+        """The UTF-8 bytes, what `scholar export` writes."""
+        return self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
+
+    def __iter__(self) -> Iterator[str | int]:
+        yield self.text
+        yield self.count
 
 
 def export_selection(
