@@ -27,7 +27,6 @@ import datetime
 import functools
 import marshal
 import mmap
-import operator
 import os
 import struct
 import sys
@@ -40,7 +39,7 @@ import xxhash
 
 from scholarcli.cachedrecords import CachedRecords, LazyTexts, checksum, record_row
 from scholarcli.errors import Problem, StoreChangedError, display_path
-from scholarcli.index import RecordIndex, TextSection, build_index, rebuild
+from scholarcli.index import RecordIndex, TextSection, build_index, name_fields, rebuild
 from scholarcli.model import Library, Name, Profile, Publication, Theme
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
 
@@ -66,8 +65,6 @@ _CODE_FILES = (
 )  # fmt: skip
 
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
-_NAME_FIELDS = tuple(field.name for field in dataclasses.fields(Name))
-_name_fields = operator.attrgetter(*_NAME_FIELDS)
 
 _bypass = False
 
@@ -318,7 +315,7 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
         body += marshal.dumps(tuple(getattr(index, name)))
         sections.append((len(body), checksum(memoryview(body)[start:])))
     directory = (
-        tuple(_name_fields(name) for name in name_index),
+        tuple(name_fields(name) for name in name_index),
         tuple((theme.id, theme.title, theme.summary) for theme in library.themes),
         tuple(getattr(library.profile, field) for field in _PROFILE_FIELDS),
         tuple(warnings),

@@ -56,7 +56,8 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
 _plain_fields = operator.attrgetter(
     *(name for name in PUBLICATION_FIELDS if name not in ("authors", "editors"))
 )
-_name_fields = operator.attrgetter(*(field.name for field in dataclasses.fields(Name)))
+# A name's parts as a plain tuple (the parse cache stores its name table in this form too).
+name_fields = operator.attrgetter(*(field.name for field in dataclasses.fields(Name)))
 _MARSHAL_FORMAT = 2  # the last format without back-references (see content_digest)
 
 
@@ -69,8 +70,8 @@ def content_digest(publication: Publication) -> str:
     """
     row = (
         _plain_fields(publication),
-        tuple(map(_name_fields, publication.authors)),
-        tuple(map(_name_fields, publication.editors)),
+        tuple(map(name_fields, publication.authors)),
+        tuple(map(name_fields, publication.editors)),
     )
     import hashlib  # only a cache miss computes digests; a read of the cache need not load OpenSSL
 

@@ -74,21 +74,6 @@ class DuplicateIndex:
         self._titles: dict[int | None, list[tuple[str, str]]] = {}  # year -> [(title, id)]
         self._normalised: dict[int | None, dict[str, str]] = {}
 
-    @classmethod
-    def from_scan(cls, records: Sequence[dict[str, str]]) -> DuplicateIndex:
-        """The index of scanned records (`yamledit.scan_values`, each with an id), as `note` for each
-        would make it, but a field at a time: a third of the cost, paid by every add to a large store."""
-        index = cls()
-        # The first record with a DOI keeps it (as `note` does), so the later ones are written first.
-        index.by_doi = {
-            bare_doi(doi): record["id"] for record in reversed(records) if (doi := record.get("doi"))
-        }
-        titles = index._titles
-        for record in records:
-            if title := record.get("title"):
-                titles.setdefault(_year_of(record.get("year")), []).append((title, record["id"]))
-        return index
-
     def note(self, record_id: str, doi: str | None, title: str | None, year: int | None) -> None:
         if doi:
             self.by_doi.setdefault(bare_doi(doi), record_id)
@@ -131,9 +116,15 @@ def _store_index(session: WriteSession) -> tuple[set[str], DuplicateIndex]:
     """The ids in use (casefolded) and the duplicate index, from regex scans of the file (see
     yamledit.scan_values)."""
     values = yamledit.scan_values(session.text, session.shown_path)
-    records = [record for record in values if record.get("id") is not None]
-    taken = {record["id"].casefold() for record in records}  # type: ignore[union-attr]
-    return taken, DuplicateIndex.from_scan(records)  # type: ignore[arg-type]
+    taken: set[str] = set()
+    index = DuplicateIndex()
+    for record in values:
+        record_id = record.get("id")
+        if record_id is None:
+            continue
+        taken.add(record_id.casefold())
+        index.note(record_id, record.get("doi"), record.get("title"), _year_of(record.get("year")))
+    return taken, index
 
 
 def _year_of(text: str | None) -> int | None:

@@ -18,6 +18,18 @@ def test_out_writes_the_text_exactly(capsys: pytest.CaptureFixture[str], length:
     assert capsys.readouterr().out == text
 
 
+@pytest.mark.parametrize("length", [0, 1, console._CHUNK, console._CHUNK + 1, 3 * console._CHUNK + 17])
+def test_out_utf8_encodes_a_long_text_in_pieces_that_add_up(
+    monkeypatch: pytest.MonkeyPatch, length: int
+) -> None:
+    pattern = "é刘a\n🙂"  # characters of every width, a chunk boundary may fall between any two
+    text = (pattern * (length // len(pattern) + 1))[:length]
+    stdout = _stream("utf-8")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    console.out_utf8(text)
+    assert stdout.buffer.getvalue() == text.encode("utf-8")  # type: ignore[attr-defined]
+
+
 def _stream(encoding: str, errors: str = "strict") -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors=errors)
 

@@ -63,23 +63,16 @@ _CHUNK = 1 << 20
 
 
 def out(text: str) -> None:
-    """Write data to stdout as is (callers pass text already made safe for its format).
-
-    A long text goes out a megabyte at a time: stdout encodes what it is given in one piece, and an
-    export of 100,000 works would otherwise hold a second, encoded copy of 100 MB and more.
-    """
-    if len(text) <= _CHUNK:
-        sys.stdout.write(text)
-        return
-    for start in range(0, len(text), _CHUNK):
-        sys.stdout.write(text[start : start + _CHUNK])
+    """Write data to stdout as is (callers pass text already made safe for its format)."""
+    sys.stdout.write(text)
 
 
 def out_utf8(content: str | bytes) -> None:
     r"""Write an export to stdout as UTF-8 bytes with its own line ends, on every platform and in every
     locale, on a terminal too: the same bytes `--output` writes to a file (`\n`, not Windows'
-    `\r\n`). Bytes (from the entry cache) go out as they are; text is encoded a megabyte at a time
-    (see `out`). A stdout with no byte layer (a StringIO, a notebook) gets the text."""
+    `\r\n`). Bytes (from the entry cache) go out as they are; text is encoded a megabyte at a time,
+    so a 100,000-work export is never held twice over (as text and as bytes). A stdout with no byte
+    layer (a StringIO, a notebook) gets the text."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         out(content if isinstance(content, str) else content.decode("utf-8"))
