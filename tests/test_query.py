@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from typer.testing import CliRunner
 
+from scholarcli.cli.app import app
 from scholarcli.index import build_index
 from scholarcli.model import Library, Publication
 from scholarcli.query import BadSelectionError, Selection, YearRange, find_ids, select_from
-from scholarcli.store import open_store
+from scholarcli.store import load_library, locate_store, open_store
 from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
 
 
@@ -107,10 +109,99 @@ def test_sort_by_title_author_and_venue(library: Library) -> None:
 
 
 def test_unknown_theme_is_refused_with_a_hint(library: Library) -> None:
-    with pytest.raises(
-        BadSelectionError, match="no theme 'west-imagnary' \\(did you mean 'west-imaginary'\\?\\)"
-    ):
+    with pytest.raises(BadSelectionError) as raised:
         select_from(library, Selection(themes=("west-imagnary",)))
+    assert str(raised.value) == (
+        "--theme 'west-imagnary': no such theme in this store (did you mean 'west-imaginary'?)"
+    )
+
+
+# -- every value a filter option names is checked (issue #12, item 13) ---------------------------------
+
+TAGGED_STORE = """\
+- id: a2020
+  type: article-journal
+  title: First
+  authors: [Doe, Jane]
+  year: 2020
+  tags: [Survey-Methods, R&D]
+- id: b2021
+  type: book
+  title: Second
+  authors: [Roe, Rick]
+  year: 2021
+  tags: [fieldwork]
+"""
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (
+            Selection(types=("article-jounal",)),
+            "--type 'article-jounal': no such CSL type (did you mean 'article-journal'?)",
+        ),
+        (Selection(types=("book", "bogus")), "--type 'bogus': no such CSL type"),
+        (
+            Selection(tags=("survey-method",)),
+            "--tag 'survey-method': no work in this store has this tag (did you mean 'Survey-Methods'?)",
+        ),
+        (Selection(tags=("fieldwork", "nowhere")), "--tag 'nowhere': no work in this store has this tag"),
+        (
+            Selection(statuses=("publishd",)),
+            "--status 'publishd': no such status (did you mean 'published'?)",
+        ),
+        (
+            Selection(themes=("alpah",)),
+            "--theme 'alpah': no such theme in this store (did you mean 'alpha'?)",
+        ),
+    ],
+)
+def test_unknown_filter_values_are_refused_with_and_without_the_index(
+    make_store, selection: Selection, message: str
+) -> None:
+    folder = make_store(TAGGED_STORE)
+    location = locate_store(folder)
+    unindexed = load_library(location, use_cache=False).library
+    indexed = load_library(location).library
+    assert indexed.index is not None
+    assert unindexed.index is None
+    for library in (indexed, unindexed):
+        with pytest.raises(BadSelectionError) as raised:
+            select_from(library, selection)
+        assert str(raised.value) == message
+
+
+def test_known_types_and_tags_any_case_are_accepted_even_when_nothing_matches(make_store) -> None:
+    library = open_store(make_store(TAGGED_STORE)).library
+    # A valid CSL type no work has is a valid filter (as a status is), just an empty one.
+    assert ids(library, types=("dataset",)) == []
+    # Tags match ignoring case and accents, so they are known the same way.
+    assert ids(library, tags=("survey-methods",)) == ["a2020"]
+    assert ids(library, tags=("r&d", "FIELDWORK")) == ["b2021", "a2020"]
+    assert ids(library, tags=("fieldwork",), types=("article-journal",)) == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["stats"], ["export", "--format", "bibtex"]])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--type", "artcle"], "error: --type 'artcle': no such CSL type (did you mean 'article'?)\n"),
+        (
+            ["--tag", "feldwork"],
+            "error: --tag 'feldwork': no work in this store has this tag (did you mean 'fieldwork'?)\n",
+        ),
+        (["--status", "bogus"], "error: --status 'bogus': no such status\n"),
+        (["--theme", "bogus"], "error: --theme 'bogus': no such theme in this store\n"),
+    ],
+)
+def test_list_stats_and_export_refuse_unknown_filter_values(
+    runner: CliRunner, make_store, command: list[str], option: list[str], message: str
+) -> None:
+    folder = make_store(TAGGED_STORE)
+    for cache in ([], ["--no-cache"]):
+        result = runner.invoke(app, [*cache, *command, "--store", str(folder), *option])
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
 
 
 def test_find_ids_keeps_order_and_hints(library: Library) -> None:

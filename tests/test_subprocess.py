@@ -82,7 +82,7 @@ def test_no_color_is_honoured_on_a_terminal() -> None:
     assert "\x1b[36m" not in screen
     code, screen = on_terminal("list", "--theme", "nope", env={"NO_COLOR": "1"})
     assert code == 1
-    assert screen.startswith("error: no theme 'nope'")
+    assert screen.startswith("error: --theme 'nope': no such theme in this store")
 
 
 def test_terminal_never_receives_escapes_from_record_text(make_store) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scholarcli.errors import ScholarError
-from scholarcli.model import STATUSES, Library, NameMemo, Publication, fold
+from scholarcli.model import CSL_TYPES, STATUSES, Library, NameMemo, Publication, Theme, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
 SORT_KEYS: tuple[SortKey, ...] = typing.get_args(SortKey)
@@ -75,16 +75,41 @@ class Selection:
     limit: int | None = None
 
     def check_against(self, library: Library) -> None:
-        """Refuse theme ids the store does not know (a typo would otherwise just match nothing)."""
+        """Refuse a value no work could match: a theme, type or status that does not exist, a tag no
+        work in the store has (a typo would otherwise just match nothing, with success)."""
         for theme_id in self.themes:
             if theme_id not in library.theme_by_id:
                 known = [theme.id for theme in library.themes]
-                raise BadSelectionError(f"no theme '{theme_id}'{_did_you_mean(theme_id, known)}")
+                raise _unknown("--theme", theme_id, "no such theme in this store", known)
+        for type_name in self.types:
+            if type_name not in CSL_TYPES:
+                raise _unknown("--type", type_name, "no such CSL type", CSL_TYPES)
         for status in self.statuses:
             if status not in STATUSES:
-                raise BadSelectionError(f"no status '{status}'{_did_you_mean(status, STATUSES)}")
+                raise _unknown("--status", status, "no such status", STATUSES)
+        if self.tags:
+            # Tags match folded (see `matches`), so a tag is known when its folded form is. Only a
+            # --tag pays for reading every work's tags.
+            store_tags = sorted({tag for publication in library.publications for tag in publication.tags})
+            folded = {fold(tag) for tag in store_tags}
+            for tag in self.tags:
+                if fold(tag) not in folded:
+                    raise _unknown("--tag", tag, "no work in this store has this tag", store_tags)
         if self.limit is not None and self.limit < 0:
             raise BadSelectionError("--limit must be zero or more")
+
+
+def _unknown(option: str, value: str, problem: str, known: Iterable[str]) -> BadSelectionError:
+    return BadSelectionError(f"{option} '{value}': {problem}{_did_you_mean(value, known)}")
+
+
+def find_theme(library: Library, theme_id: str) -> Theme:
+    """The theme with this id; an unknown id raises with a did-you-mean hint."""
+    theme = library.theme_by_id.get(theme_id)
+    if theme is None:
+        known = [theme.id for theme in library.themes]
+        raise BadSelectionError(f"no theme '{theme_id}'{_did_you_mean(theme_id, known)}")
+    return theme
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -12,7 +12,7 @@ from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
-from scholarcli.query import Selection, find_ids, select_from
+from scholarcli.query import Selection, find_ids, find_theme, select_from
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 
 # A Rich table of thousands of rows takes seconds to lay out; past this a terminal listing is cut
@@ -214,8 +214,8 @@ def theme_show_command(
     Example: scholar themes show citizen-response
     """
     library = open_store(store).library
+    theme = find_theme(library, theme_id)  # an argument, not --theme: its own message
     works = select_from(library, Selection(themes=(theme_id,)))
-    theme = library.theme_by_id[theme_id]
     chosen = _table_or_pipe(output_format)
     if chosen is TableFormat.json:
         import json
