@@ -39,7 +39,18 @@ _WEB_TYPES = frozenset(("webpage", "post-weblog", "post"))
 
 
 def doi_url(doi: str) -> str:
-    return doi if doi.startswith(("http://", "https://")) else f"https://doi.org/{doi}"
+    """The doi.org link of a DOI, percent-encoded as the DOI Handbook's URL-encoding rules ask.
+
+    A DOI may hold any printable character (`%`, `#`, `?`, `<>`, parentheses, spaces...), and each of
+    those means something else in a URL or breaks it. Every character but `/` and RFC 3986's
+    unreserved ones is encoded (non-ASCII as UTF-8 bytes); doi.org decodes them all. The result is
+    also safe inside a Markdown link target.
+    """
+    if doi.startswith(("http://", "https://")):  # already a URL (not a valid store value): as written
+        return doi
+    from urllib.parse import quote  # here: most commands never write a DOI link
+
+    return "https://doi.org/" + quote(doi, safe="/")
 
 
 # --- text ----------------------------------------------------------------------------------------
