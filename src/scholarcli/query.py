@@ -112,6 +112,36 @@ def find_theme(library: Library, theme_id: str) -> Theme:
     return theme
 
 
+# What `fold` (accents stripped, case folded) leaves apart but a reader takes as the same: letters
+# Unicode does not decompose into a base letter and an accent, and the variants of the apostrophe and
+# the hyphen that keyboards, word processors and databases put in names and titles.
+_SEARCH_FOLDS = str.maketrans(
+    {
+        **dict.fromkeys("łŁ", "l"), **dict.fromkeys("øØ", "o"), **dict.fromkeys("đĐðÐ", "d"),
+        **dict.fromkeys("æÆ", "ae"), **dict.fromkeys("œŒ", "oe"), **dict.fromkeys("þÞ", "th"),
+        **dict.fromkeys("ħĦ", "h"), "ı": "i", "ß": "ss", "ẞ": "ss",
+        # right and left single quotes, modifier letter apostrophe, grave, acute, prime, fullwidth
+        **dict.fromkeys("\u2019\u2018\u02bc`\u00b4\u2032\uff07", "'"),
+        # hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign,
+        # small and fullwidth hyphen-minus
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    }
+)  # fmt: skip
+
+
+def search_fold(text: str) -> str:
+    """The key `--author`, `--venue` and `--search` compare: `fold` (accents and case), and also
+    `ł` as `l`, `ø` as `o`, `æ` as `ae`, `þ` as `th` (...), every apostrophe as `'` and every dash as
+    `-`, so `lodz` finds Łódź and `O’Brien` finds O'Brien. The index holds texts folded by this."""
+    # Mapped before `fold`: NFKD would turn the acute accent `´` into a space and a combining mark.
+    # The text is ASCII after the mapping whenever it was ASCII before but for these characters, so
+    # `fold` keeps its fast path.
+    if text.isascii():
+        folded = text.casefold()
+        return folded.replace("`", "'") if "`" in folded else folded
+    return fold(text.translate(_SEARCH_FOLDS))
+
+
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     # Imported only for an error message: the validator (and the YAML parser it imports) is not needed
     # by a selection that succeeds.
@@ -125,10 +155,10 @@ def search_text(publication: Publication) -> str:
     # Each part is folded on its own and the parts joined with spaces: the same text as folding the
     # joined text (a space ends any combining sequence), but an ASCII abstract keeps fold's fast path
     # even when a name has accents, and each name is folded once per store.
-    parts: list[str] = [fold(publication.title or ""), fold(publication.container or "")]
+    parts: list[str] = [search_fold(publication.title or ""), search_fold(publication.container or "")]
     parts.extend(_folded_display(name) for name in publication.authors)
     parts.extend(_folded_display(name) for name in publication.editors)
-    parts.extend((fold(publication.abstract or ""), fold(publication.note or "")))
+    parts.extend((search_fold(publication.abstract or ""), search_fold(publication.note or "")))
     return " ".join(parts)
 
 
@@ -141,14 +171,14 @@ def names_text(publication: Publication) -> str:
     return " | ".join(_folded_name(name) for name in names)
 
 
-_folded_name = NameMemo(lambda name: fold(f"{name.display()} | {name.inverted()}"))
-_folded_display = NameMemo(lambda name: fold(name.display()))
+_folded_name = NameMemo(lambda name: search_fold(f"{name.display()} | {name.inverted()}"))
+_folded_display = NameMemo(lambda name: search_fold(name.display()))
 _name_sort_key = NameMemo(lambda name: name.sort_key())
 
 
 @functools.lru_cache(maxsize=64)
 def _folded_query(text: str) -> str:
-    return fold(text)
+    return search_fold(text)
 
 
 def _may_span_names(needle: str) -> bool:
@@ -186,13 +216,13 @@ def matches(publication: Publication, selection: Selection) -> bool:
         wanted = {fold(tag) for tag in selection.tags}
         if wanted.isdisjoint(fold(tag) for tag in publication.tags):
             return False
-    if selection.venue and fold(selection.venue) not in fold(publication.container or ""):
+    if selection.venue and search_fold(selection.venue) not in search_fold(publication.container or ""):
         return False
     if selection.author and not _has_author(publication, _folded_query(selection.author)):
         return False
     if selection.search:
         haystack = search_text(publication)
-        if not all(word in haystack for word in fold(selection.search).split()):
+        if not all(word in haystack for word in search_fold(selection.search).split()):
             return False
     return True
 
@@ -274,7 +304,7 @@ def select_positions(library: Library, selection: Selection) -> list[int] | None
     if selection.limit == 0:
         return []
     author = _folded_query(selection.author) if selection.author else None
-    words = fold(selection.search).split() if selection.search else None
+    words = search_fold(selection.search).split() if selection.search else None
     # The text search is decided here in full (the index holds the same text), and so is the author
     # test when `_has_author` is `needle in names_text` (see there); otherwise the test here is a
     # necessary condition (one name's text is part of the joined text), confirmed by `matches`.
