@@ -305,7 +305,8 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
     ends = []
     record_checksums = []
     for publication in library.publications:
-        blob = marshal.dumps(record_row(publication, index_of))
+        # A row holds only str, int, bool, None and tuples of them: marshal's own types.
+        blob = marshal.dumps(record_row(publication, index_of))  # type: ignore[arg-type]
         body += blob
         ends.append(len(body))
         record_checksums.append(checksum(blob))

@@ -119,8 +119,10 @@ class CachedRecords(Sequence[Publication]):
         publication = _new_object(Publication)
         for setter, value in zip(_SETTERS, row, strict=True):
             setter(publication, value)
-        _set_authors(publication, tuple(map(names, row[AUTHORS])))
-        _set_editors(publication, tuple(map(names, row[EDITORS])))
+        # The row's name fields are tuples of name-table positions (see `record_row`); no cast on
+        # this path, which builds every record a read uses.
+        _set_authors(publication, tuple(map(names, row[AUTHORS])))  # type: ignore[call-overload]
+        _set_editors(publication, tuple(map(names, row[EDITORS])))  # type: ignore[call-overload]
         return publication
 
 

@@ -39,7 +39,7 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     """The index of a store's works (in file order)."""
     positions = range(len(publications))
     all_keys = [sort_keys(publication) for publication in publications]
-    orders = {}
+    orders: dict[str, Sequence[int]] = {}
     for key in SORT_KEYS:
         keys = [work_keys[key] for work_keys in all_keys]
         orders[key] = tuple(sorted(positions, key=keys.__getitem__))

@@ -254,7 +254,7 @@ def sort_key_from(
         undated = publication.year is None
         return (
             0 if undated else 1,
-            -STATUSES.index(publication.status) if undated else -publication.year,
+            -STATUSES.index(publication.status) if publication.year is None else -publication.year,
             *tie,
         )
     if key == "title":

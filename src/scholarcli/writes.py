@@ -185,7 +185,7 @@ def add_publications(
         for number, candidate in enumerate(candidates):
             if progress is not None:
                 progress(number + 1)
-            publication = valid.get(number)
+            publication = valid.get(number)  # type: ignore[assignment]  # pass 1's name; None skipped below
             if publication is None:
                 continue
             duplicate = index.find(publication)
@@ -268,6 +268,7 @@ def _validate_new(
             report.rejected.append((candidate.source, "; ".join(reasons[number])))
             continue
         key = publication.id.casefold()
+        read_back: Publication | None
         if key in by_id and key not in seen_ids:
             seen_ids.add(key)
             read_back = by_id[key]

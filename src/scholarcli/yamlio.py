@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _StringLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _StringLoader(_BaseLoader):
     """A loader whose resolver knows no implicit types: an untagged scalar is always `str`."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - class-level resolver table
@@ -33,7 +33,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class YamlMap(dict):  # type: ignore[type-arg]
+class YamlMap(dict):
     """A mapping that remembers where it, each key and each value stand (1-based line, column)."""
 
     __slots__ = ("column", "key_marks", "line", "value_marks")
@@ -44,7 +44,7 @@ class YamlMap(dict):  # type: ignore[type-arg]
     value_marks: dict[str, tuple[int, int]]
 
 
-class YamlList(list):  # type: ignore[type-arg]
+class YamlList(list):
     """A sequence that remembers where it and each item stand (1-based line, column)."""
 
     __slots__ = ("column", "item_marks", "line")

@@ -138,7 +138,7 @@ class ScholarGroup(TyperGroup):
         with formatter.section(gettext("Commands")):  # Click translates the heading
             formatter.write_dl(rows)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # Typer passes its Context
         try:
             result = super().invoke(ctx)
             # Flush here, not at interpreter exit, so a reader that went away is noticed below.

@@ -50,7 +50,7 @@ StoreOption = Annotated[
 
 class SortChoice(str, Enum):
     year = "year"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the member shadows str.title, never called on it
     author = "author"
     venue = "venue"
 

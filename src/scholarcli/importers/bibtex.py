@@ -373,7 +373,7 @@ def split_names(value: str) -> list[Name]:
 
         family = joined(parts.last)
         if family is None:
-            raise InvalidNameError(f"'{raw}' has no family name")
+            raise ValueError(f"'{raw}' has no family name")  # (InvalidNameError takes two arguments)
         names.append(
             Name(
                 family=family, given=joined(parts.first), particle=joined(parts.von), suffix=joined(parts.jr)
