@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from scholarcli import ids, validate, yamledit, yamlio
 from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
-from scholarcli.model import PUBLICATION_FIELDS, Name, Publication, fold, parse_name
+from scholarcli.model import PUBLICATION_FIELDS, Publication, fold, parse_name
 from scholarcli.store import StoreLocation
 from scholarcli.storewrite import WriteSession, write_session
 
@@ -239,8 +239,9 @@ def add_publications(
 
 def _check_themes(themes: Sequence[str], known: Sequence[str]) -> None:
     for theme in themes:
-        if theme not in known:
-            raise ScholarError(f"unknown theme '{theme}'{validate.did_you_mean(theme, known)}")
+        problem = validate.theme_problem(theme, known)
+        if problem is not None:
+            raise ScholarError(problem)
 
 
 def _validate_new(
@@ -349,24 +350,38 @@ def parse_assignment(text: str) -> tuple[str, str | None]:
 
 
 def store_value_from_text(key: str, value: str | None) -> object | None:
-    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated)."""
+    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated).
+
+    Nothing is judged here: the record is read back with the loader after the change (see
+    `_splice_fields`), so a bad value gets the rule and the message `scholar check` gives, at the line
+    it would be on. Text that does not convert (`maybe` for a flag, `²⁰²⁰` for a year, a name that
+    does not parse) is written as given for the loader to refuse.
+    """
     if value is None:
         return None
     if key in _NAME_FIELDS:
-        names: list[Name] = []
+        names: list[object] = []
         for part in value.split(";"):
             try:
-                names.append(parse_name(part.strip()))
-            except ValueError as exc:
-                raise ScholarError(f"{key}: {exc}") from None
-        return yamledit.names_for_store(names)
+                names.append(yamledit.names_for_store([parse_name(part.strip())])[0])
+            except ValueError:
+                names.append(part.strip())  # the loader reports it, with the same message
+        return names
     if key in _LIST_FIELDS:
         return [item.strip() for item in value.split(",") if item.strip()]
-    if key == "equal_contribution":
-        return value.lower() in ("true", "yes", "1")
-    if key == "year" and value.isdigit():
-        return int(value)
+    if key == "equal_contribution" and value in ("true", "false"):
+        return value == "true"
+    if key == "year":
+        return year_from_text(value)
     return value
+
+
+def year_from_text(text: str) -> int | str:
+    """A year as an int when that is what the text says in ASCII digits (no leading zero), else the
+    text itself, for the loader's year rule to judge (`int("²⁰²⁰")` is a ValueError, `0999` is not 999)."""
+    if text.isascii() and text.isdigit() and str(int(text)) == text:
+        return int(text)
+    return text
 
 
 def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, str | None]) -> Publication:
