@@ -309,18 +309,48 @@ def _update_record(session: WriteSession, record: yamledit.RecordSpan, publicati
 def _splice_fields(
     session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, object | None]
 ) -> Publication:
+    """Change fields of a record: its own lines spliced where that gives the record the loader reads
+    from the parsed record with the changes made; else (a layout that cannot be spliced field by field)
+    the record rewritten whole in the house layout."""
     outline = session.outline
-    new_lines = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
-    publications, problems, _ = parse_records(
-        "".join(new_lines), session.shown_path, session.theme_ids, line_offset=record.first
-    )
-    errors = _errors(problems)
-    if errors or len(publications) != 1:
-        raise StoreInvalidError(
-            errors or [Problem(session.shown_path, record.line, 1, "the record is not valid")]
+    path = session.shown_path
+    try:
+        spliced: list[str] | None = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
+    except ScholarError:
+        spliced = None  # the first field removed: only a rewrite can
+    spliced_errors: list[Problem] = []
+    if spliced is not None:
+        publications, problems, _ = parse_records("".join(spliced), path, session.theme_ids, record.first)
+        spliced_errors = _errors(problems) or (
+            [] if len(publications) == 1 else [Problem(path, record.line, 1, "the record is not valid")]
         )
-    yamledit.replace_lines(outline, record.first, record.end, new_lines)
-    return publications[0]
+    original = yamledit.parse_record(outline.record_text(record), path, lambda: record.first)
+    try:
+        rewritten = (
+            None
+            if original is None
+            else yamledit.render_changed(original, changes, PUBLICATION_FIELDS, outline.newline)
+        )
+    except ValueError:
+        rewritten = None
+    if rewritten is None:  # no parsed record to compare with: the splice is all there is
+        if spliced is None or spliced_errors:
+            raise StoreInvalidError(
+                spliced_errors or [Problem(path, record.line, 1, "the record is not valid")]
+            )
+        yamledit.replace_lines(outline, record.first, record.end, spliced)
+        return publications[0]
+    expected, problems, _ = parse_records("".join(rewritten), path, session.theme_ids, record.first)
+    errors = _errors(problems)
+    if errors or len(expected) != 1:  # the change itself is invalid: say so at the file's own lines
+        raise StoreInvalidError(
+            spliced_errors or errors or [Problem(path, record.line, 1, "the record is not valid")]
+        )
+    if spliced is not None and not spliced_errors and publications == expected:
+        yamledit.replace_lines(outline, record.first, record.end, spliced)
+    else:
+        yamledit.replace_lines(outline, record.first, record.end, rewritten)
+    return expected[0]
 
 
 def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
