@@ -47,7 +47,9 @@ LAYOUTS = {
     "anchor": "- &rec id: dupme\n  type: book\n  title: Dup Me Title\n  authors: ['Liu, C']\n  year: 2020\n"
     "  doi: 10.1234/dup\n",
 }
-FLOW_SEQUENCE_AT_THE_TOP = "--- [{id: dupme, type: book, title: Dup Me Title, authors: ['Liu, C'], year: 2020}]\n"
+FLOW_SEQUENCE_AT_THE_TOP = (
+    "--- [{id: dupme, type: book, title: Dup Me Title, authors: ['Liu, C'], year: 2020}]\n"
+)
 
 
 def _store(make_store, layout: str, *, crlf: bool = False, document_start: bool = False) -> Path:
@@ -134,7 +136,8 @@ def test_set_finds_and_changes_the_record_in_any_layout(
     block = records(_store(make_store, "block"))["dupme"]
     assert (changed.volume, changed.title, changed.doi) == ("7", "New: Title", None)
     assert (changed.authors, changed.year, changed.type) == (block.authors, block.year, block.type)
-    assert ("\r\n" in after) is crlf and (after.count("\n") == after.count("\r\n")) is crlf
+    assert ("\r\n" in after) is crlf
+    assert (after.count("\n") == after.count("\r\n")) is crlf
 
 
 @pytest.mark.parametrize(("layout", "crlf", "start"), VARIANTS)
