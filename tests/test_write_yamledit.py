@@ -142,7 +142,12 @@ def test_remove_takes_the_separating_blank_lines() -> None:
     assert outline.text() == "# head\n\n- id: a\n  type: book\n\n# tail comment\n- id: c\n  type: book\n"
     outline = yamledit.Outline(text, "p")
     yamledit.remove_record(outline, outline.records[2])
-    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n\n# tail comment\n"
+    # The comment directly above the last record is that record's and goes with it (issue #12 item 19).
+    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n"
+    # A comment directly above the first record with nothing above it is the file's header: it stays.
+    outline = yamledit.Outline("# header\n- id: a\n  type: book\n\n- id: b\n", "p")
+    yamledit.remove_record(outline, outline.records[0])
+    assert outline.text() == "# header\n- id: b\n"
 
 
 # -- the add path: regex scans and appending must read and write what the outline does ---------------

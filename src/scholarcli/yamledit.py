@@ -643,9 +643,21 @@ def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[st
 
 
 def remove_record(outline: Outline, record: RecordSpan) -> None:
-    """Remove a record's lines and the blank lines that separated it from the next one."""
+    """Remove a record's lines with the comments that are about it, and the blank lines that separated
+    it from the next one.
+
+    Comments directly above the record at the margin (no blank line between) and indented comments
+    directly below it are the record's own; a comment block that starts the file is its header and stays.
+    """
     lines = outline.lines
     first, end = record.first, record.end
+    while end < len(lines) and _is_comment(lines[end]) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    above = first
+    while above > 0 and _is_comment(lines[above - 1]) and lines[above - 1][:1] == "#":
+        above -= 1
+    if above > 0 and not (above == 1 and _DOCUMENT_START.fullmatch(lines[0])):
+        first = above  # (a block from the top of the file, or just below its `---`, is the header)
     while end < len(lines) and _is_blank(lines[end]):
         end += 1
     if end == len(lines):  # the last record: take the blank lines before it instead
