@@ -638,8 +638,29 @@ def append_records(outline: Outline, texts: Sequence[str]) -> None:
 
 
 def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[str]) -> None:
-    """Replace lines `[first, end)` and shift the spans after them. Spans of changed records go stale."""
+    """Replace lines `[first, end)`: records after them move by the change in length, a record the
+    lines were part of ends where its new lines do, and a record they replace whole goes; so spans
+    stay true whatever order edits are made in."""
     outline.lines[first:end] = list(new_lines)
+    delta = len(new_lines) - (end - first)
+    kept: list[RecordSpan] = []
+    for record in outline.records:
+        if record.end <= first:  # wholly before: unchanged
+            kept.append(record)
+            continue
+        if record.first >= end and (record.first > first or first == end):  # wholly after: moved
+            record.first += delta
+            record.end += delta
+        elif first <= record.first and record.end <= end and not new_lines:
+            continue  # removed whole
+        else:  # changed: it now ends where the new lines end (or where it ended, moved)
+            record.end = max(first + len(new_lines), record.end + delta)
+        record._fields = None
+        kept.append(record)
+    outline.records = kept
+    # Values are keyed by first lines, which moved: read again from the new text on next use.
+    outline._values = None
+    outline.body = "".join(outline.lines)
 
 
 def remove_record(outline: Outline, record: RecordSpan) -> None:
@@ -663,7 +684,7 @@ def remove_record(outline: Outline, record: RecordSpan) -> None:
     if end == len(lines):  # the last record: take the blank lines before it instead
         while first > 0 and _is_blank(lines[first - 1]):
             first -= 1
-    del lines[first:end]
+    replace_lines(outline, first, end, [])
 
 
 def set_fields(
