@@ -63,6 +63,64 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+# One rule per field -----------------------------------------------------------------------------------
+# Each returns the message `scholar check` gives for a bad value (None when the value is good). The
+# loader below uses them, and so do the write commands for what they take on the command line, so a
+# value is judged by one rule with one message wherever it comes from.
+
+
+def latest_year(today: datetime.date | None = None) -> int:
+    """The latest year a work may have: a few years ahead, for forthcoming volumes."""
+    return (today or datetime.date.today()).year + _LATEST_YEAR_AHEAD
+
+
+def id_problem(publication_id: str) -> str | None:
+    if ID_PATTERN.match(publication_id):
+        return None
+    return f"id '{publication_id}' must start with a letter and use only letters, digits and _:.+-"
+
+
+def type_problem(kind: str) -> str | None:
+    return None if kind in CSL_TYPES else f"unknown type '{kind}'{did_you_mean(kind, CSL_TYPES)}"
+
+
+def status_problem(status: str) -> str | None:
+    if status in STATUSES:
+        return None
+    return f"unknown status '{status}'{did_you_mean(status, STATUSES)}; one of {', '.join(STATUSES)}"
+
+
+def year_problem(year: str, latest: int | None = None) -> str | None:
+    """Four ASCII digits from 1000 to `latest_year()` (`²⁰²⁰` and `٢٠٢٠` are digits to Python, not years)."""
+    latest = latest_year() if latest is None else latest
+    if _YEAR.match(year) and 1000 <= int(year) <= latest:
+        return None
+    return f"year '{year}' must be a four-digit year up to {latest}"
+
+
+def doi_problem(doi: str) -> str | None:
+    bare = _DOI_PREFIX.sub("", doi)
+    if not _DOI.match(bare):
+        return f"'{doi}' is not a DOI (10.NNNN/...)"
+    if bare != doi:
+        return f"write the bare DOI '{bare}' without the prefix"
+    return None
+
+
+def url_problem(url: str, key: str = "url") -> str | None:
+    return None if _URL.match(url) else f"'{key}' must start with http:// or https://"
+
+
+def theme_problem(theme_id: str, known_themes: Iterable[str]) -> str | None:
+    known = tuple(known_themes)
+    return None if theme_id in known else f"unknown theme '{theme_id}'{did_you_mean(theme_id, known)}"
+
+
+def flag_problem(flag: str, key: str = "equal_contribution") -> str | None:
+    """A yes/no field is exactly `true` or `false` (not `yes`, `on`, `True` or `1`)."""
+    return None if flag in ("true", "false") else f"'{key}' must be true or false"
+
+
 class _Checker:
     """Collects problems for one file; helpers return None for a value that is wrong."""
 
@@ -180,10 +238,9 @@ def read_profile(data: Any, path: str) -> tuple[Profile | None, list[Problem]]:
             record.value_marks["orcid"], f"'{orcid}' is not an ORCID (0000-0000-0000-0000)", "orcid"
         )
     homepage = checker.text(record, "homepage")
-    if homepage is not None and not _URL.match(homepage):
-        checker.error(
-            record.value_marks["homepage"], "'homepage' must start with http:// or https://", "homepage"
-        )
+    homepage_problem = url_problem(homepage, "homepage") if homepage is not None else None
+    if homepage_problem is not None:
+        checker.error(record.value_marks["homepage"], homepage_problem, "homepage")
     if name is None:
         return None, checker.problems
     profile = Profile(
@@ -246,14 +303,14 @@ def read_publications(
         checker.error((1, 1), "publications.yaml must be a list of records, each starting with '- id: ...'")
         return (), checker.problems
     known_themes = tuple(theme_ids)
-    latest_year = (today or datetime.date.today()).year + _LATEST_YEAR_AHEAD
+    latest = latest_year(today)
     publications: list[Publication] = []
     seen: dict[str, tuple[str, int]] = {}
     for item, mark in zip(data, data.item_marks, strict=True):
         record = checker.mapping(item, mark, "each publication")
         if record is None:
             continue
-        publication = _read_publication(checker, record, known_themes, latest_year)
+        publication = _read_publication(checker, record, known_themes, latest)
         if publication is None:
             continue
         folded = publication.id.casefold()
@@ -272,7 +329,7 @@ def read_publications(
 
 
 def _read_publication(
-    checker: _Checker, record: YamlMap, known_themes: tuple[str, ...], latest_year: int
+    checker: _Checker, record: YamlMap, known_themes: tuple[str, ...], latest: int
 ) -> Publication | None:
     """One record; None when it has an error (the problems say which)."""
     errors_before = sum(p.severity == "error" for p in checker.problems)
@@ -280,24 +337,17 @@ def _read_publication(
     checker.unknown_fields(record, PUBLICATION_FIELDS, "a publication")
 
     publication_id = checker.text(record, "id", required=True)
-    if publication_id is not None and not ID_PATTERN.match(publication_id):
-        checker.error(
-            record.value_marks["id"],
-            f"id '{publication_id}' must start with a letter and use only letters, digits and _:.+-",
-            "id",
-        )
+    problem = id_problem(publication_id) if publication_id is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["id"], problem, "id")
     kind = checker.text(record, "type", required=True)
-    if kind is not None and kind not in CSL_TYPES:
-        checker.error(
-            record.value_marks["type"], f"unknown type '{kind}'{did_you_mean(kind, CSL_TYPES)}", "type"
-        )
+    problem = type_problem(kind) if kind is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["type"], problem, "type")
     status = checker.text(record, "status") or "published"
-    if status not in STATUSES:
-        checker.error(
-            record.value_marks["status"],
-            f"unknown status '{status}'{did_you_mean(status, STATUSES)}; one of {', '.join(STATUSES)}",
-            "status",
-        )
+    problem = status_problem(status)
+    if problem is not None:
+        checker.error(record.value_marks["status"], problem, "status")
     authors = _names(checker, record, "authors")
     editors = _names(checker, record, "editors")
     if "authors" not in record and "editors" not in record:
@@ -306,11 +356,9 @@ def _read_publication(
     year: int | None = None
     year_text = checker.text(record, "year")
     if year_text is not None:
-        year_mark = record.value_marks["year"]
-        if not _YEAR.match(year_text) or not 1000 <= int(year_text) <= latest_year:
-            checker.error(
-                year_mark, f"year '{year_text}' must be a four-digit year up to {latest_year}", "year"
-            )
+        problem = year_problem(year_text, latest)
+        if problem is not None:
+            checker.error(record.value_marks["year"], problem, "year")
         else:
             year = int(year_text)
     elif "year" not in record and status == "published":
@@ -321,31 +369,27 @@ def _read_publication(
         )
 
     doi = checker.text(record, "doi")
-    if doi is not None:
-        bare = _DOI_PREFIX.sub("", doi)
-        if not _DOI.match(bare):
-            checker.error(record.value_marks["doi"], f"'{doi}' is not a DOI (10.NNNN/...)", "doi")
-        elif bare != doi:
-            checker.error(record.value_marks["doi"], f"write the bare DOI '{bare}' without the prefix", "doi")
+    problem = doi_problem(doi) if doi is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["doi"], problem, "doi")
     url = checker.text(record, "url")
-    if url is not None and not _URL.match(url):
-        checker.error(record.value_marks["url"], "'url' must start with http:// or https://", "url")
+    problem = url_problem(url) if url is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["url"], problem, "url")
 
     themes = checker.text_list(record, "themes") or ()
     for theme_id, theme_mark in themes:
-        if theme_id not in known_themes:
-            checker.error(
-                theme_mark, f"unknown theme '{theme_id}'{did_you_mean(theme_id, known_themes)}", "themes"
-            )
+        problem = theme_problem(theme_id, known_themes)
+        if problem is not None:
+            checker.error(theme_mark, problem, "themes")
     tags = checker.text_list(record, "tags") or ()
 
     equal_contribution = False
     flag = checker.text(record, "equal_contribution")
     if flag is not None:
-        if flag not in ("true", "false"):
-            checker.error(
-                record.value_marks["equal_contribution"], "'equal_contribution' must be true or false"
-            )
+        problem = flag_problem(flag)
+        if problem is not None:
+            checker.error(record.value_marks["equal_contribution"], problem)
         equal_contribution = flag == "true"
 
     # Every remaining field is read now, before the error count, so all its problems are reported.

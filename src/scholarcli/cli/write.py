@@ -18,7 +18,7 @@ from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
-from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
+from scholarcli.model import STATUSES, Name, Publication, parse_name
 from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
 
 if TYPE_CHECKING:
@@ -260,19 +260,20 @@ def add_command(
             ]
         if year is None and (status or "published") == "published":
             year = _prompt("Year")
-        if work_type not in CSL_TYPES:
-            from scholarcli.validate import did_you_mean
+        # Every value is judged by the loader's own rules when the new record is read back (see
+        # writes.add_publications); only a year that is no int cannot wait for that.
+        year_value = writes.year_from_text(year.strip()) if year is not None else None
+        if isinstance(year_value, str):
+            from scholarcli.validate import year_problem
 
-            raise ScholarError(f"unknown type '{work_type}'{did_you_mean(work_type, CSL_TYPES)}")
-        if year is not None and not year.strip().isdigit():
-            raise ScholarError(f"year '{year}' must be a four-digit year")
+            _refuse([("the new record", year_problem(year_value) or f"year '{year_value}' is not a year")])
         publication = Publication(
             id=record_id or "",
             type=work_type,
             title=title,
             authors=_names(author, "--author"),
             editors=_names(editor, "--editor"),
-            year=int(year) if year is not None else None,
+            year=year_value if isinstance(year_value, int) else None,
             status=status or "published",
             container=container,
             volume=volume,
