@@ -121,7 +121,7 @@ def fsync_folder(folder: Path) -> None:
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
-_renameat2: Callable[..., int] | None | bool = False  # False: not looked up yet
+_renameat2: Callable[..., int] | bool | None = False  # False: not looked up yet
 
 
 def _lookup_renameat2() -> Callable[..., int] | None:
