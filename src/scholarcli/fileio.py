@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import secrets
@@ -121,19 +122,19 @@ def fsync_folder(folder: Path) -> None:
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
-_renameat2: Callable[..., int] | bool | None = False  # False: not looked up yet
 
 
+@functools.cache
 def _lookup_renameat2() -> Callable[..., int] | None:
-    global _renameat2
-    if _renameat2 is False:
-        _renameat2 = None
-        if sys.platform.startswith("linux"):
-            import ctypes  # only a store write needs it
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # only a store write needs it
 
-            with contextlib.suppress(OSError, AttributeError):
-                _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    return _renameat2 or None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc before 2.28)
+        return None
+    return function
 
 
 def exchange(first: Path, second: Path) -> bool:

@@ -177,9 +177,10 @@ class WriteSession:
         _step("render")
         target = self.target
         try:
-            temp: Path | None = fileio.write_temp(target, content, step=lambda name: _step(name))
+            temp = fileio.write_temp(target, content, step=lambda name: _step(name))
         except OSError as exc:
             raise ScholarError(f"{self.shown_path}: cannot write: {exc.strerror or exc}") from None
+        pending: Path | None = temp  # removed on leaving, unless it was renamed into place
         held: Path | None = None  # a second name for the file in place: the backup, once replaced
         try:
             held = _hold(target)
@@ -196,7 +197,7 @@ class WriteSession:
                     raise self._changed()
             else:
                 temp.replace(target)
-                temp = None
+                pending = None
                 if held is not None and not self._is_as_read(held):
                     # A save into the file in the moment between the check and the replace: restore it.
                     restore = fileio.unique_temp_path(target)
@@ -210,7 +211,7 @@ class WriteSession:
         except OSError as exc:
             raise ScholarError(f"{self.shown_path}: cannot write: {exc.strerror or exc}") from None
         finally:
-            for leftover in (temp, held):
+            for leftover in (pending, held):
                 if leftover is not None:
                     with contextlib.suppress(OSError):
                         leftover.unlink()
@@ -285,7 +286,7 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
     writers killed mid-write left beside `target`. Call under the lock; a file whose writer is still
     running, or that we did not name, is left alone."""
     names = {target.name, target.name + BACKUP_SUFFIX}
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
