@@ -35,7 +35,7 @@ from scholarcli.store import LoadedStore, StoreLocation
 ENTRY_FORMAT_VERSION = 5
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
-    "model.py", "textsafe.py", "index.py", "entrycache.py", "export/__init__.py", "export/latex.py",
+    "model.py", "textsafe.py", "index.py", "bibfields.py", "entrycache.py", "export/__init__.py", "export/latex.py",
     "export/bibtex.py", "export/biblatex.py", "export/csl_json.py",
 )  # fmt: skip
 # Third-party files whose content decides what an entry holds: pylatexenc's table of LaTeX symbols.

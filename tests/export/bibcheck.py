@@ -19,6 +19,7 @@ import pybtex.errors
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from scholarcli.export import biblatex as biblatex_format
+from scholarcli.export import bibtex as bibtex_format
 from scholarcli.model import Name, Publication
 
 # LaTeX kernel text commands pylatexenc's default table lacks (or decodes as a look-alike: it reads
@@ -143,7 +144,9 @@ def expected_fields(work: Publication, dialect: str) -> dict[str, str]:
     if work.volume:
         fields["volume"] = text(work.volume)
     if work.issue:
-        fields["number"] = text(work.issue)
+        # `number` is an article's issue; any other entry keeps its issue in `issue` (issue #11).
+        module = bibtex_format if dialect == "bibtex" else biblatex_format
+        fields["number" if module.entry_type(work) == "article" else "issue"] = text(work.issue)
     if work.pages:
         fields["pages"] = expected_pages(work.pages, ascii_only=ascii_only)
     if work.abstract:

@@ -21,39 +21,11 @@ from bibtexparser.middlewares.names import (
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
+from scholarcli.bibfields import ENTRY_TYPES as ENTRY_TYPES  # the table lives there (exports use it)
 from scholarcli.importers import ImportResult
 from scholarcli.model import Name, Publication
 from scholarcli.writes import Candidate
 
-# BibTeX/BibLaTeX entry type -> CSL type.
-ENTRY_TYPES: dict[str, str] = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "booklet": "pamphlet",
-    "collection": "book",
-    "mvcollection": "book",
-    "proceedings": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "manual": "report",
-    "report": "report",
-    "techreport": "report",
-    "thesis": "thesis",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-    "online": "webpage",
-    "electronic": "webpage",
-    "www": "webpage",
-    "dataset": "dataset",
-    "software": "software",
-    "patent": "patent",
-    "misc": "document",
-}
 _CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle")
 _PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
