@@ -446,7 +446,7 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
 _ADDED_TEXT_FIELDS = ("subtitle", "short_title", "series", "number", "edition", "genre", "eprint", "language")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_EXTRA_KEY = re.compile(r"^[a-z][a-z0-9_:.+-]*$")
+_EXTRA_KEY = re.compile(r"^[a-z_][a-z0-9_:.+-]*$")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")  # fmt: skip
 
