@@ -34,7 +34,7 @@ importer splits the title again). `month` is a macro (`mar`), which styles print
 the entry type would read back as another CSL type (@misc for a patent), `entrysubtype` names the
 CSL type, so the type survives a round trip.
 
-`editor` is left out of an @book that has authors (BibTeX styles take one or the other). The
+`editor` is written on an @book that has authors too (plain.bst warns and prints the authors). The
 container is `journal` for @article, `booktitle` for @incollection and @inproceedings, and
 `howpublished` otherwise; the publisher is `school` for a thesis and `institution` for a report.
 A work not yet out has no `year` (none is made up) and its state first in `note`: `Forthcoming`,
@@ -104,8 +104,8 @@ def render_entry(work: Publication) -> str:
         place_field="address",
         date_field="year",
         note=note_text(work),
-        # plain.bst warns "can't use both author and editor fields" on a @book: keep the authors.
-        with_editors=not (kind == "book" and work.authors),
+        # plain.bst warns "can't use both author and editor fields" on a @book, but prints the authors
+        # and compiles: the editors are kept (issue #11), for biber, pandoc and a re-import.
         number_is_issue=kind == "article",
         entrysubtype=entry_subtype(kind, work.type),
     )

@@ -121,6 +121,7 @@ _DOTLESS = {"i": r"\i", "j": r"\j"}
 # En and em dash as TeX's ligatures, which BibTeX, LaTeX and pandoc all read back (pandoc keeps
 # `{\textendash}` as raw TeX).
 _DASH_LIGATURES = {"\u2013": "--", "\u2014": "---"}
+_DASH = re.compile("[\u2013\u2014]")
 # pylatexenc's table covers symbols; loaded on first use so a UTF-8 export never imports it.
 _encoder = None
 _decoder = None
@@ -211,8 +212,23 @@ def escape(text: str, *, ascii_only: bool) -> str:
     if "--" in text or "''" in text or ",," in text:
         text = _LIGATURE.sub("{}", text)
     if ascii_only and not text.isascii():
+        if "\u2013" in text or "\u2014" in text:
+            text = _DASH.sub(_dash_form, text)
         text = _ASCII_TARGET.sub(_ascii_match, unicodedata.normalize("NFC", text))
     return text
+
+
+def _dash_form(match: re.Match[str]) -> str:
+    """An en or em dash as `--` or `---`, in a group when a hyphen or dash is beside it (`-{--}`), so
+    the ligatures do not run together."""
+    form = _DASH_LIGATURES[match.group()]
+    text, start, end = match.string, match.start(), match.end()
+    crowded = (start and text[start - 1] in "-\u2013\u2014") or text[end : end + 1] in (
+        "-",
+        "\u2013",
+        "\u2014",
+    )
+    return "{" + form + "}" if crowded else form
 
 
 def _needs_protection(word: str, first: bool) -> bool:

@@ -317,7 +317,8 @@ def decode_latex(value: str) -> str:
     # A bare % in a .bib value is text, not a LaTeX comment.
     protected = re.sub(r"(?<!\\)%", r"\\%", value)
     for command, placeholder in _TEXT_COMMANDS:  # symbols pylatexenc drops or renders as other marks
-        protected = protected.replace(command + "{}", placeholder).replace(command, placeholder)
+        # Whole commands only: `\textquotedbl` is not the start of `\textquotedblleft` (a curly quote).
+        protected = re.sub(re.escape(command) + r"(?:\{\}|(?![A-Za-z]))", placeholder, protected)
     text = _LATEX.latex_to_text(protected).translate(_PLACEHOLDERS)
     return " ".join(text.replace("\xa0", " ").split())
 
