@@ -140,7 +140,9 @@ def expected_fields(work: Publication, dialect: str) -> dict[str, str]:
 
     fields: dict[str, str] = {}
     if work.title:
-        fields["title"] = text(work.title)
+        # BibTeX styles print no subtitle: the bibtex dialect's title carries it (issue #11).
+        with_subtitle = dialect == "bibtex" and work.subtitle
+        fields["title"] = text(f"{work.title}: {work.subtitle}" if with_subtitle else work.title)
     if work.volume:
         fields["volume"] = text(work.volume)
     if work.issue:
@@ -163,7 +165,8 @@ def expected_fields(work: Publication, dialect: str) -> dict[str, str]:
             fields["note"] = text(note)
     else:
         if work.year is not None:
-            fields["date"] = str(work.year)
+            parts = [f"{work.year}"] + [f"{n:02d}" for n in (work.month, work.day) if n is not None]
+            fields["date"] = "-".join(parts if work.month is not None else parts[:1])
         if work.place:
             fields["location"] = text(work.place)
         if work.note:
