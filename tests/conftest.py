@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_STORE = REPO / "data"
 STRESS_STORE = REPO / "tests" / "fixtures" / "stress-store"
+RICH_STORE = REPO / "tests" / "fixtures" / "rich-store"  # every field issue #11 added
 # The default store's works in the default order: newest first, work not yet out on top.
 DEFAULT_ORDER = [
     "liu-metricocracy",

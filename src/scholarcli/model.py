@@ -50,11 +50,21 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 # Every field a publication may have, in the order they are written and shown.
+# The fields added for faithful imports (issue #11) sit beside their kin here; in `as_dict` (the JSON
+# output) they come after the original twenty, in NEW_FIELDS order, so consumers of the old keys keep working.
 PUBLICATION_FIELDS: tuple[str, ...] = (
-    "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue",
-    "pages", "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note",
-    "abstract",
+    "id", "type", "title", "subtitle", "short_title", "authors", "editors", "translators", "year",
+    "month", "day", "original_year", "status", "container", "series", "number", "volume", "issue",
+    "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
+    "url", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "note",
+    "abstract", "extra",
 )  # fmt: skip
+NEW_FIELDS: tuple[str, ...] = (
+    "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
+    "edition", "genre", "isbn", "issn", "eprint", "eprint_type", "accessed", "language", "keywords",
+    "extra",
+)  # fmt: skip
+NAME_LIST_FIELDS: tuple[str, ...] = ("authors", "editors", "translators")
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
 THEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -231,6 +241,27 @@ class Publication:
     equal_contribution: bool = False
     note: str | None = None
     abstract: str | None = None
+    # Issue #11's fields. Appended (not interleaved) so positional readers of the old twenty stay right.
+    subtitle: str | None = None
+    short_title: str | None = None
+    translators: tuple[Name, ...] = ()
+    month: int | None = None  # 1-12
+    day: int | None = None  # a day of `month` (only with a month)
+    original_year: int | None = None  # the first edition of a reprint: `[1893] 1984`
+    series: str | None = None
+    number: str | None = None  # the number in the series, not a journal issue
+    edition: str | None = None
+    genre: str | None = None  # a thesis or report type: "PhD thesis", "Working paper"
+    isbn: str | None = None
+    issn: str | None = None
+    eprint: str | None = None
+    eprint_type: str | None = None  # a slug: arxiv, pubmed, ...
+    accessed: str | None = None  # an ISO date, YYYY-MM-DD
+    language: str | None = None
+    keywords: tuple[str, ...] = ()
+    # Any other field of a source, verbatim, as (lower-case field name, value) pairs in source order:
+    # a tuple, not a dict, so the frozen record stays hashable.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_out(self) -> bool:
@@ -269,6 +300,25 @@ class Publication:
             "equal_contribution": self.equal_contribution,
             "note": self.note,
             "abstract": self.abstract,
+            # The issue #11 fields, after the original keys (README: NEW_FIELDS order).
+            "subtitle": self.subtitle,
+            "short_title": self.short_title,
+            "translators": [name.as_dict() for name in self.translators],
+            "month": self.month,
+            "day": self.day,
+            "original_year": self.original_year,
+            "series": self.series,
+            "number": self.number,
+            "edition": self.edition,
+            "genre": self.genre,
+            "isbn": self.isbn,
+            "issn": self.issn,
+            "eprint": self.eprint,
+            "eprint_type": self.eprint_type,
+            "accessed": self.accessed,
+            "language": self.language,
+            "keywords": list(self.keywords),
+            "extra": dict(self.extra),
         }
 
     def to_store_dict(self) -> dict[str, object]:
@@ -281,13 +331,16 @@ class Publication:
         result: dict[str, object] = {}
         for key in PUBLICATION_FIELDS:
             value = getattr(self, key)
-            if key in ("authors", "editors"):
+            if key in NAME_LIST_FIELDS:
                 if value:
                     result[key] = [name.to_store_string() or name.as_dict() for name in value]
-            elif key in ("themes", "tags"):
+            elif key in ("themes", "tags", "keywords"):
                 if value:
                     result[key] = list(value)
-            elif key == "year":
+            elif key == "extra":
+                if value:
+                    result[key] = dict(value)
+            elif key in ("year", "month", "day", "original_year"):
                 if value is not None:
                     result[key] = value
             elif key == "status":

@@ -6,6 +6,7 @@ plus the problems it found; a caller decides whether errors are fatal.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import re
@@ -383,6 +384,7 @@ def _read_publication(
         if problem is not None:
             checker.error(theme_mark, problem, "themes")
     tags = checker.text_list(record, "tags") or ()
+    added = _read_added_fields(checker, record, year)
 
     equal_contribution = False
     flag = checker.text(record, "equal_contribution")
@@ -395,7 +397,8 @@ def _read_publication(
     # Every remaining field is read now, before the error count, so all its problems are reported.
     title = checker.text(record, "title")
     pages = checker.text(record, "pages")
-    plain = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
+    # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
+    plain: dict[str, Any] = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
     if title is None and "title" not in record:
         checker.warning(here, f"'{publication_id}' has no title", "title")
     if status == "published" and kind in ("article-journal", "chapter", "paper-conference"):
@@ -422,6 +425,7 @@ def _read_publication(
         tags=tuple(tag for tag, _ in tags),
         equal_contribution=equal_contribution,
         **plain,
+        **added,
     )
 
 
@@ -480,3 +484,147 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
     if item is not None:
         checker.error(mark, f"each of '{key}' must be 'Family, Given' or a mapping", key)
     return None
+
+
+# The fields issue #11 added (model.NEW_FIELDS): each rule below, called once per record ------------
+
+_ADDED_TEXT_FIELDS = ("subtitle", "short_title", "series", "number", "edition", "genre", "eprint", "language")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_EXTRA_KEY = re.compile(r"^[a-z_][a-z0-9_:.+-]*$")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")  # fmt: skip
+
+
+def isbn_problem(text: str) -> str | None:
+    """Why `text` is not an ISBN-10 or ISBN-13 (hyphens and spaces allowed), or None when it is one."""
+    digits = text.replace("-", "").replace(" ", "").upper()
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(c) for c in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        if sum((10 - n) * v for n, v in enumerate(values)) % 11 == 0:
+            return None
+        return f"'{text}' is not a valid ISBN-10: its check digit is wrong"
+    if len(digits) == 13 and digits.isdigit():
+        if sum(int(c) * (3 if n % 2 else 1) for n, c in enumerate(digits)) % 10 == 0:
+            return None
+        return f"'{text}' is not a valid ISBN-13: its check digit is wrong"
+    return f"'{text}' is not an ISBN (10 or 13 digits, hyphens allowed)"
+
+
+def issn_problem(text: str) -> str | None:
+    """Why `text` is not an ISSN (`NNNN-NNNC`), or None when it is one."""
+    digits = text.replace("-", "").upper()
+    if len(digits) != 8 or not digits[:7].isdigit() or not (digits[7].isdigit() or digits[7] == "X"):
+        return f"'{text}' is not an ISSN (NNNN-NNNC)"
+    check = (11 - sum((8 - n) * int(c) for n, c in enumerate(digits[:7])) % 11) % 11
+    if (10 if digits[7] == "X" else int(digits[7])) != check:
+        return f"'{text}' is not a valid ISSN: its check digit is wrong"
+    return None
+
+
+def _number(checker: _Checker, record: YamlMap, key: str, low: int, high: int, message: str) -> int | None:
+    text = checker.text(record, key)
+    if text is None:
+        return None
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        checker.error(record.value_marks[key], f"{key} '{text}' {message}", key)
+        return None
+    return int(text)
+
+
+def _read_added_fields(checker: _Checker, record: YamlMap, year: int | None) -> dict[str, Any]:
+    """The issue #11 fields of one record, each checked; a wrong one is reported and left out."""
+    values: dict[str, Any] = {key: checker.text(record, key) for key in _ADDED_TEXT_FIELDS}
+    month = _number(checker, record, "month", 1, 12, "must be a month number from 1 to 12")
+    values["month"] = month
+    day_text = checker.text(record, "day")
+    values["day"] = None
+    if day_text is not None:
+        mark = record.value_marks["day"]
+        # 29 February only in a leap year; without a year any day the month ever has is allowed.
+        last = calendar.monthrange(year if year is not None else 2000, month)[1] if month else 31
+        if not day_text.isascii() or not day_text.isdigit() or not 1 <= int(day_text) <= last:
+            where = f"{_MONTH_NAMES[month - 1]} {year or ''}".strip() if month else "a month"
+            checker.error(mark, f"day '{day_text}' is not a day of {where} (1 to {last})", "day")
+        elif "month" not in record:
+            checker.error(mark, "'day' needs a 'month'", "day")
+        else:
+            values["day"] = int(day_text)
+    original = checker.text(record, "original_year")
+    values["original_year"] = None
+    if original is not None:
+        if not _YEAR.match(original):
+            checker.error(
+                record.value_marks["original_year"],
+                f"original_year '{original}' must be a four-digit year",
+                "original_year",
+            )
+        else:
+            values["original_year"] = int(original)
+    for key, rule in (("isbn", isbn_problem), ("issn", issn_problem)):
+        text = checker.text(record, key)
+        if text is not None and (problem := rule(text)) is not None:
+            checker.error(record.value_marks[key], problem, key)
+        values[key] = text
+    eprint_type = checker.text(record, "eprint_type")
+    if eprint_type is not None and not _SLUG.match(eprint_type):
+        checker.error(
+            record.value_marks["eprint_type"],
+            f"eprint_type '{eprint_type}' must be a lower-case word such as arxiv or pubmed",
+            "eprint_type",
+        )
+    if eprint_type is not None and "eprint" not in record:
+        checker.error(record.value_marks["eprint_type"], "'eprint_type' needs an 'eprint'", "eprint_type")
+    values["eprint_type"] = eprint_type
+    accessed = checker.text(record, "accessed")
+    if accessed is not None:
+        valid = _ISO_DATE.match(accessed) is not None
+        if valid:
+            try:
+                datetime.date.fromisoformat(accessed)
+            except ValueError:
+                valid = False
+        if not valid:
+            checker.error(
+                record.value_marks["accessed"],
+                f"accessed '{accessed}' must be a date, YYYY-MM-DD",
+                "accessed",
+            )
+    values["accessed"] = accessed
+    values["translators"] = _names(checker, record, "translators")
+    values["keywords"] = tuple(word for word, _ in checker.text_list(record, "keywords") or ())
+    values["extra"] = _extra(checker, record)
+    return values
+
+
+def _extra(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
+    """`extra`: lower-case field names to text, the text kept verbatim (no spaces collapsed)."""
+    if "extra" not in record or record["extra"] is None:
+        return ()
+    mapping = checker.mapping(record["extra"], record.value_marks["extra"], "'extra'")
+    if mapping is None:
+        return ()
+    pairs = []
+    for key, key_mark in mapping.key_marks.items():
+        value = mapping[key]
+        mark = mapping.value_marks.get(key, key_mark)
+        if not _EXTRA_KEY.match(key):
+            checker.error(
+                key_mark, f"'extra' field name '{key}' must be lower-case letters, digits and _:.+-", "extra"
+            )
+            continue
+        if not isinstance(value, str):
+            if value is not None:
+                checker.error(mark, f"'extra.{key}' must be text", "extra")
+            continue
+        control = _MULTILINE_CONTROL.search(value)
+        if control is not None:
+            checker.error(
+                mark, f"'extra.{key}' contains the control character U+{ord(control.group()):04X}", "extra"
+            )
+            continue
+        if not value.strip():
+            checker.error(mark, f"'extra.{key}' is empty; give a value or remove it", "extra")
+            continue
+        pairs.append((key, value))
+    return tuple(pairs)

@@ -542,14 +542,19 @@ def _render_flow(value: Any) -> str:
 def render_field(key: str, value: object, indent: int, newline: str = "\n") -> list[str]:
     """The lines of one field at `indent` columns: names as a block list, themes and tags as `[a, b]`."""
     pad = " " * indent
-    if key in ("authors", "editors"):
+    if key in ("authors", "editors", "translators"):
         lines = [f"{pad}{key}:{newline}"]
         for name in value:  # type: ignore[attr-defined]
             item = render_scalar(name) if isinstance(name, str) else _render_flow(name)
             lines.append(f"{pad}  - {item}{newline}")
         return lines
-    if key in ("themes", "tags"):
+    if key in ("themes", "tags", "keywords"):
         return [f"{pad}{key}: {_render_flow(list(value))}{newline}"]  # type: ignore[call-overload]
+    if key == "extra":  # a block mapping, each value one scalar line (newlines as escapes: verbatim)
+        lines = [f"{pad}{key}:{newline}"]
+        for name, text in value.items():  # type: ignore[attr-defined]
+            lines.append(f"{pad}  {render_scalar(name)}: {render_scalar(text)}{newline}")
+        return lines
     return [f"{pad}{key}: {render_scalar(value)}{newline}"]
 
 

@@ -17,10 +17,10 @@ from scholarcli.model import Library, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, markdown_to_plain, normalise
-from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, require_program
+from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
 
 GOLDEN = REPO / "tests" / "golden" / "markdown"
-STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE}
+STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE, "rich": RICH_STORE}
 GROUPINGS = ("type", "year", "theme", "none")
 
 
@@ -190,7 +190,9 @@ def _yaml_quote(text: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("store_name", list(STORES))
+# The rich store's new fields (genre, series, edition, translators) are not yet printed by the built-in
+# ASA formatter (issue #11 follow-up), so the two readings differ there.
+@pytest.mark.parametrize("store_name", [name for name in STORES if name != "rich"])
 def test_style_with_the_asa_file_reads_the_same_as_the_built_in_formatter(store_name: str) -> None:
     pandoc = require_program("pandoc")
     built_in, library = export_store(store_name, "none")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bibtexparser.middlewares.names import (
     InvalidNameError,
@@ -21,41 +22,12 @@ from bibtexparser.middlewares.names import (
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
+from scholarcli.bibfields import ENTRY_TYPES as ENTRY_TYPES  # the table lives there (exports use it)
+from scholarcli.bibfields import imported_type
 from scholarcli.importers import ImportResult
 from scholarcli.model import Name, Publication
 from scholarcli.writes import Candidate
 
-# BibTeX/BibLaTeX entry type -> CSL type.
-ENTRY_TYPES: dict[str, str] = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "booklet": "pamphlet",
-    "collection": "book",
-    "mvcollection": "book",
-    "proceedings": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "manual": "report",
-    "report": "report",
-    "techreport": "report",
-    "thesis": "thesis",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-    "online": "webpage",
-    "electronic": "webpage",
-    "www": "webpage",
-    "dataset": "dataset",
-    "software": "software",
-    "patent": "patent",
-    "misc": "document",
-}
-_CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle")
-_PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")  # fmt: skip
@@ -346,7 +318,8 @@ def decode_latex(value: str) -> str:
     # A bare % in a .bib value is text, not a LaTeX comment.
     protected = re.sub(r"(?<!\\)%", r"\\%", value)
     for command, placeholder in _TEXT_COMMANDS:  # symbols pylatexenc drops or renders as other marks
-        protected = protected.replace(command + "{}", placeholder).replace(command, placeholder)
+        # Whole commands only: `\textquotedbl` is not the start of `\textquotedblleft` (a curly quote).
+        protected = re.sub(re.escape(command) + r"(?:\{\}|(?![A-Za-z]))", placeholder, protected)
     text = _LATEX.latex_to_text(protected).translate(_PLACEHOLDERS)
     return " ".join(text.replace("\xa0", " ").split())
 
@@ -392,21 +365,80 @@ def _one_group(text: str) -> bool:
     return True
 
 
+# Field mapping (issue #11) ---------------------------------------------------------------------------
+# Which .bib fields fill which record field. Every field of an entry that none of these consume is kept
+# verbatim (LaTeX and all) in the record's `extra`, so nothing is dropped silently.
+
+_CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle", "howpublished")
+_PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
+_PLACE_FIELDS = ("address", "location")
+_ARTICLE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "article"})
+# Text fields read one to one (the first name given that the entry has).
+_TEXT_MAP: dict[str, tuple[str, ...]] = {
+    "short_title": ("shorttitle",),
+    "series": ("series",),
+    "edition": ("edition",),
+    "isbn": ("isbn",),
+    "issn": ("issn",),
+    "language": ("language", "langid"),
+    "volume": ("volume",),
+    "abstract": ("abstract",),
+}
+# The entry type and `type` words that mean "no genre": our own export writes them for a plain thesis
+# or report, so they read back as no genre.
+_DEFAULT_GENRES = frozenset({"phdthesis", "techreport"})
+_ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
+_ISO_DATE = re.compile(r"^\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\s*$")
+_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(_MONTH_NAMES, 1)} | {
+    short: n for n, short in enumerate(_MONTHS, 1)
+}
+
+
+def _month_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    word = text.strip().rstrip(".").lower()
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    return _MONTH_NUMBER.get(word) or _MONTH_NUMBER.get(word[:3])
+
+
 def to_publication(entry: RawEntry) -> Publication:
     """An entry as a Publication (not yet validated: the store's validator judges the values)."""
     values = entry.fields
+    used: set[str] = set()
 
     def text(*names: str) -> str | None:
         for name in names:
             if values.get(name, "").strip():
+                used.add(name)
                 return decode_latex(values[name]) or None
         return None
 
-    kind = ENTRY_TYPES.get(entry.entry_type, "document")
-    authors = tuple(split_names(values["author"])) if "author" in values else ()
-    editors = tuple(split_names(values["editor"])) if "editor" in values else ()
+    def names_of(field_name: str) -> tuple[Name, ...]:
+        if field_name not in values:
+            return ()
+        used.add(field_name)
+        return tuple(split_names(values[field_name]))
+
+    kind = imported_type(entry.entry_type, text("entrysubtype"))
+    authors = names_of("author")
+    editors = names_of("editor")
+    translators = names_of("translator")
     year_text = values.get("year") or values.get("date") or ""
+    used.update(name for name in ("year", "date") if values.get(name))
     year_match = _YEAR.match(year_text)
+    month = day = None
+    if (iso := _ISO_DATE.match(values.get("date", ""))) is not None:
+        month = int(iso.group(2)) if iso.group(2) else None
+        day = int(iso.group(3)) if iso.group(3) else None
+    if month is None and (month := _month_of(text("month"))) is not None and values.get("day", "").strip():
+        day = int(values["day"]) if values["day"].strip().isdigit() else None
+        if day is not None:
+            used.add("day")
+    original = _YEAR.match(values.get("origdate") or values.get("origyear") or "")
+    if original:
+        used.update(name for name in ("origdate", "origyear") if values.get(name))
     note = text("note")
     status = "published"
     pubstate = text("pubstate")
@@ -417,32 +449,65 @@ def to_publication(entry: RawEntry) -> Publication:
     elif note and (state := _NOTE_STATE.match(note)):  # our own export writes the state first in `note`
         status = state.group(1).lower().replace(" ", "-")
         note = state.group(2) or None
+    title = text("title")
+    subtitle = text("subtitle")
+    if title and subtitle and title.endswith(f": {subtitle}"):  # our BibTeX export's `Title: Subtitle`
+        title = title.removesuffix(f": {subtitle}")
+    # `number` is an article's issue; on anything else it is the number in a series (or a report's).
+    if kind in _ARTICLE_TYPES:
+        issue, number = text("number", "issue"), None
+    else:
+        number, issue = text("number"), text("issue")
+    genre = text("type")
+    if genre is not None and genre.lower() in _DEFAULT_GENRES:
+        genre = None
+    genre = genre or _ENTRY_GENRES.get(entry.entry_type)
+    eprint_type = text("eprinttype", "archiveprefix")
     pages = text("pages")
     doi = values.get("doi")
     url = values.get("url")
+    used.update(("doi", "url", "eprint", "crossref", "xdata"))  # crossref/xdata are followed by the reader
     keywords = text("keywords")
-    return Publication(
+    accessed = text("urldate")
+    # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
+    mapped: dict[str, Any] = {field_name: text(*sources) for field_name, sources in _TEXT_MAP.items()}
+    publication = Publication(
         id=entry.key,
         type=kind,
-        title=text("title"),
+        title=title,
+        subtitle=subtitle,
         authors=authors,
         editors=editors,
+        translators=translators,
         year=int(year_match.group(1)) if year_match else None,
+        month=month,
+        day=day,
+        original_year=int(original.group(1)) if original else None,
         status=status,
         container=text(*_CONTAINER_FIELDS),
-        volume=text("volume"),
-        issue=text("number", "issue"),
+        issue=issue,
+        number=number,
         pages=re.sub(r"\s*[-\u2013\u2014]+\s*", "-", pages) if pages else None,
         publisher=text(*_PUBLISHER_FIELDS),
-        place=text("address", "location"),
+        place=text(*_PLACE_FIELDS),
+        genre=genre,
         doi=verbatim_value(doi) if doi and doi.strip() else None,
+        eprint=verbatim_value(values["eprint"]) if values.get("eprint", "").strip() else None,
+        eprint_type=eprint_type.lower().replace(" ", "-") if eprint_type else None,
         url=verbatim_value(url) if url and url.strip() else None,
+        accessed=accessed,
         tags=tuple(dict.fromkeys(word.strip() for word in keywords.split(",") if word.strip()))
         if keywords
         else (),
         note=note,
-        abstract=text("abstract"),
+        **mapped,
     )
+    extra = tuple(
+        (name, value.replace("\r\n", "\n").replace("\r", "\n"))
+        for name, value in values.items()
+        if name not in used and value.strip()
+    )
+    return replace(publication, extra=extra) if extra else publication
 
 
 def read_bibtex(text: str, path: str) -> ImportResult:

@@ -78,25 +78,6 @@ def _names(value: Any, key: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
-def _year(item: dict[str, Any]) -> int | None:
-    issued = item.get("issued")
-    if issued is None:
-        return None
-    if not isinstance(issued, dict):
-        raise _ItemError("'issued' must be a date object")
-    parts = issued.get("date-parts")
-    if parts:
-        try:
-            return int(parts[0][0])
-        except (TypeError, ValueError, IndexError):
-            raise _ItemError("'issued' has no year in 'date-parts'") from None
-    for key in ("raw", "literal"):
-        found = re.search(r"\b([0-9]{4})\b", str(issued.get(key, "")))
-        if found:
-            return int(found.group(1))
-    return None
-
-
 def _string_list(value: Any, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -105,6 +86,67 @@ def _string_list(value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _ItemError(f"'{key}' must be a list of text")
     return tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+
+
+# Field mapping (issue #11) ---------------------------------------------------------------------------
+# Which CSL variables fill which record field. Every other variable of an item is kept in the record's
+# `extra` (text as is, anything else as its JSON), so nothing is dropped silently.
+
+_MAPPED_TEXT = {
+    "title-short": "short_title",
+    "collection-title": "series",
+    "edition": "edition",
+    "genre": "genre",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "language": "language",
+}
+_CONSUMED = frozenset(
+    {"id", "type", "title", "author", "editor", "translator", "issued", "original-date", "accessed",
+     "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
+)  # fmt: skip
+_CUSTOM_CONSUMED = frozenset(
+    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
+)
+
+
+def _date_parts(value: Any, key: str) -> list[Any]:
+    """The first date of a CSL date object, as its parts ([] when it has none)."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise _ItemError(f"'{key}' must be a date object")
+    parts = value.get("date-parts")
+    if parts:
+        if not isinstance(parts, list) or not isinstance(parts[0], list) or not parts[0]:
+            raise _ItemError(f"'{key}' has no year in 'date-parts'")
+        return list(parts[0])
+    for name in ("raw", "literal"):
+        found = re.search(r"\b([0-9]{4})\b", str(value.get(name, "")))
+        if found:
+            return [found.group(1)]
+    return []
+
+
+def _int_part(parts: list[Any], index: int, key: str) -> int | None:
+    if len(parts) <= index:
+        return None
+    try:
+        return int(parts[index])
+    except (TypeError, ValueError):
+        raise _ItemError(f"'{key}' has a date part that is not a number") from None
+
+
+def _accessed(value: Any) -> str | None:
+    parts = _date_parts(value, "accessed")
+    year, month, day = (_int_part(parts, n, "accessed") for n in range(3))
+    if year is None or month is None or day is None:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _extra_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def to_publication(item: dict[str, Any]) -> Publication:
@@ -124,20 +166,63 @@ def to_publication(item: dict[str, Any]) -> Publication:
     custom = item.get("custom") or {}
     if not isinstance(custom, dict):
         raise _ItemError("'custom' must be an object")
-    tags = _string_list(custom.get("tags"), "custom.tags") or _string_list(item.get("keyword"), "keyword")
+    keyword = _string_list(item.get("keyword"), "keyword")
+    tags = _string_list(custom.get("tags"), "custom.tags")
+    # Our own export writes the tags, then the keywords, into `keyword` and each list in `custom`;
+    # a `keyword` from elsewhere is the work's tags (as BibTeX `keywords` are).
+    keywords = _string_list(custom.get("keywords"), "custom.keywords")
+    if not tags and not keywords:
+        tags = keyword
     fields = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    mapped = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
+    title = _text(item.get("title"), "title")
+    subtitle = _text(custom.get("subtitle"), "custom.subtitle")
+    if title and subtitle and title.endswith(f": {subtitle}"):
+        title = title.removesuffix(f": {subtitle}")
+    issued = _date_parts(item.get("issued"), "issued")
+    original = _date_parts(item.get("original-date"), "original-date")
+    number = _text(item.get("collection-number"), "collection-number")
+    extra = {
+        key: _extra_text(value)
+        for key, value in item.items()
+        if key not in _CONSUMED and value not in (None, "", [], {})
+    }
+    if number is None:
+        number = _text(item.get("number"), "number")
+    elif item.get("number") is not None:
+        extra["number"] = _extra_text(item["number"])
+    kept = custom.get("extra") or {}
+    if not isinstance(kept, dict):
+        raise _ItemError("'custom.extra' must be an object")
+    extra.update({str(key): _extra_text(value) for key, value in kept.items()})
+    extra.update(
+        {f"custom.{key}": _extra_text(value) for key, value in custom.items() if key not in _CUSTOM_CONSUMED}
+    )
+    eprint_type = _text(custom.get("eprint-type"), "custom.eprint-type")
     return Publication(
         id=str(record_id) if isinstance(record_id, (str, int)) and str(record_id).strip() else "",
         type=kind,
-        title=_text(item.get("title"), "title"),
+        title=title,
+        subtitle=subtitle,
         authors=_names(item.get("author"), "author"),
         editors=_names(item.get("editor"), "editor"),
-        year=_year(item),
+        translators=_names(item.get("translator"), "translator"),
+        year=_int_part(issued, 0, "issued"),
+        month=_int_part(issued, 1, "issued"),
+        day=_int_part(issued, 2, "issued"),
+        original_year=_int_part(original, 0, "original-date"),
         status=status,
+        number=number,
+        eprint=_text(custom.get("eprint"), "custom.eprint"),
+        eprint_type=eprint_type,
+        accessed=_accessed(item.get("accessed")),
         themes=_string_list(custom.get("themes"), "custom.themes"),
         tags=tags,
+        keywords=keywords,
         equal_contribution=custom.get("equal-contribution") is True,
+        extra=tuple((key.lower(), value) for key, value in extra.items()),
         **fields,
+        **mapped,
     )
 
 
