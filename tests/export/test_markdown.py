@@ -190,9 +190,7 @@ def _yaml_quote(text: str) -> str:
 
 
 @pytest.mark.slow
-# The rich store's new fields (genre, series, edition, translators) are not yet printed by the built-in
-# ASA formatter (issue #11 follow-up), so the two readings differ there.
-@pytest.mark.parametrize("store_name", [name for name in STORES if name != "rich"])
+@pytest.mark.parametrize("store_name", list(STORES))
 def test_style_with_the_asa_file_reads_the_same_as_the_built_in_formatter(store_name: str) -> None:
     pandoc = require_program("pandoc")
     built_in, library = export_store(store_name, "none")
