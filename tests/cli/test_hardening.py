@@ -25,5 +25,93 @@ def test_the_runner_fails_a_test_on_a_crash(runner: CliRunner, monkeypatch: pyte
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(read, "locate_store", crash)
-    with pytest.raises(AssertionError, match="the command crashed:(.|\n)*RuntimeError: a bug"):
+    with pytest.raises(AssertionError, match=r"the command crashed:(.|\n)*RuntimeError: a bug"):
         run(runner, "where")
+
+
+# 7. A --store that is a symbolic link loop -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["list", "check", "where", "show", "themes", "stats", "export"])
+def test_a_store_that_is_a_symlink_loop_is_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("loop").symlink_to("loop")
+    extra = {"show": ["x"], "export": ["--format", "bibtex"]}.get(command, [])
+    result = run(runner, command, "--store", "loop", *extra)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: loop: a symbolic link that leads back to itself (given with --store); "
+        "point it at a store folder\n"
+    )
+
+
+def test_a_store_variable_that_is_a_symlink_loop_is_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a").symlink_to("b")
+    Path("b").symlink_to("a")
+    result = runner.invoke(app, ["where"], env={"SCHOLAR_STORE": "a"})
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: a: a symbolic link that leads back to itself (set by $SCHOLAR_STORE); "
+        "point it at a store folder\n"
+    )
+
+
+def test_init_into_a_symlink_loop_is_one_line_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("loop").symlink_to("loop")
+    result = run(runner, "init", "loop")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "error: loop: a symbolic link that leads back to itself; nothing was changed\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["loop"]
+
+
+# 20. Clear messages -----------------------------------------------------------------------------------
+
+
+def test_a_store_file_that_is_a_folder_is_called_a_folder(
+    runner: CliRunner, default_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(default_store.parent)
+    (default_store / "publications.yaml").unlink()
+    (default_store / "publications.yaml").mkdir()
+    result = run(runner, "check", "--store", "store")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: store: not a store, publications.yaml is a folder, not a file (given with --store)\n"
+    )
+
+
+def test_a_store_file_that_is_missing_or_loops_is_named(
+    runner: CliRunner, default_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(default_store.parent)
+    (default_store / "profile.yaml").unlink()
+    (default_store / "themes.yaml").unlink()
+    (default_store / "themes.yaml").symlink_to("themes.yaml")
+    result = run(runner, "list", "--store", "store")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: store: not a store, profile.yaml missing, themes.yaml is a symbolic link that leads back "
+        "to itself (given with --store); create one with 'scholar init'\n"
+    )
+
+
+def test_check_escapes_control_characters_in_the_store_path(
+    runner: CliRunner, make_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store("- id: a2020\n  type: book\n  authors: [A, B]\n  year: 2020\n")
+    odd = store.rename(store.parent / "odd\nname\x1b[31m")
+    monkeypatch.chdir(odd.parent)
+    result = run(runner, "check", "--store", odd.name)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "odd\\x0aname\\x1b[31m/publications.yaml:1:3: warning: 'a2020' has no title\n",
+    )
+    assert result.stderr == "odd\\x0aname\\x1b[31m: 0 error(s), 1 warning(s)\n"
