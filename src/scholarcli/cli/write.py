@@ -19,7 +19,14 @@ from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
-from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
+from scholarcli.store import (
+    STORE_FILES,
+    StoreLocation,
+    embedded_store_path,
+    leads_back_to_itself,
+    locate_store,
+    user_store_path,
+)
 
 if TYPE_CHECKING:
     from scholarcli.writes import AddReport
@@ -102,6 +109,10 @@ def init_command(
     Example: scholar init --from-default
     """
     target = (path or user_store_path()).expanduser()
+    if leads_back_to_itself(target):
+        raise ScholarError(
+            f"{display_path(target)}: a symbolic link that leads back to itself; nothing was changed"
+        )
     existing = [name for name in STORE_FILES if (target / name).exists()]
     if existing:
         raise ScholarError(
