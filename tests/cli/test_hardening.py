@@ -115,3 +115,28 @@ def test_check_escapes_control_characters_in_the_store_path(
         "odd\\x0aname\\x1b[31m/publications.yaml:1:3: warning: 'a2020' has no title\n",
     )
     assert result.stderr == "odd\\x0aname\\x1b[31m: 0 error(s), 1 warning(s)\n"
+
+
+# 8. A store file nested hundreds of levels deep ------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [490, 100_000])
+def test_check_of_a_deeply_nested_store_is_one_line_per_file(
+    runner: CliRunner, default_store: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    monkeypatch.chdir(default_store.parent)
+    (default_store / "publications.yaml").write_text(
+        "- id: x\n  note: " + "{a: " * depth + "x" + "}" * depth + "\n", encoding="utf-8"
+    )
+    (default_store / "profile.yaml").write_text("[" * depth + "]" * depth + "\n", encoding="utf-8")
+    result = run(runner, "check", "--store", "store")
+    message = (
+        "lists and mappings nested more than 32 levels deep; a store needs four at most "
+        "(the list of records, a record, a list of names, a name)"
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"store/profile.yaml:1:33: {message}",
+        "store/profile.yaml: the profile is empty; give at least 'name: Your Name'",
+        f"store/publications.yaml:2:{9 + 4 * 30}: {message}",
+    ]
