@@ -5,12 +5,14 @@ What needs a real process (closed or full stdout, signals) is in tests/test_subp
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
+from tests.conftest import STRESS_STORE
 
 
 def run(runner: CliRunner, *args: str, stdin: str | None = None):
@@ -140,3 +142,45 @@ def test_check_of_a_deeply_nested_store_is_one_line_per_file(
         "store/profile.yaml: the profile is empty; give at least 'name: Your Name'",
         f"store/publications.yaml:2:{9 + 4 * 30}: {message}",
     ]
+
+
+# 11. Options given to a command group reach its subcommands ------------------------------------------
+
+
+def test_themes_store_given_before_show_is_the_store_show_reads(runner: CliRunner) -> None:
+    result = run(runner, "themes", "--store", str(STRESS_STORE), "show", "names", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "names"
+
+
+def test_themes_missing_store_given_before_show_is_an_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "themes", "--store", "nope", "show", "west-imaginary")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert (
+        result.stderr == "error: nope: no such store (given with --store); create one with 'scholar init'\n"
+    )
+
+
+def test_themes_format_given_before_show_is_the_format_show_writes(runner: CliRunner) -> None:
+    given_to_group = run(runner, "themes", "--format", "json", "show", "west-imaginary")
+    given_to_show = run(runner, "themes", "show", "west-imaginary", "--format", "json")
+    assert given_to_group.exit_code == given_to_show.exit_code == 0
+    assert given_to_group.stdout == given_to_show.stdout
+    assert json.loads(given_to_group.stdout)["id"] == "west-imaginary"
+
+
+def test_themes_option_given_to_both_levels_with_two_values_is_refused(
+    runner: CliRunner, default_store: Path
+) -> None:
+    result = run(
+        runner, "themes", "--store", str(default_store), "show", "west-imaginary", "--store", "other"
+    )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --store given twice, to 'themes' and to 'themes show', with different values; give it once"
+    )
+    same = run(runner, "themes", "--format", "json", "show", "west-imaginary", "--format", "json")
+    assert same.exit_code == 0
