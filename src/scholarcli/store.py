@@ -233,6 +233,16 @@ def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> Lo
     return LoadedStore(location, library, tuple(problems))
 
 
+def profile_problems(text: str, path: Path) -> list[Problem]:
+    """What reading `text` as a store's profile would find: the loader's own parse and rules (for a
+    profile written by a command, checked before it is written)."""
+    from scholarcli import validate, yamlio
+
+    shown = display_path(path)
+    data, problems = yamlio.load_text(text, shown)
+    return problems + validate.read_profile(data, shown)[1]
+
+
 def open_store(explicit: Path | str | None = None) -> LoadedStore:
     """Locate and read a store in one call: the entry point for library users."""
     return load_library(locate_store(explicit))

@@ -184,3 +184,33 @@ def test_themes_option_given_to_both_levels_with_two_values_is_refused(
     )
     same = run(runner, "themes", "--format", "json", "show", "west-imaginary", "--format", "json")
     assert same.exit_code == 0
+
+
+# 18. init --name is checked by the profile's own rule before anything is written ---------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Ada\x07Lovelace", "'name' contains the control character U+0007; remove it"),
+        ("Ada\nLovelace", "'name' contains the control character U+000A; remove it"),
+        ("Ada \x1b[31mLovelace", "'name' contains the control character U+001B; remove it"),
+        ("  ", "'name' is empty; give a value or remove the field"),
+    ],
+)
+def test_init_refuses_a_name_its_own_check_would_reject(
+    runner: CliRunner, tmp_path: Path, name: str, message: str
+) -> None:
+    target = tmp_path / "new"
+    result = run(runner, "init", str(target), "--name", name)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"error: --name: {message}; nothing was changed\n"
+    assert not target.exists()
+
+
+def test_init_with_a_name_check_accepts_is_checked_clean(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    created = run(runner, "init", str(target), "--name", "刘春成 (Chuncheng Liu): “No”")
+    assert created.exit_code == 0, created.stderr
+    checked = run(runner, "check", "--store", str(target))
+    assert (checked.exit_code, checked.stdout) == (0, "")
