@@ -25,6 +25,7 @@ from scholarcli.store import (
     embedded_store_path,
     leads_back_to_itself,
     locate_store,
+    profile_problems,
     user_store_path,
 )
 
@@ -120,6 +121,11 @@ def init_command(
         )
     if target.exists() and not target.is_dir():
         raise ScholarError(f"{display_path(target)}: exists and is not a folder")
+    profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
+    # The loader's own rules, so init never writes a profile its own check would reject.
+    refused = [p for p in profile_problems(profile, target / "profile.yaml") if p.severity == "error"]
+    if refused:
+        raise ScholarError(f"--name: {refused[0].message}; nothing was changed")
     try:
         target.mkdir(parents=True, exist_ok=True)
         if from_default:
@@ -127,7 +133,6 @@ def init_command(
             for file_name in STORE_FILES:
                 atomic_write(target / file_name, (source / file_name).read_text(encoding="utf-8"))
         else:
-            profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
             atomic_write(target / "themes.yaml", _EMPTY_THEMES)
             atomic_write(target / "profile.yaml", profile)
             # Written last: a folder is a store once publications.yaml is there.
