@@ -214,3 +214,24 @@ def test_init_with_a_name_check_accepts_is_checked_clean(runner: CliRunner, tmp_
     assert created.exit_code == 0, created.stderr
     checked = run(runner, "check", "--store", str(target))
     assert (checked.exit_code, checked.stdout) == (0, "")
+
+
+def test_a_record_with_an_empty_or_missing_id_is_not_called_none(
+    runner: CliRunner, make_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(
+        "- id:\n  type: book\n  authors: [A, B]\n  year: 2020\n"
+        "- type: article-journal\n  authors: [A, B]\n  year: 2020\n"
+    )
+    monkeypatch.chdir(store)
+    result = run(runner, "check", "--store", ".")
+    assert result.exit_code == 1
+    assert "None" not in result.stdout
+    assert result.stdout.splitlines() == [
+        "publications.yaml:1:3: warning: this record (its id is missing or empty) has no title",
+        "publications.yaml:1:6: 'id' is empty; give a value or remove the field",
+        "publications.yaml:5:3: missing required field 'id'",
+        "publications.yaml:5:3: warning: this record (its id is missing or empty) has no title",
+        "publications.yaml:5:3: warning: this record (its id is missing or empty) is published but has no pages",
+        "publications.yaml:5:3: warning: this record (its id is missing or empty) is published but has no DOI",
+    ]
