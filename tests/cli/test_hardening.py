@@ -235,3 +235,33 @@ def test_a_record_with_an_empty_or_missing_id_is_not_called_none(
         "publications.yaml:5:3: warning: this record (its id is missing or empty) is published but has no pages",
         "publications.yaml:5:3: warning: this record (its id is missing or empty) is published but has no DOI",
     ]
+
+
+def test_add_from_bibtex_refuses_field_options_it_would_ignore(
+    runner: CliRunner, default_store: Path
+) -> None:
+    before = (default_store / "publications.yaml").read_bytes()
+    entry = "@book{new2020, author = {New, A.}, title = {From the File}, year = {2020}, publisher = {P}}\n"
+    result = run(
+        runner,
+        "add",
+        "--store",
+        str(default_store),
+        "--bibtex",
+        "-",
+        "--title",
+        "X",
+        "--year",
+        "2021",
+        stdin=entry,
+    )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --title, --year cannot be combined with --bibtex: the record's fields come from the file "
+        "(change them there, or with 'scholar set' after adding)"
+    )
+    assert (default_store / "publications.yaml").read_bytes() == before
+    added = run(
+        runner, "add", "--store", str(default_store), "--bibtex", "-", "--theme", "metricocracy", stdin=entry
+    )
+    assert (added.exit_code, added.stdout) == (0, "new2020\n")

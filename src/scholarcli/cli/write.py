@@ -232,6 +232,23 @@ def add_command(
     from scholarcli import writes
     from scholarcli.storewrite import refuse_read_only
 
+    if bibtex is not None or csl_json is not None:
+        # The record comes whole from the file: a field option beside it would be silently dropped.
+        fields = {
+            "--title": title, "--author": author, "--editor": editor, "--year": year, "--type": work_type,
+            "--status": status, "--container": container, "--volume": volume, "--issue": issue,
+            "--pages": pages, "--publisher": publisher, "--place": place, "--doi": doi, "--url": url,
+            "--note": note, "--tag": tag, "--id": record_id,
+        }  # fmt: skip
+        given = [option for option, value in fields.items() if value]
+        if given:
+            from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+            source_option = "--bibtex" if bibtex is not None else "--csl-json"
+            raise UsageError(
+                f"{', '.join(given)} cannot be combined with {source_option}: the record's fields come "
+                "from the file (change them there, or with 'scholar set' after adding)"
+            )
     location = locate_store(store)
     refuse_read_only(location)
     if bibtex is not None and csl_json is not None:
