@@ -76,6 +76,13 @@ class ReadOnlyStoreError(ScholarError):
     """A write was asked of the embedded default store."""
 
 
+class OutputError(ScholarError):
+    """stdout cannot take the output: a full disk (`> /dev/full`), a closed descriptor (`>&-`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write output: {reason}")
+
+
 class UnknownIdError(ScholarError):
     """An id that names no publication or theme."""
 
