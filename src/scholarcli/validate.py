@@ -399,13 +399,15 @@ def _read_publication(
     pages = checker.text(record, "pages")
     # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
     plain: dict[str, Any] = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
+    # A record whose id is missing or empty (an error reported above) is not called 'None'.
+    who = f"'{publication_id}'" if publication_id else "this record (its id is missing or empty)"
     if title is None and "title" not in record:
-        checker.warning(here, f"'{publication_id}' has no title", "title")
+        checker.warning(here, f"{who} has no title", "title")
     if status == "published" and kind in ("article-journal", "chapter", "paper-conference"):
         if pages is None and "pages" not in record:
-            checker.warning(here, f"'{publication_id}' is published but has no pages", "pages")
+            checker.warning(here, f"{who} is published but has no pages", "pages")
         if doi is None and "doi" not in record:
-            checker.warning(here, f"'{publication_id}' is published but has no DOI", "doi")
+            checker.warning(here, f"{who} is published but has no DOI", "doi")
 
     if sum(p.severity == "error" for p in checker.problems) > errors_before:
         return None

@@ -19,7 +19,15 @@ from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import STATUSES, Name, Publication, parse_name
-from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
+from scholarcli.store import (
+    STORE_FILES,
+    StoreLocation,
+    embedded_store_path,
+    leads_back_to_itself,
+    locate_store,
+    profile_problems,
+    user_store_path,
+)
 
 if TYPE_CHECKING:
     from scholarcli.writes import AddReport
@@ -102,6 +110,10 @@ def init_command(
     Example: scholar init --from-default
     """
     target = (path or user_store_path()).expanduser()
+    if leads_back_to_itself(target):
+        raise ScholarError(
+            f"{display_path(target)}: a symbolic link that leads back to itself; nothing was changed"
+        )
     existing = [name for name in STORE_FILES if (target / name).exists()]
     if existing:
         raise ScholarError(
@@ -109,6 +121,11 @@ def init_command(
         )
     if target.exists() and not target.is_dir():
         raise ScholarError(f"{display_path(target)}: exists and is not a folder")
+    profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
+    # The loader's own rules, so init never writes a profile its own check would reject.
+    refused = [p for p in profile_problems(profile, target / "profile.yaml") if p.severity == "error"]
+    if refused:
+        raise ScholarError(f"--name: {refused[0].message}; nothing was changed")
     try:
         target.mkdir(parents=True, exist_ok=True)
         if from_default:
@@ -116,7 +133,6 @@ def init_command(
             for file_name in STORE_FILES:
                 atomic_write(target / file_name, (source / file_name).read_text(encoding="utf-8"))
         else:
-            profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
             atomic_write(target / "themes.yaml", _EMPTY_THEMES)
             atomic_write(target / "profile.yaml", profile)
             # Written last: a folder is a store once publications.yaml is there.
@@ -216,6 +232,23 @@ def add_command(
     from scholarcli import writes
     from scholarcli.storewrite import refuse_read_only
 
+    if bibtex is not None or csl_json is not None:
+        # The record comes whole from the file: a field option beside it would be silently dropped.
+        fields = {
+            "--title": title, "--author": author, "--editor": editor, "--year": year, "--type": work_type,
+            "--status": status, "--container": container, "--volume": volume, "--issue": issue,
+            "--pages": pages, "--publisher": publisher, "--place": place, "--doi": doi, "--url": url,
+            "--note": note, "--tag": tag, "--id": record_id,
+        }  # fmt: skip
+        given = [option for option, value in fields.items() if value]
+        if given:
+            from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+            source_option = "--bibtex" if bibtex is not None else "--csl-json"
+            raise UsageError(
+                f"{', '.join(given)} cannot be combined with {source_option}: the record's fields come "
+                "from the file (change them there, or with 'scholar set' after adding)"
+            )
     location = locate_store(store)
     refuse_read_only(location)
     if bibtex is not None and csl_json is not None:
