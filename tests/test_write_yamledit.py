@@ -278,17 +278,23 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
                 "---",
                 " - id: b",
                 "-\tid: c",
+                '   "open',
+                "  # c",
+                "\t",
             ]
         ),
         max_size=8,
     ).map("\n".join),
     st.booleans(),
 )
+@example("# c\n\n   goes on", False)  # a comment inside a value, from the first line over a blank one
+@example('- id: a\n   "open', False)  # the first line's match takes the next line's start
 def test_scan_matches_equal_one_scan_of_the_text_after_a_newline(text: str, final_newline: bool) -> None:
     # _scan_matches reads the first line apart so as not to copy the whole text; it must find exactly
-    # what one scan of "\n" + text finds, whatever the first two lines are.
+    # what one scan of "\n" + text finds, whatever the first lines are, with either scan.
     body = text + "\n" if final_newline else text
-    assert yamledit._scan_matches(body) == yamledit._RECORD_OR_FIELD.findall("\n" + body)
+    for pattern in (yamledit._RECORD_OR_FIELD, yamledit._RECORD_OR_FIELD_SCREEN):
+        assert yamledit._scan_matches(body, pattern) == pattern.findall("\n" + body)
 
 
 _SAFE_PLAIN_SPEC = re.compile(r"[A-Za-z\u00c0-\U0010ffff][^:#\x00-\x1f\x7f]*(?<! )")

@@ -86,35 +86,98 @@ _CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
 # an indentless `- ` item, or a value that is plain or quoted and closed on its own line reads the same
 # both ways; anything else (a flow record `- {id: ...}`, a quoted or `? ` key, odd indentation, tabs,
 # a comment splitting a value, an anchor or tag, a quote or bracket left open to a later line) may not.
+# Each pattern below reads from just after the "\n" that starts a line (see `_RECORD_OR_FIELD`).
 _PLAIN_KEY = r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?=[ \t\r\n]|\Z)"
-_DQ = r'"(?:[^"\\\n]|\\[^\n])*"'
-_SQ = r"'(?:[^'\n]|'')*'"
+# A quoted or flow value closed on its line: each from just after its opening character, so that the
+# screen below can test the character first and the rest only where it is one.
+_DQ_REST = r'(?:[^"\\\n]|\\[^\n])*"'
+_SQ_REST = r"(?:[^'\n]|'')*'"
+_DQ = '"' + _DQ_REST
+_SQ = "'" + _SQ_REST
 _FLAT = r"[\[{](?:[^\[\]{}\"'\n]|" + _DQ + "|" + _SQ + r")*[\]}]"
-_FLOW = r"[\[{](?:[^\[\]{}\"'\n]|" + _DQ + "|" + _SQ + "|" + _FLAT + r")*[\]}]"
-_CLOSED_TO_LINE_END = "(?:" + _DQ + "|" + _SQ + "|" + _FLOW + r")[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)"
+_FLOW_REST = r"(?:[^\[\]{}\"'\n]|" + _DQ + "|" + _SQ + "|" + _FLAT + r")*[\]}]"
+_LINE_END = r"[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)"
+_CLOSED_TO_LINE_END = "(?:" + _DQ + "|" + _SQ + r"|[\[{]" + _FLOW_REST + ")" + _LINE_END
+_COMMENT_IN_VALUE = r"#[^\n]*(?:\n[ \t]*(?:#[^\n]*)?\r?(?=\n))*?\n {3,}[^ \t\r\n]"  # after 0-2 spaces
 _UNSURE = (
-    r"\n (?=[^ \t\r\n#])"  # content one column in
-    r"|\n  (?=[^ \t\r\n#])(?!" + _PLAIN_KEY + r"|-(?:[ \t\r\n]|\Z))"  # two in, not a key or an item
-    r"|\n[ ]*\t"  # a tab in the indentation
-    r"|\n {0,2}#[^\n]*(?:\n[ \t]*(?:#[^\n]*)?\r?(?=\n))*?\n {3,}[^ \t\r\n]"  # a comment inside a value
-    r"|\n {3,}#"  # a comment, or block-scalar text that looks like one
-    r"|\n[ ]*(?:-[ \t]+)*(?:" + _PLAIN_KEY + r"[ \t]+)?(?=[\"'\[{&*!?%@`])(?!" + _CLOSED_TO_LINE_END + ")"
+    r" (?=[^ \t\r\n#])"  # content one column in
+    r"|  (?=[^ \t\r\n#])(?!" + _PLAIN_KEY + r"|-(?:[ \t\r\n]|\Z))"  # two in, not a key or an item
+    r"|[ ]*\t"  # a tab in the indentation
+    r"| {0,2}"
+    + _COMMENT_IN_VALUE  # a comment inside a value
+    + r"| {3,}#"  # a comment, or block-scalar text that looks like one
+    # A value that starts with a quote, bracket, anchor, tag... and is not closed on its line (the
+    # character itself is taken, so that the group is never empty).
+    r"|[ ]*(?:-[ \t]+)*(?:" + _PLAIN_KEY + r"[ \t]+)?(?=[\"'\[{&*!?%@`])(?!" + _CLOSED_TO_LINE_END + ")."
 )
 # Line breaks for YAML that are not "\n" (a lone CR, NEL, U+2028, U+2029): the lines YAML sees there
-# are not the lines split at "\n".
+# are not the lines split at "\n". (Searched for with `_has_other_break` first: a pattern that does not
+# start with one fixed character is tried at every position, ~0.2 s on a 13 MB store.)
 _OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
 # The fields a write looks up in every record, in the house layout (keys two columns in), in one scan.
 # Either a record start, `_RECORD_START` (groups: the dash, the blanks after it, and the first field
 # when it is one of the four), or one of the four at two columns (key, value), or the first character
 # of a line `_NOT_A_RECORD_START` refuses; then a next line that goes on more indented (not a
 # comment), which continues a value there. Or else a line `_UNSURE` matches (the last group).
-_RECORD_OR_FIELD = re.compile(
-    r"\n(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?:(id|doi|title|year)[ \t]*:(?=[ \t\r\n]|\Z)[ \t]*([^\n]*))?"
+_FIELD = (
+    r"(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?:(id|doi|title|year)[ \t]*:(?=[ \t\r\n]|\Z)[ \t]*([^\n]*))?"
     r"|  (id|doi|title|year)[ \t]*:(?=[ \t\r\n]|\Z)[ \t]*([^\n]*)"
     r"|(?!-[ \t\r\n]|-\Z)([^ \t\r\n#]))"
     r"(\n {3,}(?=[^ \t\r\n#]))?"
-    r"|(" + _UNSURE + ")"
 )
+# Every alternative starts with the "\n" written once in front: a pattern that starts with one fixed
+# character is only tried where that character is (the engine skips to it at C speed); alternatives that
+# do not all start so are tried at every position of the text (~0.5 s more on a 13 MB store).
+_RECORD_OR_FIELD = re.compile(r"\n(?:" + _FIELD + "|(" + _UNSURE + "))")
+
+# The screen. `_UNSURE` tried on each of a large store's lines is still slow (~0.5 s for the 250k lines
+# of 13 MB: the engine pays for each alternative and each backtracking step it enters). `_MAYBE_UNSURE`
+# matches on every line where `_UNSURE` does (and a few more), at a fraction of the cost: it reads the
+# indentation once, a space at a time, and then tries alternatives that each start with a fixed
+# character or set, which the engine passes over without entering when the next character is not one of
+# them; a repeat is followed by a fixed character where it can be, which backtracks in a tight loop. A
+# record where it matches is then read with `_RECORD_OR_FIELD` (see `_careful_unsure`), so the records
+# read with the parser are exactly those one `_RECORD_OR_FIELD` scan flags (a test holds them equal).
+# What an `_UNSURE` alternative matches, the screen's matches too (at the same line):
+# - one space then content, a tab after the indentation, a comment inside a value: the same tests;
+# - two spaces then content that is not a key or item: a character that starts neither, a dash that is
+#   not an item's, or a name not followed by `:` and a blank (keys with blanks before the `:` included);
+# - three spaces or more then `#`: the same;
+# - an unclosed value: `_UNCLOSED_VALUE` tests `(?=[...])(?!_CLOSED_TO_LINE_END)` character by
+#   character, after the indentation, dashes read as any run of dashes and blanks, and a key read as a
+#   name, blanks and `:`.
+_UNCLOSED_VALUE = (
+    r"[&*!?%@`]"
+    r'|"(?!' + _DQ_REST + _LINE_END + ")"
+    r"|'(?!" + _SQ_REST + _LINE_END + ")"
+    r"|[\[{](?!" + _FLOW_REST + _LINE_END + ")"
+)
+_NAME_REST = r"[A-Za-z0-9_-]*"
+_KEY_THEN_UNCLOSED = (  # (three ways, so that each repeat is followed by a fixed character)
+    r"[A-Za-z_](?:" + _NAME_REST + ":|" + _NAME_REST + r" [ \t]*:|" + _NAME_REST + r"\t[ \t]*:)"
+    r"[ \t]+(?:" + _UNCLOSED_VALUE + ")"
+)
+_UNCLOSED_AT = (  # at the first character after the indentation
+    r"-[ \t-]*(?:"
+    + _KEY_THEN_UNCLOSED
+    + "|"
+    + _UNCLOSED_VALUE
+    + ")|"
+    + _KEY_THEN_UNCLOSED
+    + "|"
+    + _UNCLOSED_VALUE
+)
+_MAYBE_UNSURE_3 = r"[ ]*(?:\t|#|" + _UNCLOSED_AT + ")"  # after three spaces or more
+_MAYBE_UNSURE_2 = (  # after two spaces
+    r"\t|" + _COMMENT_IN_VALUE + r"|[^ \t\r\n#A-Za-z_-]|-(?=[^ \t\r\n])"
+    r"|[A-Za-z_](?!" + _NAME_REST + r":(?:[ \t\r\n]|\Z))|" + _UNCLOSED_AT + "| " + _MAYBE_UNSURE_3
+)
+_MAYBE_UNSURE_1 = r"[^ \t\r\n#]|\t|" + _COMMENT_IN_VALUE + "| (?:" + _MAYBE_UNSURE_2 + ")"  # after one
+_MAYBE_UNSURE = r"\t|" + _COMMENT_IN_VALUE + "| (?:" + _MAYBE_UNSURE_1 + ")"
+_RECORD_OR_FIELD_SCREEN = re.compile(r"\n(?:" + _FIELD + "|(" + _MAYBE_UNSURE + "))")
+# A line that is neither blank nor a comment (where a comment inside a value ends at the latest).
+_CONTENT_LINE = re.compile(r"\n(?![ \t]*(?:#[^\n]*)?\r?(?:\n|\Z))")
 # A document start line at the top of the file, after comments, blank lines and a %YAML directive.
 _DOCUMENT_START = re.compile(
     r"(?:(?:%YAML[ \t][^\n]*|[ \t]*(?:#[^\n]*)?)\r?\n)*---[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)"
@@ -272,34 +335,49 @@ def _first_record(body: str) -> int | None:
     return None if found is None else found.start() + 1
 
 
-def _scan_matches(body: str) -> list[tuple[str, ...]]:
-    r"""`_RECORD_OR_FIELD.findall("\n" + body)`, without that copy of the body.
+def _scan_matches(body: str, pattern: re.Pattern[str] = _RECORD_OR_FIELD_SCREEN) -> list[tuple[str, ...]]:
+    r"""`pattern.findall("\n" + body)` (`pattern` one of the `_RECORD_OR_FIELD` scans), without that
+    copy of the body.
 
-    The first line is matched in a copy of the first two lines (a match reads at most its line and how
-    the next one starts), the rest in the body from the first line's end. The two agree with one scan:
-    where a first-line match took the next line's start (a continuation, 3 or more spaces in), no match
-    could start there anyway.
+    The first line is matched in a copy of the lines a match there can read (the next line's start,
+    for a continuation, or for a comment inside a value the blank and comment lines after it up to the
+    next other line), the rest in the body from where that match ended.
     """
     line_end = body.find("\n")
     if line_end < 0:
-        return _RECORD_OR_FIELD.findall("\n" + body)
-    next_end = body.find("\n", line_end + 1)
-    head = _RECORD_OR_FIELD.match("\n" + body[: len(body) if next_end < 0 else next_end + 1])
-    matches: list[tuple[str, ...]] = [] if head is None else [head.groups(default="")]
-    matches.extend(_RECORD_OR_FIELD.findall(body, line_end))
-    return matches
+        return pattern.findall("\n" + body)
+    content = _CONTENT_LINE.search(body, line_end)
+    head_end = -1 if content is None else body.find("\n", content.start() + 1)
+    head = pattern.match("\n" + body[: len(body) if head_end < 0 else head_end + 1])
+    if head is None:
+        return pattern.findall(body, line_end)
+    return [head.groups(default=""), *pattern.findall(body, head.end() - 1)]
 
 
 def _scan_values(body: str, path: str) -> list[dict[str, str | None]]:
     # `body` is the text without its BOM, its start checked by _check_start.
+    values, odd = _scan_records(body, path)
+    if odd:
+        starts = _record_starts(body)
+        for number in sorted(odd):
+            end = starts[number + 1] if number + 1 < len(starts) else len(body)
+            values[number] = _parsed_values(body, starts[number], end, path)
+    return values
+
+
+def _scan_records(body: str, path: str) -> tuple[list[dict[str, str | None]], set[int]]:
+    """The values the line scan reads in each record, and the records to read with the real parser
+    instead: those in another layout than the house one, with a value only YAML reads, or with a line
+    `_UNSURE` matches (in one `_RECORD_OR_FIELD` scan) or a line break other than "\n"."""
     values: list[dict[str, str | None]] = []
     odd: set[int] = set()  # records to read with the real parser (see scan_values)
+    maybe: set[int] = set()  # records where the screen matched: to check with `_UNSURE` itself
     number = -1
     found: dict[str, str | None] = {}
     for dash, blanks, dash_key, dash_value, key, value, refused, goes_on, unsure in _scan_matches(body):
         if unsure:
             if number >= 0:
-                odd.add(number)
+                maybe.add(number)
             continue
         if refused:  # a line check_plain_list refuses, unless it is the header's `---`: it says which
             check_plain_list(body, path)
@@ -328,23 +406,52 @@ def _scan_values(body: str, path: str) -> list[dict[str, str | None]]:
             odd.add(number)
         else:
             found[key] = simple  # type: ignore[assignment]
-    first = _first_record(body)
-    starts: list[int] | None = None
-    if odd or _OTHER_BREAK.search(body):
-        starts = [] if first is None else [first]
-        starts.extend(match.start() + 1 for match in _RECORD_START.finditer(body, first or 0))
+    maybe -= odd
+    other_break = _has_other_break(body)
+    if maybe or other_break:
+        starts = _record_starts(body)
         if len(starts) != len(values):  # cannot happen (the same pattern starts a record in both) ...
-            values = [{} for _ in starts]  # ... but if it did, parse every record
-            odd = set(range(len(starts)))
-        for other_break in _OTHER_BREAK.finditer(body):
-            number = bisect.bisect_right(starts, other_break.start()) - 1
-            if number >= 0:
-                odd.add(number)
-    if starts is not None:
-        for number in sorted(odd):
+            return [{} for _ in starts], set(range(len(starts)))  # ... but if it did, parse every record
+        for number in maybe:
             end = starts[number + 1] if number + 1 < len(starts) else len(body)
-            values[number] = _parsed_values(body, starts[number], end, path)
-    return values
+            if _careful_unsure(body, starts[number], end):
+                odd.add(number)
+        if other_break:
+            for match in _OTHER_BREAK.finditer(body):
+                number = bisect.bisect_right(starts, match.start()) - 1
+                if number >= 0:
+                    odd.add(number)
+    return values, odd
+
+
+def _record_starts(body: str) -> list[int]:
+    """Where each record starts (its dash), in file order."""
+    first = _first_record(body)
+    starts = [] if first is None else [first]
+    starts.extend(match.start() + 1 for match in _RECORD_START.finditer(body, first or 0))
+    return starts
+
+
+def _careful_unsure(body: str, start: int, end: int) -> bool:
+    r"""Whether a `_RECORD_OR_FIELD` scan of the whole text finds an `_UNSURE` line in the record at
+    `body[start:end]`. A scan of the record's own text finds the same: no match takes the "\n" before
+    a record's dash (so the scan is in step there), and none reads past the "\n" before the next one."""
+    if start == 0:
+        matches = _RECORD_OR_FIELD.findall("\n" + body[:end])
+    else:
+        matches = _RECORD_OR_FIELD.findall(body, start - 1, end)
+    return any(match[-1] for match in matches)
+
+
+def _has_other_break(body: str) -> bool:
+    """Whether `_OTHER_BREAK` is in the text: `str.find` and one fixed-character pattern, ~5 ms on a
+    13 MB store where `_OTHER_BREAK.search` takes ~0.2 s."""
+    return (
+        "\x85" in body
+        or "\u2028" in body
+        or "\u2029" in body
+        or ("\r" in body and _LONE_CR.search(body) is not None)
+    )
 
 
 def _parsed_values(body: str, start: int, end: int, path: str) -> dict[str, str | None]:
