@@ -100,6 +100,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("markdown", "a Markdown CV or publications page", "scholarcli.export.markdown", ".md"),
         ExportFormat("yaml", "records in the store's own YAML format", "scholarcli.export.yaml_records", ".yaml"),
         ExportFormat("json", "records as JSON (the fields of 'list --format json')", "scholarcli.export.json_records", ".json"),
+        ExportFormat("ris", "RIS for NCBI My Bibliography, Zotero, EndNote", "scholarcli.export.ris", ".ris", per_record=True),
         ExportFormat("latex", "a LaTeX CV publications section to \\input (pdfLaTeX, XeLaTeX)", "scholarcli.export.cvlatex", ".tex"),
     )
 }  # fmt: skip
