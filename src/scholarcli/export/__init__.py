@@ -101,6 +101,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("yaml", "records in the store's own YAML format", "scholarcli.export.yaml_records", ".yaml"),
         ExportFormat("json", "records as JSON (the fields of 'list --format json')", "scholarcli.export.json_records", ".json"),
         ExportFormat("ris", "RIS for NCBI My Bibliography, Zotero, EndNote", "scholarcli.export.ris", ".ris", per_record=True),
+        ExportFormat("jsonresume", "a JSON Resume (basics and publications)", "scholarcli.export.jsonresume", ".json"),
         ExportFormat("latex", "a LaTeX CV publications section to \\input (pdfLaTeX, XeLaTeX)", "scholarcli.export.cvlatex", ".tex"),
     )
 }  # fmt: skip

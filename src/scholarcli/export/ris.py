@@ -5,8 +5,8 @@ space, then the value (the RIS specification's layout). Written one entry per wo
 alone, so exports go through the entry cache.
 
 - Line ends: `\\n`, as every export of this project. The specification of the format (Research
-  Information Systems, RefMan) names CR LF, but Zotero's, EndNote's and Mendeley's importers, rispy and
-  NCBI My Bibliography read LF files; `unix2dos` converts for a reader that wants CR LF.
+  Information Systems, RefMan) names CR LF; rispy (tested) and Zotero's RIS importer split lines at
+  LF too. EndNote and NCBI My Bibliography were not tried; `unix2dos` converts if one wants CR LF.
 - UTF-8, without a byte-order mark (EndNote and Zotero read UTF-8; the old specification's Windows
   code page cannot hold 刘春成).
 - Types: CSL types to RIS (`TYPES`): JOUR, CHAP, BOOK (EDBOOK for an edited book with no authors),
