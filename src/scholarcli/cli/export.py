@@ -44,7 +44,8 @@ def export_command(
         ),
     ] = None,
     group_by: Annotated[
-        GroupChoice, typer.Option("--group-by", help="Markdown: sections by type, year, theme or none.")
+        GroupChoice,
+        typer.Option("--group-by", help="Markdown and LaTeX: sections by type, year, theme or none."),
     ] = GroupChoice.type,
     style: Annotated[
         str | None,
@@ -61,7 +62,7 @@ def export_command(
     ] = NumberingChoice.plain,
     store: StoreOption = None,
 ) -> None:
-    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, YAML or JSON.
+    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, LaTeX, RIS, JSON Resume, YAML or JSON.
 
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
     """
