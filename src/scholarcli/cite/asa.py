@@ -36,6 +36,10 @@ from scholarcli.cite.styled import (
 from scholarcli.model import Name, Publication, has_cjk
 
 OwnerTest = Callable[[Name], bool]
+# The marks after one author's name, as styled text (spans with `mark` set). The one place where a
+# name's marks are decided: equal contribution today; issue #14's per-author roles (corresponding,
+# student, senior) are added here and reach every renderer (Markdown, the LaTeX CV) at once.
+NameMarks = Callable[[Name], Rich]
 
 # Types whose title is italic and title-cased (a whole work); other titles go in quotes.
 _ITALIC_TITLE_TYPES = frozenset(
@@ -343,13 +347,13 @@ def _names(
     initialize: bool,
     always_serial_comma: bool,
     owner: OwnerTest | None,
-    marker: str,
+    marks: NameMarks | None,
 ) -> Rich:
     rendered: list[Rich] = []
     for index, name in enumerate(names):
         text = name_text(name, inverted=first_inverted and index == 0, initialize=initialize)
         part = plain(text, bold=bool(owner and owner(name)))
-        rendered.append(concat(part, plain(marker)) if marker else part)
+        rendered.append(concat(part, marks(name)) if marks else part)
     if len(rendered) == 1:
         return rendered[0]
     if len(rendered) == 2:
@@ -384,7 +388,7 @@ class _Builder:
     def author(self) -> Rich:
         work = self.work
         if work.authors:
-            return self._name_list(work.authors, marker=self.marker)
+            return self._name_list(work.authors, marks=self.author_marks if self.marker else None)
         if work.editors or work.translators:
             return self._editor_translator()
         if work.type == "report" and work.publisher:
@@ -404,23 +408,28 @@ class _Builder:
         self.used.update(("editor", "translator"))
         if work.editors and work.editors == work.translators:
             label = ", eds. & trans." if len(work.editors) > 1 else ", ed. & tran."
-            return concat(self._name_list(work.editors, marker=""), plain(label))
+            return concat(self._name_list(work.editors, marks=None), plain(label))
         lists = (
             (work.editors, ", eds." if len(work.editors) > 1 else ", ed."),
             (work.translators, ", trans." if len(work.translators) > 1 else ", tran."),
         )
         return join(
-            concat(self._name_list(names, marker=""), plain(label)) for names, label in lists if names
+            concat(self._name_list(names, marks=None), plain(label)) for names, label in lists if names
         )
 
-    def _name_list(self, names: Sequence[Name], *, marker: str) -> Rich:
+    def author_marks(self, name: Name) -> Rich:
+        """The marks after an author's name (see `NameMarks`): `equal_marker` when all contributed
+        equally (the record's `equal_contribution`)."""
+        return plain(self.marker, mark="equal")
+
+    def _name_list(self, names: Sequence[Name], *, marks: NameMarks | None) -> Rich:
         return _names(
             names,
             first_inverted=True,
             initialize=False,
             always_serial_comma=True,
             owner=self.owner,
-            marker=marker,
+            marks=marks,
         )
 
     def editor(self) -> Rich:
@@ -432,7 +441,7 @@ class _Builder:
             initialize=True,
             always_serial_comma=False,
             owner=self.owner,
-            marker="",
+            marks=None,
         )
         return concat(plain("edited by "), names)
 

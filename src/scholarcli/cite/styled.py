@@ -16,6 +16,10 @@ from scholarcli.textsafe import visible
 class Span(NamedTuple):
     """A run of text with one style. `link` is the URL the run points to, if any.
 
+    `mark` names what a mark after a name means (`"equal"` for equal contribution; issue #14's roles
+    such as `"corresponding"` later): plain text and Markdown print the text, a renderer with its own
+    form of the mark (the LaTeX CV's `\\scholarequal`) prints that instead.
+
     A named tuple rather than a dataclass: a citation makes dozens, and tuples are made fastest.
     """
 
@@ -23,6 +27,7 @@ class Span(NamedTuple):
     italic: bool = False
     bold: bool = False
     link: str | None = None
+    mark: str | None = None
 
 
 Rich = tuple[Span, ...]
@@ -71,7 +76,7 @@ def concat(left: Rich, right: Rich) -> Rich:
 
 
 def _with_text(span: Span, text: str) -> Span:
-    return Span(text, span.italic, span.bold, span.link)
+    return Span(text, span.italic, span.bold, span.link, span.mark)
 
 
 def _last_chars(rich: Rich, count: int) -> str:

@@ -16,6 +16,12 @@ from scholarcli.store import open_store
 FormatChoice = Enum("FormatChoice", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
+class NumberingChoice(str, Enum):
+    prefix = "prefix"
+    plain = "plain"
+    none = "none"
+
+
 class GroupChoice(str, Enum):
     type = "type"
     year = "year"
@@ -38,7 +44,8 @@ def export_command(
         ),
     ] = None,
     group_by: Annotated[
-        GroupChoice, typer.Option("--group-by", help="Markdown: sections by type, year, theme or none.")
+        GroupChoice,
+        typer.Option("--group-by", help="Markdown and LaTeX: sections by type, year, theme or none."),
     ] = GroupChoice.type,
     style: Annotated[
         str | None,
@@ -47,14 +54,25 @@ def export_command(
             help="Markdown: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
         ),
     ] = None,
+    numbering: Annotated[
+        NumberingChoice,
+        typer.Option(
+            "--numbering", help="LaTeX: numbers in reverse per section: J5...J1 (prefix), 5...1, or none."
+        ),
+    ] = NumberingChoice.plain,
     store: StoreOption = None,
 ) -> None:
-    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, YAML or JSON.
+    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, LaTeX, RIS, JSON Resume, YAML or JSON.
 
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
     """
+    if style is not None and output_format.value == "latex":
+        from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+        # Silently ignored, a CV would come out in ASA while the user asked for another style.
+        raise UsageError("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
     loaded = open_store(store)
-    options = ExportOptions(group_by=group_by.value, style=style)
+    options = ExportOptions(group_by=group_by.value, style=style, numbering=numbering.value)
     exported = export_selection(output_format.value, loaded, selection, options)
     if output is None:
         console.out_utf8(exported.content)

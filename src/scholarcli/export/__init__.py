@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from scholarcli.store import LoadedStore
 
 GroupBy = Literal["type", "year", "theme", "none"]
+Numbering = Literal["prefix", "plain", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class ExportOptions:
 
     group_by: GroupBy = "type"
     style: str | None = None  # a CSL style name or .csl path; None means the built-in ASA formatter
+    numbering: Numbering = "plain"  # LaTeX CV: J5 ... J1 (prefix), 5 ... 1 (plain) or bullets (none)
 
 
 class Exporter(Protocol):
@@ -98,6 +100,9 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("markdown", "a Markdown CV or publications page", "scholarcli.export.markdown", ".md"),
         ExportFormat("yaml", "records in the store's own YAML format", "scholarcli.export.yaml_records", ".yaml"),
         ExportFormat("json", "records as JSON (the fields of 'list --format json')", "scholarcli.export.json_records", ".json"),
+        ExportFormat("ris", "RIS for NCBI My Bibliography, Zotero, EndNote", "scholarcli.export.ris", ".ris", per_record=True),
+        ExportFormat("jsonresume", "a JSON Resume (basics and publications)", "scholarcli.export.jsonresume", ".json"),
+        ExportFormat("latex", "a LaTeX CV publications section to \\input (pdfLaTeX, XeLaTeX)", "scholarcli.export.cvlatex", ".tex"),
     )
 }  # fmt: skip
 

@@ -179,6 +179,12 @@ def _accented_form(char: str) -> str | None:
     return "{" + form + "}"
 
 
+def accent_command(char: str) -> str | None:
+    """An ASCII letter with accents as LaTeX accent commands in a group (`{\\'K}`), or None for any
+    other character: what every engine and font encoding sets (the LaTeX CV's fallback)."""
+    return _accented_form(char)
+
+
 def latex_char(char: str) -> str:
     """The ASCII LaTeX for one non-ASCII character, in a group; the character itself if there is none."""
     cached = _char_cache.get(char)
