@@ -1,4 +1,4 @@
-"""Styled citation text, and renderers that turn it into plain text or Markdown.
+"""Styled citation text, and renderers that turn it into plain text, Markdown or HTML.
 
 A formatter builds a citation once as spans (text with italic, bold or a link); punctuation is settled
 on the plain text of the spans, so every renderer prints the same words with its own markup.
@@ -6,6 +6,7 @@ on the plain text of the spans, so every renderer prints the same words with its
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
@@ -180,6 +181,42 @@ class MarkdownRenderer:
                 core = f"*{core}*"
             pieces.append(lead + core + trail)
         return escape_line_start(" ".join("".join(pieces).split()))
+
+
+_WEB_URL = re.compile(r"https?://", re.IGNORECASE)
+_SPACES = re.compile(" {2,}")
+
+
+def is_web_url(url: str) -> bool:
+    """Whether a link may become an `href`: http(s) only, so `javascript:` or `data:` stay text."""
+    return _WEB_URL.match(url) is not None
+
+
+def escape_html(text: str) -> str:
+    """Record text as HTML text: whitespace runs are one space, control and bidi characters visible
+    escapes (they would be parse errors or reorder the page), and `<`, `>`, `&`, quotes escaped."""
+    return html.escape(visible(_WHITESPACE.sub(" ", text)), quote=True)
+
+
+class HtmlRenderer:
+    """HTML: `<i>`, `<strong>` (the owner), `<a href>` for http(s) links only; record text escaped."""
+
+    def render(self, rich: Rich) -> str:
+        pieces: list[str] = []
+        for run in _runs(rich):
+            first = run[0]
+            core = "".join(escape_html(span.text) for span in run)
+            if not core.strip():
+                pieces.append(core)
+                continue
+            if first.link is not None and is_web_url(first.link):
+                core = f'<a href="{html.escape(safe_url(first.link), quote=True)}">{core}</a>'
+            if first.bold:
+                core = f"<strong>{core}</strong>"
+            if first.italic:
+                core = f"<i>{core}</i>"
+            pieces.append(core)
+        return _SPACES.sub(" ", "".join(pieces)).strip(" ")
 
 
 def _runs(rich: Sequence[Span]) -> list[list[Span]]:
