@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scholarcli.cite.owner_bold import bold_names, name_forms
+from scholarcli.cite.styled import visible_in_html
 from scholarcli.errors import ScholarError
 from scholarcli.model import Library, Publication
-from scholarcli.textsafe import visible
 
 PANDOC_INSTALL_HINT = (
     "install pandoc (apt-get install pandoc, brew install pandoc, or https://pandoc.org/installing.html)"
@@ -128,12 +128,12 @@ def render_with_style(
     rendered: dict[str, str] = {}
     if to == "html":
         # <p>MARKER0</p> <p>entry</p> <p>MARKER1</p> ...: an entry is one paragraph; its tags are
-        # dropped, as the page puts it in its own list item. pandoc leaves control and bidi
-        # characters raw: they become visible escapes, as in the built-in renderer.
+        # dropped, as the page puts it in its own list item. pandoc leaves control, bidi and
+        # noncharacters raw: they become visible escapes, as in the built-in renderer.
         pieces = _HTML_MARKER_PARAGRAPH.split(text)
         for number, body in zip(pieces[1::2], pieces[2::2], strict=True):
             paragraph = " ".join(body.split()).removeprefix("<p>").removesuffix("</p>")
-            rendered[ids[int(number)]] = visible(paragraph.replace("</p> <p>", " "))
+            rendered[ids[int(number)]] = visible_in_html(paragraph.replace("</p> <p>", " "))
     else:
         for chunk in text.split(_MARKER)[1:]:
             number, _, body = chunk.partition("\n")

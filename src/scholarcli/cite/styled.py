@@ -192,10 +192,34 @@ def is_web_url(url: str) -> bool:
     return _WEB_URL.match(url) is not None
 
 
-def escape_html(text: str) -> str:
-    """Record text as HTML text: whitespace runs are one space, control and bidi characters visible
-    escapes (they would be parse errors or reorder the page), and `<`, `>`, `&`, quotes escaped."""
-    return html.escape(visible(_WHITESPACE.sub(" ", text)), quote=True)
+# Unicode noncharacters: U+FDD0..U+FDEF and the last two code points of every plane. HTML makes each
+# one a parse error in the input stream.
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def _escape_noncharacter(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape_html(text: str, *, attribute: bool = False) -> str:
+    """Record text as HTML text: whitespace runs are one space, control, bidi and noncharacters
+    visible escapes (they would be parse errors or reorder the page), `<`, `>`, `&` escaped, and
+    quotes too for an `attribute` value."""
+    return html.escape(visible_in_html(_WHITESPACE.sub(" ", text)), quote=attribute)
+
+
+def visible_in_html(text: str) -> str:
+    """`text` with each character HTML forbids or that reorders the page (controls, bidi,
+    noncharacters) written as a visible escape; markup is left as it is."""
+    text = visible(text)
+    if _NONCHARACTER.search(text) is not None:
+        text = _NONCHARACTER.sub(_escape_noncharacter, text)
+    return text
 
 
 class HtmlRenderer:
@@ -210,7 +234,7 @@ class HtmlRenderer:
                 pieces.append(core)
                 continue
             if first.link is not None and is_web_url(first.link):
-                core = f'<a href="{html.escape(safe_url(first.link), quote=True)}">{core}</a>'
+                core = f'<a href="{escape_html(safe_url(first.link), attribute=True)}">{core}</a>'
             if first.bold:
                 core = f"<strong>{core}</strong>"
             if first.italic:

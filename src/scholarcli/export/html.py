@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from scholarcli.cite.styled import HtmlRenderer, escape_html, is_web_url, safe_url
+from scholarcli.cite.styled import HtmlRenderer, is_web_url, safe_url
+from scholarcli.cite.styled import escape_html as _escape
 from scholarcli.export import ExportOptions
 from scholarcli.export.markdown import EQUAL_LEGEND, Cite, Section, citations, group
 from scholarcli.model import Library, Profile, Publication, has_cjk
@@ -30,9 +31,8 @@ NO_WORKS = "No works selected."
 # Inline so the page is one file; colours are WCAG AAA on their backgrounds (#1b1b1b on #fff is
 # 17:1, links #17457a 9:1; in dark mode #e8e8e8 on #161616 15:1, links #9ec5ff 10:1).
 _STYLE = """\
-:root { color-scheme: light dark; }
 body { margin: 0 auto; max-width: 46rem; padding: 1.5rem 1rem 3rem; font-family: Georgia, "Times New Roman", serif; font-size: 1.0625rem; line-height: 1.55; color: #1b1b1b; background: #fff; }
-a { color: #17457a; text-decoration-thickness: 1px; text-underline-offset: 0.15em; overflow-wrap: anywhere; }
+a { color: #17457a; overflow-wrap: anywhere; }
 a:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 .skip-link { position: absolute; left: 0.5rem; top: -3rem; padding: 0.5rem 0.75rem; background: #17457a; color: #fff; }
 .skip-link:focus { top: 0.5rem; }
@@ -51,7 +51,6 @@ ol.works > li { margin: 0 0 0.7rem; padding-left: 0.2rem; overflow-wrap: anywher
   .skip-link { background: #9ec5ff; color: #161616; }
 }
 @media print {
-  :root { color-scheme: light; }
   body { max-width: none; padding: 0; font-size: 10.5pt; color: #000; background: #fff; }
   a { color: #000; text-decoration: none; }
   .skip-link { display: none; }
@@ -131,10 +130,16 @@ def work_item(publication: Publication, cite: Cite) -> str:
     return f"<li>{cite(publication)}{status}</li>"
 
 
+def escape_html(text: str) -> str:
+    """A profile or theme value as one line of HTML text (record text inside a citation keeps its
+    spacing between styled runs, so `HtmlRenderer` does not trim)."""
+    return _escape(" ".join(text.split()))
+
+
 def _native_name(profile: Profile) -> str:
     """The native name as HTML, tagged with its language when it is CJK; "" when there is none."""
-    native = profile.native_name
-    if not native or native == profile.name:
+    native = " ".join((profile.native_name or "").split())
+    if not native or native == " ".join(profile.name.split()):
         return ""
     text = escape_html(native)
     language = _cjk_language(native)
@@ -173,4 +178,4 @@ def _link(text: str, url: str, *, mail: bool = False) -> str:
     homepage is shown, never followed."""
     if not (mail or is_web_url(url)):
         return escape_html(text)
-    return f'<a href="{escape_html(safe_url(url))}">{escape_html(text)}</a>'
+    return f'<a href="{_escape(safe_url(url), attribute=True)}">{escape_html(text)}</a>'
