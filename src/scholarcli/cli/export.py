@@ -38,18 +38,18 @@ def export_command(
         ),
     ] = None,
     group_by: Annotated[
-        GroupChoice, typer.Option("--group-by", help="Markdown: sections by type, year, theme or none.")
+        GroupChoice, typer.Option("--group-by", help="Markdown, HTML: sections by type, year, theme or none.")
     ] = GroupChoice.type,
     style: Annotated[
         str | None,
         typer.Option(
             "--style",
-            help="Markdown: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
+            help="Markdown, HTML: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
         ),
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, YAML or JSON.
+    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, YAML or JSON.
 
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
     """
