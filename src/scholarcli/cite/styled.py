@@ -185,6 +185,7 @@ class MarkdownRenderer:
 
 _WEB_URL = re.compile(r"https?://", re.IGNORECASE)
 _SPACES = re.compile(" {2,}")
+_HTML_SPECIAL = re.compile("[<>&\"']")
 
 
 def is_web_url(url: str) -> bool:
@@ -210,6 +211,10 @@ def escape_html(text: str, *, attribute: bool = False) -> str:
     """Record text as HTML text: whitespace runs are one space, control, bidi and noncharacters
     visible escapes (they would be parse errors or reorder the page), `<`, `>`, `&` escaped, and
     quotes too for an `attribute` value."""
+    if text.isprintable() and _HTML_SPECIAL.search(text) is None:
+        # Most runs: words, spaces and punctuation. Everything the slow path changes (tabs and line
+        # breaks, controls, bidi and noncharacters) is not printable.
+        return text
     return html.escape(visible_in_html(_WHITESPACE.sub(" ", text)), quote=attribute)
 
 
