@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scholarcli.cite.owner_bold import bold_names, name_forms
+from scholarcli.cite.styled import visible_in_html
 from scholarcli.errors import ScholarError
 from scholarcli.model import Library, Publication
 
@@ -58,8 +59,18 @@ def find_pandoc() -> str:
     return pandoc
 
 
-def render_with_style(works: Sequence[Publication], library: Library, style: str) -> dict[str, str]:
-    """Each work's reference in the style, as one line of Markdown, keyed by work id."""
+_WRITERS = {
+    "markdown": "markdown-raw_html-raw_attribute-native_divs-native_spans-bracketed_spans-fenced_divs-link_attributes-smart",
+    "html": "html5",
+}
+_HTML_MARKER_PARAGRAPH = re.compile(rf"<p>{_MARKER}(\d+)</p>")
+
+
+def render_with_style(
+    works: Sequence[Publication], library: Library, style: str, to: str = "markdown"
+) -> dict[str, str]:
+    """Each work's reference in the style, as one line of Markdown (or HTML: `to="html"`), keyed by
+    work id."""
     style_path = resolve_style(style)
     pandoc = find_pandoc()
     if not works:
@@ -108,16 +119,25 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
             "-f",
             "json",
             "-t",
-            "markdown-raw_html-raw_attribute-native_divs-native_spans-bracketed_spans-fenced_divs-link_attributes-smart",
+            _WRITERS[to],
             "--wrap=none",
         ],
         json.dumps(document),
         style,
     )
     rendered: dict[str, str] = {}
-    for chunk in text.split(_MARKER)[1:]:
-        number, _, body = chunk.partition("\n")
-        rendered[ids[int(number)]] = " ".join(body.split())
+    if to == "html":
+        # <p>MARKER0</p> <p>entry</p> <p>MARKER1</p> ...: an entry is one paragraph; its tags are
+        # dropped, as the page puts it in its own list item. pandoc leaves control, bidi and
+        # noncharacters raw: they become visible escapes, as in the built-in renderer.
+        pieces = _HTML_MARKER_PARAGRAPH.split(text)
+        for number, body in zip(pieces[1::2], pieces[2::2], strict=True):
+            paragraph = " ".join(body.split()).removeprefix("<p>").removesuffix("</p>")
+            rendered[ids[int(number)]] = visible_in_html(paragraph.replace("</p> <p>", " "))
+    else:
+        for chunk in text.split(_MARKER)[1:]:
+            number, _, body = chunk.partition("\n")
+            rendered[ids[int(number)]] = " ".join(body.split())
     missing = [work.id for work in works if work.id not in rendered]
     if missing:
         raise StyleUnavailableError(

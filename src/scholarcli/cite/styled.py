@@ -1,4 +1,4 @@
-"""Styled citation text, and renderers that turn it into plain text or Markdown.
+"""Styled citation text, and renderers that turn it into plain text, Markdown or HTML.
 
 A formatter builds a citation once as spans (text with italic, bold or a link); punctuation is settled
 on the plain text of the spans, so every renderer prints the same words with its own markup.
@@ -6,6 +6,7 @@ on the plain text of the spans, so every renderer prints the same words with its
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
@@ -185,6 +186,71 @@ class MarkdownRenderer:
                 core = f"*{core}*"
             pieces.append(lead + core + trail)
         return escape_line_start(" ".join("".join(pieces).split()))
+
+
+_WEB_URL = re.compile(r"https?://", re.IGNORECASE)
+_SPACES = re.compile(" {2,}")
+_HTML_SPECIAL = re.compile("[<>&\"']")
+
+
+def is_web_url(url: str) -> bool:
+    """Whether a link may become an `href`: http(s) only, so `javascript:` or `data:` stay text."""
+    return _WEB_URL.match(url) is not None
+
+
+# Unicode noncharacters: U+FDD0..U+FDEF and the last two code points of every plane. HTML makes each
+# one a parse error in the input stream.
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def _escape_noncharacter(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape_html(text: str, *, attribute: bool = False) -> str:
+    """Record text as HTML text: whitespace runs are one space, control, bidi and noncharacters
+    visible escapes (they would be parse errors or reorder the page), `<`, `>`, `&` escaped, and
+    quotes too for an `attribute` value."""
+    if text.isprintable() and _HTML_SPECIAL.search(text) is None:
+        # Most runs: words, spaces and punctuation. Everything the slow path changes (tabs and line
+        # breaks, controls, bidi and noncharacters) is not printable.
+        return text
+    return html.escape(visible_in_html(_WHITESPACE.sub(" ", text)), quote=attribute)
+
+
+def visible_in_html(text: str) -> str:
+    """`text` with each character HTML forbids or that reorders the page (controls, bidi,
+    noncharacters) written as a visible escape; markup is left as it is."""
+    text = visible(text)
+    if _NONCHARACTER.search(text) is not None:
+        text = _NONCHARACTER.sub(_escape_noncharacter, text)
+    return text
+
+
+class HtmlRenderer:
+    """HTML: `<i>`, `<strong>` (the owner), `<a href>` for http(s) links only; record text escaped."""
+
+    def render(self, rich: Rich) -> str:
+        pieces: list[str] = []
+        for run in _runs(rich):
+            first = run[0]
+            core = "".join(escape_html(span.text) for span in run)
+            if not core.strip():
+                pieces.append(core)
+                continue
+            if first.link is not None and is_web_url(first.link):
+                core = f'<a href="{escape_html(safe_url(first.link), attribute=True)}">{core}</a>'
+            if first.bold:
+                core = f"<strong>{core}</strong>"
+            if first.italic:
+                core = f"<i>{core}</i>"
+            pieces.append(core)
+        return _SPACES.sub(" ", "".join(pieces)).strip(" ")
 
 
 def _runs(rich: Sequence[Span]) -> list[list[Span]]:

@@ -40,7 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
 # so the overview lists every command without importing and building all of them (~55 ms, a third
 # of `--help`); tests/test_startup.py checks each against the command's own docstring.
 COMMAND_SUMMARIES: dict[str, str] = {
-    "export": "Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, YAML or JSON.",
+    "export": "Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.",
     "list": "List works, newest first, filtered by theme, type, year, author and more.",
     "show": "Show every field of works, their themes and their ASA citation.",
     "themes": "List the research themes with their questions and number of works.",

@@ -45,13 +45,13 @@ def export_command(
     ] = None,
     group_by: Annotated[
         GroupChoice,
-        typer.Option("--group-by", help="Markdown and LaTeX: sections by type, year, theme or none."),
+        typer.Option("--group-by", help="Markdown, HTML and LaTeX: sections by type, year, theme or none."),
     ] = GroupChoice.type,
     style: Annotated[
         str | None,
         typer.Option(
             "--style",
-            help="Markdown: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
+            help="Markdown, HTML: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
         ),
     ] = None,
     numbering: Annotated[
@@ -62,7 +62,7 @@ def export_command(
     ] = NumberingChoice.plain,
     store: StoreOption = None,
 ) -> None:
-    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, LaTeX, RIS, JSON Resume, YAML or JSON.
+    """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.
 
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
     """

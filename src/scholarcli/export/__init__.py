@@ -98,6 +98,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("biblatex", "BibLaTeX for biber (UTF-8, journaltitle, date)", "scholarcli.export.biblatex", ".bib", per_record=True),
         ExportFormat("csl-json", "CSL-JSON for pandoc, Zotero and citeproc", "scholarcli.export.csl_json", ".json", per_record=True),
         ExportFormat("markdown", "a Markdown CV or publications page", "scholarcli.export.markdown", ".md"),
+        ExportFormat("html", "a self-contained, accessible HTML publications page", "scholarcli.export.html", ".html"),
         ExportFormat("yaml", "records in the store's own YAML format", "scholarcli.export.yaml_records", ".yaml"),
         ExportFormat("json", "records as JSON (the fields of 'list --format json')", "scholarcli.export.json_records", ".json"),
         ExportFormat("ris", "RIS for NCBI My Bibliography, Zotero, EndNote", "scholarcli.export.ris", ".ris", per_record=True),

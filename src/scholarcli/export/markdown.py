@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scholarcli.cite.asa import markdown_citation
-from scholarcli.cite.styled import escape_markdown, safe_url
+from scholarcli.cite.asa import citation
+from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, safe_url
 from scholarcli.export import ExportOptions
 from scholarcli.model import Library, Profile, Publication
 from scholarcli.query import sort_key
@@ -59,29 +59,36 @@ Cite = Callable[[Publication], str]
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The Markdown CV of the given works (see the module docstring)."""
     sections = group(works, library, options.group_by)
-    if options.style is not None:
+    cite, equal_marker = citations(works, library, options.style, MarkdownRenderer(), target="markdown")
+    return render(library.profile, sections, cite, legend=bool(equal_marker))
+
+
+def citations(
+    works: Sequence[Publication], library: Library, style: str | None, renderer: Renderer, *, target: str
+) -> tuple[Cite, str]:
+    """How a CV page (Markdown, HTML) cites each work, and the equal-contribution marker it uses.
+
+    Built-in ASA through `renderer` with the owner bold and `EQUAL_MARKER` (the page then prints
+    `EQUAL_LEGEND`), or a CSL style through pandoc writing `target`, whose text has no marker ("").
+    """
+    if style is not None:
         from scholarcli.cite.pandoc_style import render_with_style
 
-        rendered = render_with_style(works, library, options.style)
-        equal_marker = ""
+        rendered = render_with_style(works, library, style, to=target)
+        return (lambda publication: rendered[publication.id]), ""
 
-        def cite(publication: Publication) -> str:
-            return rendered[publication.id]
-    else:
-        equal_marker = EQUAL_MARKER
+    owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
+    cache: dict[str, str] = {}  # a work under several themes is formatted once
 
-        owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
-        cache: dict[str, str] = {}  # a work under several themes is formatted once
+    def cite(publication: Publication) -> str:
+        text = cache.get(publication.id)
+        if text is None:
+            text = cache[publication.id] = renderer.render(
+                citation(publication, owner=owner, equal_marker=EQUAL_MARKER)
+            )
+        return text
 
-        def cite(publication: Publication) -> str:
-            text = cache.get(publication.id)
-            if text is None:
-                text = cache[publication.id] = markdown_citation(
-                    publication, owner=owner, equal_marker=equal_marker
-                )
-            return text
-
-    return render(library.profile, sections, cite, legend=bool(equal_marker))
+    return cite, EQUAL_MARKER
 
 
 def group(works: Sequence[Publication], library: Library, group_by: str) -> list[Section]:
