@@ -15,16 +15,18 @@ from typing import overload
 
 import xxhash
 
-from scholarcli.model import Name, Publication
+from scholarcli.model import Extra, Name, Publication
 
 _PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 AUTHORS = _PUBLICATION_FIELDS.index("authors")
 EDITORS = _PUBLICATION_FIELDS.index("editors")
+EXTRA = _PUBLICATION_FIELDS.index("extra")
 # Setting each slot through its descriptor skips the frozen dataclass's __init__, which sets every
 # field through object.__setattr__: a record is built in ~3 µs instead of ~5.
 _SETTERS = tuple(getattr(Publication, name).__set__ for name in _PUBLICATION_FIELDS)
 _set_authors = _SETTERS[AUTHORS]
 _set_editors = _SETTERS[EDITORS]
+_set_extra = _SETTERS[EXTRA]
 _new_object = object.__new__
 
 
@@ -39,6 +41,7 @@ def record_row(publication: Publication, name_index: Callable[[Name], int]) -> t
     row = [getattr(publication, name) for name in _PUBLICATION_FIELDS]
     row[AUTHORS] = tuple(map(name_index, publication.authors))
     row[EDITORS] = tuple(map(name_index, publication.editors))
+    row[EXTRA] = tuple(publication.extra.items()) if publication.extra else ()  # marshal holds no Extra
     return tuple(row)
 
 
@@ -121,6 +124,7 @@ class CachedRecords(Sequence[Publication]):
             setter(publication, value)
         _set_authors(publication, tuple(map(names, row[AUTHORS])))
         _set_editors(publication, tuple(map(names, row[EDITORS])))
+        _set_extra(publication, Extra(row[EXTRA]))  # type: ignore[arg-type]
         return publication
 
 

@@ -54,7 +54,7 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
 
 
 _plain_fields = operator.attrgetter(
-    *(name for name in PUBLICATION_FIELDS if name not in ("authors", "editors"))
+    *(name for name in PUBLICATION_FIELDS if name not in ("authors", "editors", "extra"))
 )
 # A name's parts as a plain tuple (the parse cache stores its name table in this form too).
 name_fields = operator.attrgetter(*(field.name for field in dataclasses.fields(Name)))
@@ -72,6 +72,7 @@ def content_digest(publication: Publication) -> str:
         _plain_fields(publication),
         tuple(map(name_fields, publication.authors)),
         tuple(map(name_fields, publication.editors)),
+        tuple(publication.extra.items()),
     )
     import hashlib  # only a cache miss computes digests; a read of the cache need not load OpenSSL
 

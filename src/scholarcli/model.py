@@ -10,7 +10,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -53,7 +53,7 @@ STATUS_LABELS: dict[str, str] = {
 PUBLICATION_FIELDS: tuple[str, ...] = (
     "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue",
     "pages", "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note",
-    "abstract",
+    "abstract", "extra",
 )  # fmt: skip
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
@@ -207,6 +207,43 @@ def parse_name(text: str) -> Name:
     return Name(family=family, given=given, particle=" ".join(particle_words) or None, suffix=suffix)
 
 
+class Extra(Mapping[str, str]):
+    """An immutable mapping of lower-case field name -> verbatim text: fields of an imported entry
+    that have no place in the record, kept so that nothing is lost silently. Hashable (records are)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        self._items: dict[str, str] = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._items.items())))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Extra({self._items!r})"
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The items as plain tuples (what marshal, the parse cache's format, can hold)."""
+        return tuple(self._items.items())
+
+
+_NO_EXTRA = Extra()
+
+
 @dataclass(frozen=True, slots=True)
 class Publication:
     """One work of the record. `year` is None only for works not yet out."""
@@ -231,6 +268,12 @@ class Publication:
     equal_contribution: bool = False
     note: str | None = None
     abstract: str | None = None
+    # Fields of an imported entry with no place in the record, verbatim (written last in the store).
+    extra: Mapping[str, str] = _NO_EXTRA
+
+    def __post_init__(self) -> None:
+        if type(self.extra) is not Extra:  # a plain dict given: made immutable (and hashable)
+            object.__setattr__(self, "extra", Extra(self.extra))
 
     @property
     def is_out(self) -> bool:
@@ -269,6 +312,7 @@ class Publication:
             "equal_contribution": self.equal_contribution,
             "note": self.note,
             "abstract": self.abstract,
+            "extra": dict(self.extra),
         }
 
     def to_store_dict(self) -> dict[str, object]:
@@ -296,6 +340,9 @@ class Publication:
             elif key == "equal_contribution":
                 if value:
                     result[key] = True
+            elif key == "extra":
+                if value:
+                    result[key] = dict(value)
             elif value is not None:
                 result[key] = value
         return result

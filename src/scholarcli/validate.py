@@ -19,6 +19,7 @@ from scholarcli.model import (
     PUBLICATION_FIELDS,
     STATUSES,
     THEME_ID_PATTERN,
+    Extra,
     Name,
     Profile,
     Publication,
@@ -360,6 +361,8 @@ def _read_publication(
         if doi is None and "doi" not in record:
             checker.warning(here, f"'{publication_id}' is published but has no DOI", "doi")
 
+    extra = _extra(checker, record)
+
     if sum(p.severity == "error" for p in checker.problems) > errors_before:
         return None
     assert publication_id is not None and kind is not None  # noqa: PT018 - guaranteed by the error count
@@ -378,7 +381,37 @@ def _read_publication(
         tags=tuple(tag for tag, _ in tags),
         equal_contribution=equal_contribution,
         **plain,
+        extra=extra,
     )
+
+
+_EXTRA_KEY = re.compile(r"^[a-z0-9_][a-z0-9_:.+-]*$")
+
+
+def _extra(checker: _Checker, record: YamlMap) -> Extra:
+    """`extra`: a mapping of lower-case field name -> text (fields kept verbatim from an import)."""
+    if "extra" not in record or record["extra"] is None:
+        return Extra()
+    value = record["extra"]
+    mark = record.value_marks["extra"]
+    if not isinstance(value, YamlMap):
+        checker.error(mark, "'extra' must be a mapping of 'field: text' lines", "extra")
+        return Extra()
+    items = {}
+    for key, text in value.items():
+        key_mark = value.key_marks.get(key, mark)
+        if not isinstance(key, str) or not _EXTRA_KEY.match(key):
+            checker.error(
+                key_mark, f"'extra' field name '{key}' must be lower-case letters, digits and _:.+-", "extra"
+            )
+            continue
+        if not isinstance(text, str):
+            checker.error(value.value_marks.get(key, key_mark), f"'extra.{key}' must be text", "extra")
+            continue
+        cleaned = checker.clean_text(text, value.value_marks.get(key, key_mark), f"extra.{key}")
+        if cleaned is not None:
+            items[key] = cleaned
+    return Extra(items)
 
 
 def _names(checker: _Checker, record: YamlMap, key: str) -> tuple[Name, ...]:

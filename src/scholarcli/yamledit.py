@@ -480,6 +480,11 @@ def render_field(key: str, value: object, indent: int, newline: str = "\n") -> l
         return lines
     if key in ("themes", "tags"):
         return [f"{pad}{key}: {_render_flow(list(value))}{newline}"]  # type: ignore[call-overload]
+    if key == "extra":  # a block mapping of field: text, in the order the fields were read
+        lines = [f"{pad}{key}:{newline}"]
+        for name, text in value.items():  # type: ignore[attr-defined]
+            lines.append(f"{pad}  {render_scalar(name)}: {render_scalar(text)}{newline}")
+        return lines
     return [f"{pad}{key}: {render_scalar(value)}{newline}"]
 
 
