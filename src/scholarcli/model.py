@@ -56,7 +56,10 @@ PUBLICATION_FIELDS: tuple[str, ...] = (
     "abstract", "extra",
 )  # fmt: skip
 
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
+# A citation key as BibTeX and biber read one: letters of any script, digits and _:./+-, in any order
+# (`averroes/bland`, `пункт3`, `_dalain_2010`, `1984orwell`). The BibTeX specials (`,{}()"#%'=\\`
+# and spaces) and other punctuation stay out: they end a key in some reader.
+ID_PATTERN = re.compile(r"^[\w:./+-]+\Z")
 THEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _CJK_CLASS = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"

@@ -284,7 +284,7 @@ def _read_publication(
     if publication_id is not None and not ID_PATTERN.match(publication_id):
         checker.error(
             record.value_marks["id"],
-            f"id '{publication_id}' must start with a letter and use only letters, digits and _:.+-",
+            f"id '{publication_id}' must use only letters, digits and _:./+-",
             "id",
         )
     kind = checker.text(record, "type", required=True)
