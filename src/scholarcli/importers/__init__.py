@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -19,10 +20,18 @@ class ImportFormat(str, Enum):
 
 @dataclass
 class ImportResult:
-    """Records read from a file, and the entries that could not be read (source, reason)."""
+    """Records read from a file, and the entries that could not be read (source, reason).
+
+    `notes` say what was done to entries that were taken (an id generated, fields inherited through
+    crossref, a macro kept undecoded); `kept` counts, per field name, the entries that keep it in
+    `extra`; `entries` is how many entries the file has (taken, rejected or skipped).
+    """
 
     candidates: list[Candidate] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    kept: Counter[str] = field(default_factory=Counter)
+    entries: int = 0
 
 
 def decode(raw: bytes, path: str, encoding: str | None) -> str:

@@ -4,25 +4,23 @@ bibtexparser silently merges two fields when a comma is missing, accepts entries
 an undefined macro as its raw name, fails on Latin-1 bytes, and starts a phantom entry at an `@` at
 the start of a line inside a value. Once it has done so the evidence is gone, so this module reads
 the entry structure itself, reports each of those as `file:line: message` and takes nothing from an
-entry that has one. Names are split with bibtexparser's own BibTeX name rules; LaTeX is decoded to
-Unicode with pylatexenc.
+entry that has one. Names are split with bibtexparser's own BibTeX name rules (and biblatex's extended
+form, see `names`); LaTeX is decoded to Unicode by `latex_decode`, which keeps what it cannot decode.
+
+Every entry becomes a candidate or a rejection with `file:line (key): reason`; fields with no place in
+the record are kept verbatim in `extra`; `crossref` and `xdata` are followed as biber follows them.
+Nesting is bounded (`latex_decode.MAX_DEPTH`), so no input costs unbounded memory or recursion.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-from pylatexenc.latex2text import LatexNodes2Text
-
-from scholarcli.importers import ImportResult
-from scholarcli.model import Name, Publication
+from scholarcli.importers import ImportResult, latex_decode, names
+from scholarcli.importers.latex_decode import MAX_DEPTH, Decoded, LatexError
+from scholarcli.model import ID_PATTERN, Name, Publication
 from scholarcli.writes import Candidate
 
 # BibTeX/BibLaTeX entry type -> CSL type.
@@ -79,23 +77,12 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
 _KEY = re.compile(r"[^\s,={}()\"#%']+")
 _NUMBER = re.compile(r"[0-9]+")
 _LINE_START_AT = re.compile(r"\n[ \t]*@")
-_YEAR = re.compile(r"^\s*([0-9]{4})")
-_LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-# Text-mode symbols pylatexenc drops (or renders as another mark): private-use placeholders carry them.
-_TEXT_SYMBOLS = {
-    r"\textbraceleft": "{",
-    r"\textbraceright": "}",
-    r"\textasciicircum": "^",
-    r"\textasciigrave": "`",
-    r"\textbar": "|",
-    r"\textless": "<",
-    r"\textgreater": ">",
-    r"\textunderscore": "_",
-    r"\textdollar": "$",
-    r"\textquotedbl": '"',
-}
-_TEXT_COMMANDS = tuple((command, chr(0xE000 + number)) for number, command in enumerate(_TEXT_SYMBOLS))
-_PLACEHOLDERS = str.maketrans({chr(0xE000 + n): symbol for n, symbol in enumerate(_TEXT_SYMBOLS.values())})
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_REPRINT = re.compile(r"^\s*\[\s*([0-9]{4})\s*\]\s*([0-9]{4})\s*$")  # `[1893] 1984`: first published 1893
+_DOI = re.compile(r"^(?:10\.[0-9]{4,9}/\S+|10/[A-Za-z0-9]+)$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*)", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_LINK = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", re.DOTALL)
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 _BRACE_OR_PARENTHESIS = re.compile(r"\\.|[{})]", re.DOTALL)
 _SIMPLE_ESCAPES_ONLY = re.compile(r"(?:[^\\{}~`-]|\\[&%$#_]|[{}]|-(?!-))*")
@@ -155,23 +142,23 @@ class _Reader:
             kind = match.group(1).lower()
             close = "}" if match.group(2) == "{" else ")"
             body = match.end()
-            if kind in ("comment", "preamble"):
-                position = self.balanced_end(body - 1) or len(text)
-                continue
             try:
+                if kind in ("comment", "preamble"):
+                    position = self.balanced_end(body - 1) or len(text)
+                    continue
                 position = self.string(body, close) if kind == "string" else self.entry(kind, at, body, close)
             except EntryError as error:
-                label = self.entry_label(at, body)
-                self.rejected.append((f"{self.where(error.position)}", f"{label}: {error.message}"))
+                self.rejected.append(self.rejection(at, body, error))
                 position = self.recover(at, body)
 
-    def entry_label(self, at: int, body: int) -> str:
+    def rejection(self, at: int, body: int, error: EntryError) -> tuple[str, str]:
+        """(`file:line (key)`, reason) for a broken entry; an entry without a key is named by its line."""
         key = _KEY.match(self.text, self.skip_space(body))
+        if key and self.text.startswith(",", self.skip_space(key.end())):
+            return f"{self.where(error.position)} ({key.group(0)})", error.message
         kind = _ENTRY_START.match(self.text, at)
         name = kind.group(1) if kind else "entry"
-        if key and self.text.startswith(",", self.skip_space(key.end())):
-            return f"@{name}{{{key.group(0)}}}"
-        return f"@{name} on line {self.line(at)}"
+        return self.where(error.position), f"@{name} on line {self.line(at)}: {error.message}"
 
     def balanced_end(self, opening: int) -> int | None:
         """The position after the `}` or `)` that closes the one at `opening`, or None."""
@@ -185,6 +172,8 @@ class _Reader:
             position = found.end()
             if char == "{":
                 depth += 1
+                if depth > MAX_DEPTH:
+                    raise EntryError(found.start(), f"braces nested deeper than {MAX_DEPTH} levels")
             elif char == "}":
                 depth -= 1
                 if depth == 0 and not parenthesis:
@@ -199,7 +188,10 @@ class _Reader:
         Going past the closing brace also skips any `@` inside the entry's values, which bibtexparser
         would have taken for a (phantom) entry of its own.
         """
-        end = self.balanced_end(body - 1)
+        try:
+            end = self.balanced_end(body - 1)
+        except EntryError:  # nested too deep: go on at the next entry
+            end = None
         if end is not None:
             return end
         following = _LINE_START_AT.search(self.text, at + 1)
@@ -319,6 +311,8 @@ class _Reader:
                 continue
             if char == "{":
                 depth += 1
+                if depth > MAX_DEPTH:
+                    raise EntryError(index, f"braces nested deeper than {MAX_DEPTH} levels")
             elif char == "}":
                 depth -= 1
             elif char == '"' and depth == 0:
@@ -338,17 +332,17 @@ class _Reader:
 
 def decode_latex(value: str) -> str:
     """LaTeX to Unicode text: `{\\"u}` -> ü, `\\&` -> &, braces dropped, spacing collapsed."""
+    return decode_value(value).text
+
+
+def decode_value(value: str) -> Decoded:
+    """A value as Unicode text, with the macros kept undecoded; raises LatexError when nested too deep."""
     if "\\" not in value and "{" not in value and "~" not in value and "--" not in value and "`" not in value:
-        return " ".join(value.split())
-    if _SIMPLE_ESCAPES_ONLY.fullmatch(value):  # only \& \% \_ \# \$ and braces: no need for a LaTeX parser
+        return Decoded(" ".join(value.split()))
+    if _SIMPLE_ESCAPES_ONLY.fullmatch(value):  # only \& \% \_ \# \$ and braces: nothing else to decode
         text = _SIMPLE_ESCAPE.sub(r"\1", value.replace("{", "").replace("}", ""))
-        return " ".join(text.split())
-    # A bare % in a .bib value is text, not a LaTeX comment.
-    protected = re.sub(r"(?<!\\)%", r"\\%", value)
-    for command, placeholder in _TEXT_COMMANDS:  # symbols pylatexenc drops or renders as other marks
-        protected = protected.replace(command + "{}", placeholder).replace(command, placeholder)
-    text = _LATEX.latex_to_text(protected).translate(_PLACEHOLDERS)
-    return " ".join(text.replace("\xa0", " ").split())
+        return Decoded(" ".join(text.split()))
+    return latex_decode.decode(value)
 
 
 def verbatim_value(value: str) -> str:
@@ -358,76 +352,150 @@ def verbatim_value(value: str) -> str:
 
 def split_names(value: str) -> list[Name]:
     """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` is dropped."""
-    names = []
-    for raw in split_multiple_persons_names(value):
-        raw = raw.strip()
-        if not raw or raw == "others":
-            continue
-        if raw.startswith("{") and raw.endswith("}") and _one_group(raw):
-            names.append(Name(literal=decode_latex(raw[1:-1])))
-            continue
-        parts = parse_single_name_into_parts(raw)
-
-        def joined(words: list[str]) -> str | None:
-            return decode_latex(" ".join(words)) or None
-
-        family = joined(parts.last)
-        if family is None:
-            raise InvalidNameError(f"'{raw}' has no family name")
-        names.append(
-            Name(
-                family=family, given=joined(parts.first), particle=joined(parts.von), suffix=joined(parts.jr)
-            )
-        )
-    return names
+    return names.split_names(value, decode_latex)
 
 
-def _one_group(text: str) -> bool:
-    depth = 0
-    for index, char in enumerate(text):
-        depth += char == "{"
-        depth -= char == "}"
-        if depth == 0 and index < len(text) - 1:
-            return False
-    return True
+def bare_doi(value: str) -> str | None:
+    """The bare DOI of `https://doi.org/10...`, `doi:10...`, `\\url{...}`, a short DOI `10/fqd6hj`; None
+    when the value is no DOI."""
+    text = _unwrap_link(value.strip())
+    text = _DOI_PREFIX.sub("", verbatim_value(text))
+    return text if _DOI.match(text) else None
 
 
-def to_publication(entry: RawEntry) -> Publication:
-    """An entry as a Publication (not yet validated: the store's validator judges the values)."""
-    values = entry.fields
+def normalised_url(value: str) -> str | None:
+    """An `http(s)://` address from `\\url{...}`, `\\href{u}{t}` or a bare `www.` host; None when the value
+    is no single address."""
+    text = _unwrap_link(value.strip())
+    text = _VERBATIM_ESCAPE.sub(r"\1", text).strip()
+    if not text or any(char.isspace() for char in text):
+        return None
+    if text.lower().startswith("www."):
+        text = "https://" + text
+    return text if _URL.match(text) else None
 
-    def text(*names: str) -> str | None:
-        for name in names:
-            if values.get(name, "").strip():
-                return decode_latex(values[name]) or None
+
+def _unwrap_link(text: str) -> str:
+    found = _LINK.fullmatch(text)
+    return found.group(1) if found else text
+
+
+@dataclass
+class _Mapping:
+    """One entry's way into a record: the fields used, what went to `extra`, and notes for the report."""
+
+    values: dict[str, str]
+    used: set[str] = field(default_factory=set)
+    extra: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def text(self, *keys: str) -> str | None:
+        """The first of the fields that is set, decoded; the others stay for `extra`."""
+        for name in keys:
+            value = self.values.get(name, "")
+            if value.strip():
+                self.used.add(name)
+                return self.decode(name, value) or None
         return None
 
+    def decode(self, name: str, value: str) -> str:
+        try:
+            decoded = decode_value(value)
+        except LatexError as error:
+            raise _FieldError(name, error.message) from None
+        if decoded.unknown:
+            self.notes.append(f"kept {', '.join(decoded.unknown)} undecoded in '{name}'")
+        return decoded.text
+
+
+class _FieldError(Exception):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def _year(mapping: _Mapping) -> int | None:
+    """The year of `year` (or `date`); `[1893] 1984` is 1984 first published 1893 (`extra.origdate`)."""
+    for name in ("year", "date"):
+        raw = mapping.values.get(name, "")
+        if not raw.strip():
+            continue
+        text = mapping.decode(name, raw)
+        reprint = _REPRINT.match(text)
+        if reprint:
+            mapping.used.add(name)
+            mapping.extra.setdefault("origdate", reprint.group(1))
+            return int(reprint.group(2))
+        found = _YEAR.search(text)
+        if found is None:
+            continue
+        mapping.used.add(name)
+        if text != found.group(1):  # `2020-05-17`, `1984/1985`: the year is taken, the rest kept
+            mapping.extra[name] = " ".join(raw.split())
+        return int(found.group(1))
+    return None
+
+
+def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
+    """An entry as a Publication (not yet validated: the store's validator judges the values), and how
+    its fields were used."""
+    mapping = _Mapping(entry.fields)
+    values = entry.fields
+    text = mapping.text
+
     kind = ENTRY_TYPES.get(entry.entry_type, "document")
-    authors = tuple(split_names(values["author"])) if "author" in values else ()
-    editors = tuple(split_names(values["editor"])) if "editor" in values else ()
-    year_text = values.get("year") or values.get("date") or ""
-    year_match = _YEAR.match(year_text)
+    people: dict[str, tuple[Name, ...]] = {}
+    for role in ("author", "editor"):
+        if values.get(role, "").strip():
+            mapping.used.add(role)
+            try:
+                people[role] = tuple(split_names(values[role]))
+            except names.NameReadError as problem:
+                raise _FieldError(role, str(problem)) from None
+            except LatexError as error:
+                raise _FieldError(role, error.message) from None
+    year = _year(mapping)
     note = text("note")
     status = "published"
     pubstate = text("pubstate")
+    year_text = values.get("year", "")
     if pubstate:
         status = _PUBSTATES.get(pubstate.lower(), pubstate.lower())
-    elif not year_match and decode_latex(year_text).lower() in _PUBSTATES:  # year = {forthcoming}
+    elif year is None and year_text.strip() and decode_latex(year_text).lower() in _PUBSTATES:
+        mapping.used.add("year")  # year = {forthcoming}
         status = _PUBSTATES[decode_latex(year_text).lower()]
     elif note and (state := _NOTE_STATE.match(note)):  # our own export writes the state first in `note`
         status = state.group(1).lower().replace(" ", "-")
         note = state.group(2) or None
     pages = text("pages")
-    doi = values.get("doi")
-    url = values.get("url")
+    doi = url = None
+    if values.get("doi", "").strip():
+        doi = bare_doi(values["doi"])
+        if doi is not None:
+            mapping.used.add("doi")
+        else:
+            mapping.notes.append("kept 'doi' in extra: not a DOI (10.NNNN/...)")
+    if values.get("url", "").strip():
+        url = normalised_url(values["url"])
+        if url is not None:
+            mapping.used.add("url")
+        else:
+            mapping.notes.append("kept 'url' in extra: not one http(s):// address")
     keywords = text("keywords")
-    return Publication(
-        id=entry.key,
+    record_id = entry.key if ID_PATTERN.match(entry.key) else ""
+    if not record_id:
+        mapping.extra["original_key"] = entry.key
+        mapping.notes.append(
+            f"the key '{entry.key}' cannot be an id: an id is generated, the key kept in extra"
+        )
+    publication = Publication(
+        id=record_id,
         type=kind,
         title=text("title"),
-        authors=authors,
-        editors=editors,
-        year=int(year_match.group(1)) if year_match else None,
+        authors=people.get("author", ()),
+        editors=people.get("editor", ()),
+        year=year,
         status=status,
         container=text(*_CONTAINER_FIELDS),
         volume=text("volume"),
@@ -435,33 +503,132 @@ def to_publication(entry: RawEntry) -> Publication:
         pages=re.sub(r"\s*[-\u2013\u2014]+\s*", "-", pages) if pages else None,
         publisher=text(*_PUBLISHER_FIELDS),
         place=text("address", "location"),
-        doi=verbatim_value(doi) if doi and doi.strip() else None,
-        url=verbatim_value(url) if url and url.strip() else None,
+        doi=doi,
+        url=url,
         tags=tuple(dict.fromkeys(word.strip() for word in keywords.split(",") if word.strip()))
         if keywords
         else (),
         note=note,
         abstract=text("abstract"),
     )
+    for name, value in values.items():  # every other field, verbatim: nothing is lost without a word
+        if name not in mapping.used and name not in mapping.extra:
+            kept = " ".join(value.split())
+            if kept:
+                mapping.extra[name] = kept
+    if mapping.extra:
+        publication = replace(publication, extra=mapping.extra)
+    return publication, mapping
+
+
+# Fields biber never passes from a parent to its child (biber's default inheritance rules).
+_NOT_INHERITED = frozenset(
+    {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options",
+     "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+     "shorthandintro", "sortkey"}
+)  # fmt: skip
+_BOOKS = frozenset({"book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
+                    "mvproceedings", "mvreference"})  # fmt: skip
+_IN_BOOKS = frozenset({"inbook", "bookinbook", "suppbook", "incollection", "suppcollection",
+                       "inproceedings", "conference", "inreference"})  # fmt: skip
+_TITLE_FIELDS = ("title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+
+
+def _inherited_name(parent_type: str, child_type: str, name: str) -> str | None:
+    """The child's field a parent's field fills (biber's rules), None when it is not passed on."""
+    if name in _NOT_INHERITED:
+        return None
+    if name in _TITLE_FIELDS:
+        if parent_type in _BOOKS and child_type in _IN_BOOKS:
+            prefix = "main" if parent_type.startswith("mv") else "book"
+            return {"title": f"{prefix}title", "subtitle": f"{prefix}subtitle",
+                    "titleaddon": f"{prefix}titleaddon"}.get(name)  # fmt: skip
+        if parent_type == "periodical" and child_type in ("article", "suppperiodical"):
+            return {"title": "journaltitle", "subtitle": "journalsubtitle"}.get(name)
+        if parent_type in _BOOKS or parent_type == "periodical":
+            return None  # a child's own title is never its parent's
+    return name
+
+
+def _resolve_inheritance(entries: list[RawEntry], notes: dict[int, list[str]]) -> None:
+    """Fill each child from its `crossref` parent and `xdata` entries, the way biber does: only fields
+    the child lacks, through chains, each entry once (a cycle stops)."""
+    by_key = {entry.key.casefold(): entry for entry in entries}
+    done: set[int] = set()
+
+    def resolve(entry: RawEntry, visiting: frozenset[int]) -> None:
+        if id(entry) in done or id(entry) in visiting:
+            return
+        visiting = visiting | {id(entry)}
+        sources: list[tuple[str, str]] = []
+        if entry.fields.get("xdata", "").strip():
+            sources += [("xdata", key.strip()) for key in entry.fields["xdata"].split(",") if key.strip()]
+        if entry.fields.get("crossref", "").strip():
+            sources.append(("crossref", entry.fields["crossref"].strip()))
+        for how, key in sources:
+            parent = by_key.get(key.casefold())
+            if parent is None:
+                notes.setdefault(id(entry), []).append(
+                    f"its {how} '{key}' is not in the file: nothing inherited"
+                )
+                continue
+            if id(parent) in visiting:
+                notes.setdefault(id(entry), []).append(
+                    f"its {how} '{key}' leads back to itself: not followed"
+                )
+                continue
+            resolve(parent, visiting)
+            taken = []
+            for name, value in parent.fields.items():
+                target = (
+                    name if how == "xdata" else _inherited_name(parent.entry_type, entry.entry_type, name)
+                )
+                if target is None or target in _NOT_INHERITED or entry.fields.get(target, "").strip():
+                    continue
+                entry.fields[target] = value
+                entry.field_positions.setdefault(target, entry.position)
+                taken.append(target)
+            if taken:
+                notes.setdefault(id(entry), []).append(f"inherited {', '.join(taken)} from {how} '{key}'")
+        done.add(id(entry))
+
+    for entry in entries:
+        resolve(entry, frozenset())
 
 
 def read_bibtex(text: str, path: str) -> ImportResult:
-    """Every entry of a .bib text as a candidate record, or rejected with `file:line: reason`."""
+    """Every entry of a .bib text as a candidate record, or rejected with `file:line (key): reason`."""
     reader = _Reader(text, path)
     reader.read()
-    result = ImportResult(rejected=list(reader.rejected))
+    result = ImportResult(rejected=list(reader.rejected), entries=len(reader.entries) + len(reader.rejected))
+    inheritance: dict[int, list[str]] = {}
+    _resolve_inheritance(reader.entries, inheritance)
     for entry in reader.entries:
-        source = f"{reader.where(entry.position)}"
-        try:
-            publication = to_publication(entry)
-        except (InvalidNameError, ValueError) as exc:
-            result.rejected.append((source, f"@{entry.entry_type}{{{entry.key}}}: cannot read a name: {exc}"))
+        source = f"{reader.where(entry.position)} ({entry.key})"
+        if entry.entry_type in _NOT_RECORDS:
+            result.notes.append((source, f"@{entry.entry_type}: {_NOT_RECORDS[entry.entry_type]}"))
             continue
-        result.candidates.append(Candidate(publication, f"{source} ({entry.key})"))
+        try:
+            publication, mapping = to_publication(entry)
+        except _FieldError as error:
+            where = reader.where(entry.field_positions.get(error.field_name, entry.position))
+            result.rejected.append((f"{where} ({entry.key})", f"'{error.field_name}': {error.message}"))
+            continue
+        for note in [*inheritance.get(id(entry), ()), *mapping.notes]:
+            result.notes.append((source, note))
+        result.kept.update(publication.extra)
+        result.candidates.append(Candidate(publication, source))
     result.rejected.sort(key=lambda item: _line_of(item[0]))
     return result
 
 
+# Entry types that are not works: their fields go to the entries that name them.
+_NOT_RECORDS = {
+    "xdata": "a data container for the entries that name it in 'xdata', not a work",
+    "set": "a set of other entries, which are imported one by one",
+}
+
+
 def _line_of(source: str) -> int:
-    tail = source.rsplit(":", 1)[-1]
+    tail = source.split(" ", 1)[0].rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0
