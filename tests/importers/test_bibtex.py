@@ -86,7 +86,7 @@ def test_latin1_bytes_are_refused_with_a_hint_and_read_with_the_encoding(
     assert refused.exit_code == 1
     assert refused.stderr == (
         f"error: {bib}:1: the file is not UTF-8 text (byte 0xDC); if it is Latin-1, run again with --encoding "
-        "latin-1\n"
+        "latin-1 (UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read without --encoding)\n"
     )
     accepted = runner.invoke(app, ["import", "--store", str(store), "--encoding", "latin-1", str(bib)])
     assert accepted.exit_code == 0, accepted.output
