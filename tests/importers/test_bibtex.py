@@ -163,7 +163,8 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
         f"{bib}:4 (dup): skipped, duplicates 'good2021' (same title and year (2021))\n"
         f"error: {bib}:2 (bad): missing ',' after the value of 'title' (before 'author'); add the comma\n"
         f"error: {bib}:3: @article on line 3: the entry has no key (write '@type{{key,' before its fields)\n"
-        "would add 1, would update 0, skipped 1 as duplicate, rejected 2 (dry run: nothing written)\n"
+        "would add 1, would update 0, skipped 1 as duplicate, rejected 2 (dry run: nothing written; would not "
+        "import: 2, exit status 1)\n"
     )
     assert (store / "publications.yaml").read_text(encoding="utf-8") == "# kept\n"
     done = runner.invoke(
@@ -181,7 +182,9 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
             str(bib),
         ],
     )
-    assert done.stderr.endswith("added 1, updated 0, skipped 1 as duplicate, rejected 2\n")
+    assert done.stderr.endswith(
+        "added 1, updated 0, skipped 1 as duplicate, rejected 2 (not imported: 2, exit status 1)\n"
+    )
     library = load_library(locate_store(store), use_cache=False).library
     assert [(p.id, p.themes) for p in library.publications] == [("good2021", ("beta",))]
     assert (store / "publications.yaml").read_text(encoding="utf-8").startswith("# kept\n\n- id: good2021\n")
@@ -236,6 +239,8 @@ def test_the_stress_store_export_imports_back(
     path.write_text(bib, encoding="utf-8")
     done = runner.invoke(app, ["import", "--store", str(store), str(path)])
     assert done.exit_code == 0, done.output
-    assert (
-        done.stderr == f"added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
+    # BibLaTeX's `type` (a thesis's or report's kind) has no field of the record yet: kept in extra.
+    kept = "kept in extra (field: entries): type 2\n" if format_name == "biblatex" else ""
+    assert done.stderr == (
+        f"{kept}added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
     )

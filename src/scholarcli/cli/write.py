@@ -22,6 +22,8 @@ from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
 from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from scholarcli.writes import AddReport
 
 # The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
@@ -63,16 +65,35 @@ def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
     return decode(raw, display_path(path), encoding), display_path(path)
 
 
-def _report(report: "AddReport", *, dry_run: bool) -> None:
+def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None:
+    """What an import did, on stderr: notes on entries taken, duplicates skipped, every rejection with
+    its reason, the fields kept in `extra` or dropped, then one summary line that says whether all was taken."""
+    for source, note in result.notes:
+        console.message(f"{source}: {note}")
     for source, existing, why in report.skipped:
         console.message(f"{source}: skipped, duplicates '{existing}' ({why})")
     for source, reason in report.rejected:
         console.error(f"{source}: {reason}")
+    if result.kept:
+        console.message("kept in extra (field: entries): " + _counts(result.kept))
+    if result.dropped:
+        console.message("dropped as empty (field: entries): " + _counts(result.dropped))
     verb = "would add" if dry_run else "added"
-    console.message(
+    summary = (
         f"{verb} {len(report.added)}, {'would update' if dry_run else 'updated'} {len(report.updated)}, "
         f"skipped {len(report.skipped)} as duplicate, rejected {len(report.rejected)}"
-        + (" (dry run: nothing written)" if dry_run else "")
+    )
+    remarks = ["dry run: nothing written"] if dry_run else []
+    if report.rejected:
+        remarks.append(
+            f"{'would not import' if dry_run else 'not imported'}: {len(report.rejected)}, exit status 1"
+        )
+    console.message(summary + (f" ({'; '.join(remarks)})" if remarks else ""))
+
+
+def _counts(counter: "Counter[str]") -> str:
+    return ", ".join(
+        f"{name} {count}" for name, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
     )
 
 
@@ -332,9 +353,15 @@ def import_command(
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
     result: ImportResult = read_records(text, shown, import_format)
-    report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
+    from scholarcli.writes import ManyProblemsError
+
+    try:
+        report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
+    except ManyProblemsError as problems:  # duplicates without a policy: every rejection is still said
+        problems.lines[:0] = [f"{source}: {reason}" for source, reason in result.rejected]
+        raise
     report.rejected[:0] = result.rejected
-    _report(report, dry_run=dry_run)
+    _report(report, result, dry_run=dry_run)
     if report.rejected:
         raise typer.Exit(1)
 

@@ -24,13 +24,14 @@ class ImportResult:
 
     `notes` say what was done to entries that were taken (an id generated, fields inherited through
     crossref, a macro kept undecoded); `kept` counts, per field name, the entries that keep it in
-    `extra`; `entries` is how many entries the file has (taken, rejected or skipped).
+    `extra`, and `dropped` those where it was empty; `entries` is how many entries the file has.
     """
 
     candidates: list[Candidate] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     kept: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
     entries: int = 0
 
 

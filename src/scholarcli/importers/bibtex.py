@@ -388,6 +388,7 @@ class _Mapping:
     used: set[str] = field(default_factory=set)
     extra: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # fields given empty
 
     def text(self, *keys: str) -> str | None:
         """The first of the fields that is set, decoded; the others stay for `extra`."""
@@ -516,6 +517,8 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
             kept = " ".join(value.split())
             if kept:
                 mapping.extra[name] = kept
+            elif name not in mapping.used:
+                mapping.dropped.append(name)
     if mapping.extra:
         publication = replace(publication, extra=mapping.extra)
     return publication, mapping
@@ -616,7 +619,8 @@ def read_bibtex(text: str, path: str) -> ImportResult:
             continue
         for note in [*inheritance.get(id(entry), ()), *mapping.notes]:
             result.notes.append((source, note))
-        result.kept.update(publication.extra)
+        result.kept.update(publication.extra.keys())
+        result.dropped.update(mapping.dropped)
         result.candidates.append(Candidate(publication, source))
     result.rejected.sort(key=lambda item: _line_of(item[0]))
     return result

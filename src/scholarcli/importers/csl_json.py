@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -213,7 +214,9 @@ def _string_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
 
 
-def _notes_and_extra(item: dict[str, Any], publication: Publication) -> tuple[Publication, list[str]]:
+def _notes_and_extra(
+    item: dict[str, Any], publication: Publication, dropped: Counter[str]
+) -> tuple[Publication, list[str]]:
     """Normalised DOI and URL, the id checked, every other variable kept in `extra`."""
     notes: list[str] = []
     extra: dict[str, str] = {}
@@ -249,7 +252,10 @@ def _notes_and_extra(item: dict[str, Any], publication: Publication) -> tuple[Pu
     ):
         extra["issued"] = json.dumps(issued, ensure_ascii=False, sort_keys=True)  # month, day, a range
     for key, value in item.items():
-        if key in _USED or value is None or value in ("", [], {}):
+        if key in _USED:
+            continue
+        if value is None or value in ("", [], {}):
+            dropped[key] += 1
             continue
         name = _EXTRA_KEY.sub("_", key.lower()) or "_"
         extra[name] = (
@@ -349,11 +355,11 @@ def read_csl_json(text: str, path: str) -> ImportResult:
             result.rejected.append((source, invalid))
             continue
         try:
-            publication, notes = _notes_and_extra(item, to_publication(item))
+            publication, notes = _notes_and_extra(item, to_publication(item), result.dropped)
         except _ItemError as exc:
             result.rejected.append((source, str(exc)))
             continue
         result.notes.extend((source, note) for note in notes)
-        result.kept.update(publication.extra)
+        result.kept.update(publication.extra.keys())
         result.candidates.append(Candidate(publication, source))
     return result
