@@ -58,7 +58,7 @@ _SYMBOLS = {
     "guillemetright": "»", "guilsinglleft": "‹", "guilsinglright": "›", "quotedblbase": "„",
     "quotesinglbase": "‚", "textbullet": "•", "textdegree": "°", "textperthousand": "‰",
     "textcent": "¢", "textyen": "¥", "textexclamdown": "¡", "textquestiondown": "¿",
-    "textperiodcentered": "·", "textordfeminine": "ª", "textordmasculine": "º", "textmu": "µ",
+    "textperiodcentered": "·", "textordfeminine": "ª", "textordmasculine": "º", "textmu": "µ", "hyphen": "-",
     "textonehalf": "½", "textonequarter": "¼", "textthreequarters": "¾", "texttimes": "×",
     "textdiv": "÷", "textpm": "±", "textminus": "−", "textnumero": "№", "textcelsius": "℃",
     "hyph": "-", "ampersand": "&",
