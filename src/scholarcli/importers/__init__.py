@@ -46,6 +46,16 @@ _BOMS = (
 _READABLE = "UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read without --encoding"
 
 
+def _is_codec(name: str) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def decode(raw: bytes, path: str, encoding: str | None) -> str:
     """The file's text: in the named encoding (any codec Python knows), else by its byte-order mark,
     else UTF-8. A file that is not that text is refused with the line of its first bad byte."""
@@ -54,7 +64,9 @@ def decode(raw: bytes, path: str, encoding: str | None) -> str:
         chosen = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8-sig")
     try:
         text = raw.decode(chosen)
-    except LookupError:
+    except LookupError as exc:
+        if _is_codec(chosen):  # rot13, base64: codecs, but not from bytes to text
+            raise ScholarError(f"the encoding '{encoding}' does not read text ({exc})") from None
         raise ScholarError(
             f"unknown encoding '{encoding}'; use a Python codec name such as utf-8, latin-1, cp1252 or utf-16"
         ) from None

@@ -224,10 +224,11 @@ class _Decoder:
         self.position += 1
         if piece[0] == "\\":
             return self.command(piece[1:], depth + 1)
-        if len(piece) > 1 and not piece.startswith(
-            ("--", "``", "''")
-        ):  # a run: the argument is its first char
-            self.pieces[self.position - 1 : self.position] = [piece[0], piece[1:]]
+        if len(piece) > 1 and not piece.startswith(("--", "``", "''")):
+            # A run of text: the argument is its first character; the rest stays to be read (rewritten
+            # in place, not spliced, so a value of many `\"ab` stays linear).
+            self.position -= 1
+            self.pieces[self.position] = piece[1:]
             return piece[0]
         return piece
 
@@ -253,6 +254,8 @@ class _Decoder:
         return re.sub(r"\\([_%&#$~{}])", r"\1", text)
 
     def command(self, name: str, depth: int) -> str:
+        if depth > MAX_DEPTH:  # `\"\"\"...x` or `\emph\emph...`: arguments nested without braces
+            raise LatexError(self.offset(), f"LaTeX nested deeper than {MAX_DEPTH} levels")
         if not name:
             return "\\"
         if name in _ACCENTS:
