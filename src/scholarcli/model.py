@@ -154,7 +154,10 @@ class Name:
             return None
         parts = [self.full_family, self.suffix, self.given]
         text = ", ".join(part for part in parts if part)
-        return text if parse_name(text) == self else None
+        try:
+            return text if parse_name(text) == self else None
+        except ValueError:  # a part with a comma (`@book,` from an import): only a mapping holds it
+            return None
 
 
 class NameMemo(Generic[T]):

@@ -113,9 +113,30 @@ def read_records(text: str, path: str, import_format: ImportFormat | None = None
         from scholarcli.importers.csl_json import read_csl_json
 
         result = read_csl_json(text, path)
+    _one_line_messages(result)
     if result.entries == 0 and text.strip() and "".join(text.split()) != "[]":
         raise ScholarError(
             f"{path}: no entries found in a file that is not empty; is it {chosen.value}, and in the encoding "
             f"read? ({_READABLE})"
         )
     return result
+
+
+def _one_line(text: str) -> str:
+    """A message that quotes the input shows its line breaks and tabs as `\\n` and `\\t`: one line each."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _one_line_messages(result: ImportResult) -> None:
+    from dataclasses import replace
+
+    result.rejected = [(_one_line(source), _one_line(reason)) for source, reason in result.rejected]
+    result.notes = [(_one_line(source), _one_line(note)) for source, note in result.notes]
+    result.candidates = [
+        candidate
+        if candidate.source.isprintable()
+        else replace(candidate, source=_one_line(candidate.source))
+        for candidate in result.candidates
+    ]
