@@ -84,7 +84,7 @@ def test_list_json_fields_are_stable(runner: CliRunner) -> None:
     records = json.loads(result.stdout)
     assert list(records[0]) == [
         "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue", "pages",
-        "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note", "abstract",
+        "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note", "abstract", "extra",
     ]  # fmt: skip
     assert records[0]["authors"] == [
         {"family": "Liu", "given": "Chuncheng"},
