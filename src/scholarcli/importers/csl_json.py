@@ -283,7 +283,7 @@ def to_publication(item: dict[str, Any]) -> Publication:
     if not isinstance(custom, dict):
         raise _ItemError("'custom' must be an object")
     tags = _string_list(custom.get("tags"), "custom.tags") or _string_list(item.get("keyword"), "keyword")
-    fields = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    fields: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
     return Publication(
         id=str(record_id).strip()
         if isinstance(record_id, (str, int)) and not isinstance(record_id, bool)
