@@ -295,3 +295,44 @@ def test_a_dry_run_reports_every_duplicate_and_rejection(
         "would add 1, would update 0, skipped 0 as duplicate, rejected 3 (dry run: nothing written; would not "
         "import: 3, exit status 1)\n"
     )
+
+
+def test_our_exports_of_wide_keys_read_back_in_pybtex_and_bibtex(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import pybtex.database
+
+    from scholarcli.export import export
+    from scholarcli.model import Library, Profile, Publication
+
+    keys = [
+        "averroes/bland",
+        "пункт3",
+        "_dalain_2010",
+        "1984orwell",
+        "30",
+        "http://zotero.org/users/1/items/AB",
+    ]
+    works = tuple(
+        Publication(
+            id=key, type="book", title="T", authors=(Name(family="X", given="Y"),), year=2000, publisher="P"
+        )
+        for key in keys
+    )
+    library = Library(profile=Profile(name="Y X"), publications=works)
+    for format_name in ("bibtex", "biblatex"):
+        text = export(format_name, works, library)
+        assert list(pybtex.database.parse_string(text, "bibtex").entries) == keys
+        assert [c.publication.id for c in read_bibtex(text, "back.bib").candidates] == keys
+    if shutil.which("bibtex") is None:
+        pytest.skip("bibtex is not installed")
+    (tmp_path / "refs.bib").write_text(export("bibtex", works, library), encoding="utf-8")
+    citations = "".join(f"\\citation{{{key}}}\n" for key in keys)
+    (tmp_path / "doc.aux").write_text(
+        f"{citations}\\bibstyle{{plain}}\n\\bibdata{{refs}}\n", encoding="utf-8"
+    )
+    done = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert all(f"\\bibitem{{{key}}}" in bbl for key in keys)

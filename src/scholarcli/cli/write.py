@@ -44,7 +44,10 @@ DuplicateOption = Annotated[
 EncodingOption = Annotated[
     str | None,
     typer.Option(
-        "--encoding", help="Text encoding of the file (default UTF-8), e.g. latin-1.", metavar="NAME"
+        "--encoding",
+        help="Text encoding of the file: any Python codec, e.g. latin-1, cp1252 (default: UTF-8, or UTF-16/32 "
+        "by its byte-order mark).",
+        metavar="NAME",
     ),
 ]
 
