@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from traceback import format_exception
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_STORE = REPO / "data"
 STRESS_STORE = REPO / "tests" / "fixtures" / "stress-store"
+RICH_STORE = REPO / "tests" / "fixtures" / "rich-store"  # every field issue #11 added
 # The default store's works in the default order: newest first, work not yet out on top.
 DEFAULT_ORDER = [
     "liu-metricocracy",
@@ -50,9 +53,24 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+class CheckedRunner(CliRunner):
+    """A CliRunner whose every run fails the test on a crash.
+
+    CliRunner catches any exception and reports exit code 1, so a traceback would pass as a user
+    error ("exit 1"); only a SystemExit (what Click and Typer raise to exit) is an exit.
+    """
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        result = super().invoke(*args, **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            trace = "".join(format_exception(result.exception))
+            raise AssertionError(f"the command crashed:\n{trace}") from result.exception
+        return result
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return CheckedRunner()
 
 
 @pytest.fixture

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
+import pytest
+from typer.testing import CliRunner
+
+from scholarcli import cache
+from scholarcli.cli.app import app
 from scholarcli.index import build_index
 from scholarcli.model import Library, Publication
 from scholarcli.query import BadSelectionError, Selection, YearRange, find_ids, select_from
-from scholarcli.store import open_store
+from scholarcli.store import load_library, locate_store, open_store
 from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
+
+
+@pytest.fixture(autouse=True)
+def cache_enabled() -> Iterator[None]:
+    # A CLI run with --no-cache sets the parse cache's bypass for the process; the tests here that
+    # compare indexed and unindexed reads need the cache on.
+    cache.set_bypass(False)
+    yield
+    cache.set_bypass(False)
 
 
 @pytest.fixture(scope="module")
@@ -107,10 +121,99 @@ def test_sort_by_title_author_and_venue(library: Library) -> None:
 
 
 def test_unknown_theme_is_refused_with_a_hint(library: Library) -> None:
-    with pytest.raises(
-        BadSelectionError, match="no theme 'west-imagnary' \\(did you mean 'west-imaginary'\\?\\)"
-    ):
+    with pytest.raises(BadSelectionError) as raised:
         select_from(library, Selection(themes=("west-imagnary",)))
+    assert str(raised.value) == (
+        "--theme 'west-imagnary': no such theme in this store (did you mean 'west-imaginary'?)"
+    )
+
+
+# -- every value a filter option names is checked (issue #12, item 13) ---------------------------------
+
+TAGGED_STORE = """\
+- id: a2020
+  type: article-journal
+  title: First
+  authors: [Doe, Jane]
+  year: 2020
+  tags: [Survey-Methods, R&D]
+- id: b2021
+  type: book
+  title: Second
+  authors: [Roe, Rick]
+  year: 2021
+  tags: [fieldwork]
+"""
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (
+            Selection(types=("article-jounal",)),
+            "--type 'article-jounal': no such CSL type (did you mean 'article-journal'?)",
+        ),
+        (Selection(types=("book", "bogus")), "--type 'bogus': no such CSL type"),
+        (
+            Selection(tags=("survey-method",)),
+            "--tag 'survey-method': no work in this store has this tag (did you mean 'Survey-Methods'?)",
+        ),
+        (Selection(tags=("fieldwork", "nowhere")), "--tag 'nowhere': no work in this store has this tag"),
+        (
+            Selection(statuses=("publishd",)),
+            "--status 'publishd': no such status (did you mean 'published'?)",
+        ),
+        (
+            Selection(themes=("alpah",)),
+            "--theme 'alpah': no such theme in this store (did you mean 'alpha'?)",
+        ),
+    ],
+)
+def test_unknown_filter_values_are_refused_with_and_without_the_index(
+    make_store, selection: Selection, message: str
+) -> None:
+    folder = make_store(TAGGED_STORE)
+    location = locate_store(folder)
+    unindexed = load_library(location, use_cache=False).library
+    indexed = load_library(location).library
+    assert indexed.index is not None
+    assert unindexed.index is None
+    for library in (indexed, unindexed):
+        with pytest.raises(BadSelectionError) as raised:
+            select_from(library, selection)
+        assert str(raised.value) == message
+
+
+def test_known_types_and_tags_any_case_are_accepted_even_when_nothing_matches(make_store) -> None:
+    library = open_store(make_store(TAGGED_STORE)).library
+    # A valid CSL type no work has is a valid filter (as a status is), just an empty one.
+    assert ids(library, types=("dataset",)) == []
+    # Tags match ignoring case and accents, so they are known the same way.
+    assert ids(library, tags=("survey-methods",)) == ["a2020"]
+    assert ids(library, tags=("r&d", "FIELDWORK")) == ["b2021", "a2020"]
+    assert ids(library, tags=("fieldwork",), types=("article-journal",)) == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["stats"], ["export", "--format", "bibtex"]])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--type", "artcle"], "error: --type 'artcle': no such CSL type (did you mean 'article'?)\n"),
+        (
+            ["--tag", "feldwork"],
+            "error: --tag 'feldwork': no work in this store has this tag (did you mean 'fieldwork'?)\n",
+        ),
+        (["--status", "bogus"], "error: --status 'bogus': no such status\n"),
+        (["--theme", "bogus"], "error: --theme 'bogus': no such theme in this store\n"),
+    ],
+)
+def test_list_stats_and_export_refuse_unknown_filter_values(
+    runner: CliRunner, make_store, command: list[str], option: list[str], message: str
+) -> None:
+    folder = make_store(TAGGED_STORE)
+    for no_cache in ([], ["--no-cache"]):
+        result = runner.invoke(app, [*no_cache, *command, "--store", str(folder), *option])
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
 
 
 def test_find_ids_keeps_order_and_hints(library: Library) -> None:
@@ -120,3 +223,84 @@ def test_find_ids_keeps_order_and_hints(library: Library) -> None:
     ]
     with pytest.raises(Exception, match="no publication 'liu2022woh' \\(did you mean 'liu2022who'\\?\\)"):
         find_ids(library, ["liu2022woh"])
+
+
+# -- letters and marks that accents-stripping does not fold (issue #12, item 17) --------------------
+
+FOLD_STORE = """\
+- id: lodz2020
+  type: article-journal
+  title: "Łódź Revisited: Æther, Œuvre and Straße"
+  authors: ["Kowalski, Łukasz", "Ødegård, Þóra"]
+  year: 2020
+  container: "Scandinavian Journal of Social–Theory"
+- id: obrien2021
+  type: article-journal
+  title: "The ‘Quiet’ Revolution in Đakovo"
+  authors: ["O'Brien, Seán", "Kılıç, Ayşe"]
+  year: 2021
+  container: Journal of Past‐Present Studies
+- id: other2022
+  type: book
+  title: Nothing Special
+  authors: ["Doe, Jane"]
+  year: 2022
+  publisher: Press
+"""
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (Selection(author="lodz"), []),  # no author is called Łódź: the title is
+        (Selection(search="lodz"), ["lodz2020"]),
+        (Selection(search="ŁÓDŹ"), ["lodz2020"]),
+        (Selection(author="lukasz kowalski"), ["lodz2020"]),
+        (Selection(author="KOWALSKI, LUKASZ"), ["lodz2020"]),
+        (Selection(author="odegard"), ["lodz2020"]),
+        (Selection(author="thora"), ["lodz2020"]),
+        (Selection(search="aether oeuvre strasse"), ["lodz2020"]),
+        (Selection(search="Æther"), ["lodz2020"]),
+        (Selection(search="dakovo"), ["obrien2021"]),
+        (Selection(author="kilic"), ["obrien2021"]),
+        (Selection(author="O'Brien"), ["obrien2021"]),
+        (Selection(author="o’brien"), ["obrien2021"]),
+        (Selection(author="oʼbrien"), ["obrien2021"]),
+        (Selection(author="o‘brien"), ["obrien2021"]),
+        (Selection(author="o`brien"), ["obrien2021"]),
+        (Selection(author="o´brien"), ["obrien2021"]),
+        (Selection(author="o′brien"), ["obrien2021"]),
+        (Selection(author="obrien"), []),  # an apostrophe is folded to one form, not dropped
+        (Selection(search="'quiet'"), ["obrien2021"]),
+        (Selection(venue="social-theory"), ["lodz2020"]),
+        (Selection(venue="social—theory"), ["lodz2020"]),
+        (Selection(venue="past-present"), ["obrien2021"]),
+        (Selection(venue="past−present"), ["obrien2021"]),
+        (Selection(search="social‒theory"), ["lodz2020"]),
+    ],
+)
+def test_search_key_folds_letters_apostrophes_and_dashes_with_and_without_the_index(
+    make_store, selection: Selection, expected: list[str]
+) -> None:
+    location = locate_store(make_store(FOLD_STORE))
+    unindexed = load_library(location, use_cache=False).library
+    written = load_library(location).library  # the miss that writes the parse cache
+    read = load_library(location).library  # a hit: the index read back from the cache
+    assert unindexed.index is None
+    assert written.index is not None
+    assert read.index is not None
+    for library in (unindexed, written, read):
+        assert [work.id for work in select_from(library, selection)] == expected, library
+
+
+def test_author_lodz_finds_lodz_on_the_command_line(runner: CliRunner, make_store) -> None:
+    folder = make_store(FOLD_STORE.replace("Kowalski, Łukasz", "Łódź, Łukasz"))
+    for no_cache in ([], ["--no-cache"], []):
+        result = runner.invoke(
+            app, [*no_cache, "list", "--store", str(folder), "--author", "lodz", "-f", "keys"]
+        )
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "lodz2020\n", "")
+        result = runner.invoke(
+            app, [*no_cache, "list", "--store", str(folder), "--author", "O’Brien", "-f", "keys"]
+        )
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "obrien2021\n", "")

@@ -6,11 +6,14 @@ import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scholarcli import cache
 from tests.conftest import STRESS_STORE, require_program
@@ -82,7 +85,7 @@ def test_no_color_is_honoured_on_a_terminal() -> None:
     assert "\x1b[36m" not in screen
     code, screen = on_terminal("list", "--theme", "nope", env={"NO_COLOR": "1"})
     assert code == 1
-    assert screen.startswith("error: no theme 'nope'")
+    assert screen.startswith("error: --theme 'nope': no such theme in this store")
 
 
 def test_terminal_never_receives_escapes_from_record_text(make_store) -> None:
@@ -242,3 +245,191 @@ def test_an_encoding_the_user_names_escapes_what_it_cannot_hold() -> None:
     shown = result.stdout.decode("latin-1")
     assert "\\u0141" in shown  # Ł, which Latin-1 lacks, as an escape
     assert "Kurt Gödel" in shown  # ö, which it has, as itself
+
+
+# Issue #12, item 9: a full or closed stdout, a closed stdin, Ctrl-C -------------------------------------
+
+OUTPUT_COMMANDS = [
+    ["list"],
+    ["show", "liu2022who"],
+    ["themes"],
+    ["themes", "show", "west-imaginary"],
+    ["stats"],
+    ["check", "--store", str(STRESS_STORE)],  # its warnings go to stdout
+    ["where"],
+    ["export", "--format", "bibtex"],
+    ["export", "--format", "csl-json"],
+    ["--help"],
+    ["list", "--help"],
+    ["--version"],
+]
+# Python's stdout is block-buffered, or with PYTHONUNBUFFERED unbuffered: a failure shows at another moment.
+BUFFERING = [{"PYTHONUNBUFFERED": ""}, {"PYTHONUNBUFFERED": "1"}]
+
+
+def _run_with_stdout(
+    arguments: list[str], stdout: object, buffering: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    assert SCHOLAR is not None
+    return subprocess.run(
+        [SCHOLAR, *arguments],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **buffering},
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("arguments", OUTPUT_COMMANDS, ids=" ".join)
+def test_a_full_stdout_is_one_line_and_exit_1(arguments: list[str], buffering: dict[str, str]) -> None:
+    with Path("/dev/full").open("w") as full:
+        result = _run_with_stdout(arguments, full, buffering)
+    error = "error: cannot write output: No space left on device"
+    # Block-buffered, the output fails at the last flush, after the command's own messages (check's
+    # summary, where's reason) are on stderr; unbuffered, at the first write, before them.
+    own = scholar(*arguments).stderr.splitlines()
+    assert result.returncode == 1
+    assert result.stderr.splitlines() in ([error], [*own, error])
+
+
+def _shell(command: str, buffering: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(buffering or {})},
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("arguments", [["list"], ["where"], ["--help"], ["--version"]], ids=" ".join)
+def test_a_closed_stdout_is_one_line_and_exit_1(arguments: list[str], buffering: dict[str, str]) -> None:
+    result = _shell(f"'{SCHOLAR}' {' '.join(arguments)} >&-", buffering)
+    expected = "error: cannot write output: Bad file descriptor\n"
+    if arguments == ["where"]:  # its reason goes to stderr first
+        expected = (
+            "store: the embedded default store (read-only; run 'scholar init --from-default' to make an editable copy)\n"
+            + expected
+        )
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", expected)
+
+
+def test_a_closed_stdout_does_not_trouble_a_command_that_writes_nothing_there(make_store) -> None:
+    store = make_store("- id: a2020\n  type: book\n  title: T\n  authors: [A, B]\n  year: 2020\n")
+    result = _shell(f"'{SCHOLAR}' check --store '{store}' >&-")
+    assert (result.returncode, result.stderr) == (0, f"{store}: 0 error(s), 0 warning(s)\n")
+
+
+def test_a_closed_stdout_never_lends_its_descriptor_to_a_store_file(default_store: Path) -> None:
+    # With fd 1 closed, the first file opened (the lock, a temp file) would become fd 1, and whatever
+    # is printed would be written into it. The new id goes nowhere; the store file holds only YAML.
+    result = _shell(
+        f"'{SCHOLAR}' add --store '{default_store}' --type book --title 'Closed Out' --author 'A, B' --year 2020 >&-"
+    )
+    assert (result.returncode, result.stderr) == (1, "error: cannot write output: Bad file descriptor\n")
+    text = (default_store / "publications.yaml").read_text(encoding="utf-8")
+    assert text.count("Closed Out") == 1
+    assert yaml.safe_load(text)[-1]["id"] == "a2020closed"
+    assert sorted(path.name for path in default_store.iterdir() if path.name.startswith(".p")) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["show", "-"], "error: no ids on stdin\n"),
+        (
+            ["remove", "liu2022who"],
+            "error: removing needs --yes when stdin is not a terminal; nothing was removed\n",
+        ),
+        (
+            ["add"],
+            "error: missing --type, --title, --author, --year; give them as options "
+            "(stdin is not a terminal, so there is no prompt)\n",
+        ),
+    ],
+    ids=["show", "remove", "add"],
+)
+def test_a_closed_stdin_reads_as_empty(default_store: Path, arguments: list[str], message: str) -> None:
+    store = ["--store", str(default_store)]
+    result = _shell(f"'{SCHOLAR}' {' '.join(arguments + store)} <&-")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", message)
+
+
+def test_a_closed_stderr_does_not_trouble_a_command() -> None:
+    result = _shell(f"'{SCHOLAR}' show nope2020 2>&-")
+    assert (result.returncode, result.stdout) == (1, "")
+
+
+# Ctrl-C: the child interrupts itself at its N-th import from the moment our entry point starts (the
+# `import signal` in scholarcli.cli.entry), so every moment of start-up is reached deterministically,
+# however fast or slow the machine; a wall-clock delay would mostly land inside Python's own start-up.
+_INTERRUPT_AT_IMPORT = """
+import _signal, os, runpy, sys  # not signal: entry's own `import signal` starts the count
+target, script = int(sys.argv[1]), sys.argv[2]
+state = {"started": False, "count": 0}
+def hook(event, args):
+    if event != "import" or state["count"] < 0:
+        return
+    if not state["started"]:
+        state["started"] = args[0] == "signal" and "scholarcli.cli.entry" in sys.modules
+        if not state["started"]:
+            return
+    state["count"] += 1
+    if state["count"] == target:
+        state["count"] = -1
+        os.kill(os.getpid(), _signal.SIGINT)
+sys.addaudithook(hook)
+sys.argv = [script, *sys.argv[3:]]
+try:
+    runpy.run_path(script, run_name="__main__")
+finally:
+    if state["count"] >= 0:
+        sys.stderr.write(f"imports: {state['count']}")
+"""
+
+
+def _interrupted_at_import(target: int, *arguments: str) -> subprocess.CompletedProcess[str]:
+    assert SCHOLAR is not None
+    return subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_AT_IMPORT, str(target), SCHOLAR, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("arguments", [["list"], ["export", "--format", "bibtex"]], ids=" ".join)
+def test_ctrl_c_at_any_moment_of_start_up_exits_130_silently(arguments: list[str]) -> None:
+    _interrupted_at_import(10**9, *arguments)  # fills the parse cache: later runs import the same
+    uninterrupted = _interrupted_at_import(10**9, *arguments)
+    assert uninterrupted.returncode == 0
+    imports = int(uninterrupted.stderr.rpartition("imports: ")[2])
+    assert imports > 50  # Typer, Click, our modules: the start-up this test covers
+    for target in sorted({1, 2, 3, *range(5, imports + 1, max(1, imports // 12)), imports}):
+        result = _interrupted_at_import(target, *arguments)
+        assert (result.returncode, result.stdout, result.stderr) == (130, "", ""), (
+            f"interrupted at import {target}"
+        )
+
+
+def test_ctrl_c_while_a_command_waits_exits_130_silently(default_store: Path) -> None:
+    # `show -` waits for ids on stdin; the interrupt comes while it reads.
+    assert SCHOLAR is not None
+    process = subprocess.Popen(
+        [SCHOLAR, "show", "-", "--store", str(default_store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(1.5)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stdout, stderr) == (130, b"", b"")

@@ -509,3 +509,22 @@ def test_a_held_lock_times_out_with_a_message(make_store) -> None:
         f"{store / '.scholar.lock'}: another scholar command has been writing this store for 0.05 s; try again "
         "when it has finished"
     )
+
+
+def test_remove_takes_the_comment_block_above_the_record(runner: CliRunner, make_store) -> None:
+    # Issue #12 item 19: the comment directly above a record (no blank line between) is about that
+    # record and goes with it; it was left above the next record, where it said something false.
+    store = make_store(BASE + "\n# About the third one\n# (two lines)\n- id: third\n  type: book\n"
+                       "  authors: [X, Y]\n  year: 2020  # trailing\n  # indented, about third\n")  # fmt: skip
+    removed = run(runner, "remove", "--store", str(store), "liu2026imaginary", "--yes")
+    assert (removed.exit_code, removed.stderr) == (0, "removed liu2026imaginary\n")
+    assert (store / "publications.yaml").read_text(encoding="utf-8") == (
+        BASE.split("# Section comment")[0]
+        + "# About the third one\n# (two lines)\n- id: third\n  type: book\n"
+        "  authors: [X, Y]\n  year: 2020  # trailing\n  # indented, about third\n"
+    )
+    removed = run(runner, "remove", "--store", str(store), "third", "--yes")
+    assert (removed.exit_code, removed.stderr) == (0, "removed third\n")
+    assert (store / "publications.yaml").read_text(encoding="utf-8") == BASE.split("\n\n# Section comment")[
+        0
+    ] + "\n"

@@ -142,7 +142,12 @@ def test_remove_takes_the_separating_blank_lines() -> None:
     assert outline.text() == "# head\n\n- id: a\n  type: book\n\n# tail comment\n- id: c\n  type: book\n"
     outline = yamledit.Outline(text, "p")
     yamledit.remove_record(outline, outline.records[2])
-    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n\n# tail comment\n"
+    # The comment directly above the last record is that record's and goes with it (issue #12 item 19).
+    assert outline.text() == "# head\n\n- id: a\n  type: book\n\n- id: b\n  type: book\n"
+    # A comment directly above the first record with nothing above it is the file's header: it stays.
+    outline = yamledit.Outline("# header\n- id: a\n  type: book\n\n- id: b\n", "p")
+    yamledit.remove_record(outline, outline.records[0])
+    assert outline.text() == "# header\n- id: b\n"
 
 
 # -- the add path: regex scans and appending must read and write what the outline does ---------------
@@ -279,6 +284,8 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
     ).map("\n".join),
     st.booleans(),
 )
+@example("# c\n\n   goes on", False)  # a comment's match runs over a blank line (was missed)
+@example("# c\n# d\n\n   goes on\n- id: a", True)
 def test_scan_matches_equal_one_scan_of_the_text_after_a_newline(text: str, final_newline: bool) -> None:
     # _scan_matches reads the first line apart so as not to copy the whole text; it must find exactly
     # what one scan of "\n" + text finds, whatever the first two lines are.
@@ -340,3 +347,31 @@ def test_a_value_read_without_yaml_is_what_yaml_reads(value: str) -> None:
     data, problems = yamlio.load_text(f"key: {value}\n", "t")
     assert not problems, (value, read)
     assert data["key"] == read
+
+
+def test_edits_in_any_order_keep_the_spans_true() -> None:
+    # Issue #13 item 6: replace_lines once left the spans after an edit stale, so edits had to go
+    # bottom-up. Top-down now gives what bottom-up gives.
+    text = "- id: a\n  title: A\n\n- id: b\n  title: B\n\n# about c\n- id: c\n  title: C\n"
+    results = []
+    for order in ((0, 1, 2), (2, 1, 0)):
+        outline = yamledit.Outline(text, "p")
+        a, b, c = outline.records
+        for number in order:
+            record = (a, b, c)[number]
+            if number == 0:
+                yamledit.replace_lines(
+                    outline, record.first, record.end, ["- id: a\n", "  x: 1\n", "  y: 2\n"]
+                )
+            elif number == 1:
+                yamledit.remove_record(outline, record)
+            else:
+                new = yamledit.set_fields(outline, record, {"title": "New C"}, PUBLICATION_FIELDS)
+                yamledit.replace_lines(outline, record.first, record.end, new)
+        assert [outline.value(record, "id") for record in outline.records] == ["a", "c"]
+        assert [outline.record_text(record) for record in outline.records] == [
+            "- id: a\n  x: 1\n  y: 2\n",
+            "- id: c\n  title: New C\n",
+        ]
+        results.append(outline.text())
+    assert results[0] == results[1] == "- id: a\n  x: 1\n  y: 2\n\n# about c\n- id: c\n  title: New C\n"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scholarcli.yamlio import YamlList, YamlMap, dump_text, load_text
+from scholarcli import yamlio
+from scholarcli.yamlio import MAX_DEPTH, YamlList, YamlMap, dump_text, load_text
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,93 @@ def test_dump_text_reads_back_to_the_same_strings(value: str) -> None:
     data, problems = load_text(dump_text({"key": value, "list": [value]}), "f.yaml")
     assert problems == []
     assert data == {"key": value, "list": [value]}
+
+
+# Nesting depth (issue #12, item 8) --------------------------------------------------------------------
+
+DEPTH_MESSAGE = (
+    f"lists and mappings nested more than {MAX_DEPTH} levels deep; a store needs four at most "
+    "(the list of records, a record, a list of names, a name)"
+)
+
+
+def _flow_lists(depth: int) -> tuple[str, tuple[int, int]]:
+    return "[" * depth + "]" * depth, (1, MAX_DEPTH + 1)
+
+
+def _flow_maps(depth: int) -> tuple[str, tuple[int, int]]:
+    return "{a: " * depth + "x" + "}" * depth, (1, 4 * MAX_DEPTH + 1)
+
+
+def _block_maps(depth: int) -> tuple[str, tuple[int, int]]:  # quadratic in size: keep depth small
+    text = "".join("  " * level + "a:\n" for level in range(depth)) + "  " * depth + "x\n"
+    return text, (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)
+
+
+def _block_lists(depth: int) -> tuple[str, tuple[int, int]]:
+    return "- " * depth + "x\n", (1, 2 * MAX_DEPTH + 1)
+
+
+SHAPES = [_flow_lists, _flow_maps, _block_maps, _block_lists]
+
+
+class _PurePythonLoader(yaml.SafeLoader):
+    """The loader yamlio falls back to where PyYAML was built without libyaml: it recurses in Python."""
+
+    yaml_implicit_resolvers: dict = {}  # noqa: RUF012
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlio, "_StringLoader", _PurePythonLoader)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("shape", "depth"),
+    [
+        (shape, depth)
+        for shape in SHAPES
+        for depth in [MAX_DEPTH + 1, 490, 1001, 5000, 100_000]
+        # Block mappings indent each level: 100,000 of them would be 10 GB of text.
+        if not (shape is _block_maps and depth > 2000)
+    ],
+    ids=lambda value: value.__name__.strip("_") if callable(value) else str(value),
+)
+def test_nesting_deeper_than_the_limit_is_one_problem_at_the_first_level_too_deep(
+    loader: str, shape, depth: int
+) -> None:
+    text, (line, column) = shape(depth)
+    data, problems = load_text(text, "f.yaml")
+    assert data is None
+    assert [str(problem) for problem in problems] == [f"f.yaml:{line}:{column}: {DEPTH_MESSAGE}"]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.__name__.strip("_"))
+def test_nesting_up_to_the_limit_is_read(loader: str, shape) -> None:
+    text, _ = shape(MAX_DEPTH)
+    data, problems = load_text(text, "f.yaml")
+    assert problems == []
+    levels = 0
+    while isinstance(data, YamlList | YamlMap):
+        levels += 1
+        data = (data[0] if data else None) if isinstance(data, YamlList) else data["a"]
+    assert (levels, data) == (MAX_DEPTH, None if shape is _flow_lists else "x")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["[", "{a: ", "- ", "{b: ["]), min_size=1, max_size=80))
+def test_any_nesting_reads_or_is_refused_for_its_depth_never_a_crash(openers: list[str]) -> None:
+    # Block lists ("- ") may only open a line or follow another "- ", so they lead.
+    openers = sorted(openers, key=lambda opener: opener != "- ")
+    depth = sum(opener.count("[") + opener.count("{") + opener.count("-") for opener in openers)
+    closers = "".join(
+        {"[": "]", "{a: ": "}", "- ": "", "{b: [": "]}"}[opener] for opener in reversed(openers)
+    )
+    data, problems = load_text("".join(openers) + "x" + closers + "\n", "f.yaml")
+    if depth > MAX_DEPTH:
+        assert [problem.message for problem in problems] == [DEPTH_MESSAGE]
+    else:
+        assert problems == []
+        assert data is not None

@@ -1,5 +1,5 @@
 """`python -m scholarcli` runs the same program as the `scholar` command."""
 
-from scholarcli.cli.app import main
+from scholarcli.cli.entry import main
 
 main()

@@ -45,8 +45,10 @@ from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, 
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
-# 4: XXH3 hashes and checksums instead of SHA-256 and CRC-32; a checksum per record.
-FORMAT_VERSION = 4
+# 4: XXH3 hashes and checksums instead of SHA-256 and CRC-32; a checksum per record. 5: the index's
+# names and search texts folded by `query.search_fold` (ł as l, one apostrophe, one dash). 6: the
+# issue #11 fields (translators in the name table, month, day, isbn, extra, ...).
+FORMAT_VERSION = 6
 _MAGIC = b"SCHOLARCLI-CACHE"
 # MAGIC; the lengths of the key, the directory and the body; the directory's checksum. Then the key, the
 # directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and
@@ -304,7 +306,8 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
     ends = []
     record_checksums = []
     for publication in library.publications:
-        blob = marshal.dumps(record_row(publication, index_of))
+        # A row holds only str, int, bool, None and tuples of them: marshal's own types.
+        blob = marshal.dumps(record_row(publication, index_of))  # type: ignore[arg-type]
         body += blob
         ends.append(len(body))
         record_checksums.append(checksum(blob))

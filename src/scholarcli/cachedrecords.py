@@ -15,18 +15,18 @@ from typing import overload
 
 import xxhash
 
-from scholarcli.model import Extra, Name, Publication
+from scholarcli.model import Name, Publication
 
 _PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 AUTHORS = _PUBLICATION_FIELDS.index("authors")
 EDITORS = _PUBLICATION_FIELDS.index("editors")
-EXTRA = _PUBLICATION_FIELDS.index("extra")
+TRANSLATORS = _PUBLICATION_FIELDS.index("translators")
 # Setting each slot through its descriptor skips the frozen dataclass's __init__, which sets every
 # field through object.__setattr__: a record is built in ~3 µs instead of ~5.
 _SETTERS = tuple(getattr(Publication, name).__set__ for name in _PUBLICATION_FIELDS)
 _set_authors = _SETTERS[AUTHORS]
 _set_editors = _SETTERS[EDITORS]
-_set_extra = _SETTERS[EXTRA]
+_set_translators = _SETTERS[TRANSLATORS]
 _new_object = object.__new__
 
 
@@ -41,7 +41,7 @@ def record_row(publication: Publication, name_index: Callable[[Name], int]) -> t
     row = [getattr(publication, name) for name in _PUBLICATION_FIELDS]
     row[AUTHORS] = tuple(map(name_index, publication.authors))
     row[EDITORS] = tuple(map(name_index, publication.editors))
-    row[EXTRA] = tuple(publication.extra.items()) if publication.extra else ()  # marshal holds no Extra
+    row[TRANSLATORS] = tuple(map(name_index, publication.translators))
     return tuple(row)
 
 
@@ -122,9 +122,11 @@ class CachedRecords(Sequence[Publication]):
         publication = _new_object(Publication)
         for setter, value in zip(_SETTERS, row, strict=True):
             setter(publication, value)
-        _set_authors(publication, tuple(map(names, row[AUTHORS])))
-        _set_editors(publication, tuple(map(names, row[EDITORS])))
-        _set_extra(publication, Extra(row[EXTRA]))  # type: ignore[arg-type]
+        # The row's name fields are tuples of name-table positions (see `record_row`); no cast on
+        # this path, which builds every record a read uses.
+        _set_authors(publication, tuple(map(names, row[AUTHORS])))  # type: ignore[call-overload]
+        _set_editors(publication, tuple(map(names, row[EDITORS])))  # type: ignore[call-overload]
+        _set_translators(publication, tuple(map(names, row[TRANSLATORS])))  # type: ignore[call-overload]
         return publication
 
 

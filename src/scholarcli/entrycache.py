@@ -31,10 +31,11 @@ from scholarcli import cache
 from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
-ENTRY_FORMAT_VERSION = 4  # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes
+# 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes. 5: the issue #11 fields.
+ENTRY_FORMAT_VERSION = 5
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
-    "model.py", "textsafe.py", "index.py", "entrycache.py", "export/__init__.py", "export/latex.py",
+    "model.py", "textsafe.py", "index.py", "bibfields.py", "entrycache.py", "export/__init__.py", "export/latex.py",
     "export/bibtex.py", "export/biblatex.py", "export/csl_json.py",
 )  # fmt: skip
 # Third-party files whose content decides what an entry holds: pylatexenc's table of LaTeX symbols.

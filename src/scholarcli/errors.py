@@ -76,14 +76,28 @@ class ReadOnlyStoreError(ScholarError):
     """A write was asked of the embedded default store."""
 
 
+class OutputError(ScholarError):
+    """stdout cannot take the output: a full disk (`> /dev/full`), a closed descriptor (`>&-`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cannot write output: {reason}")
+
+
 class UnknownIdError(ScholarError):
     """An id that names no publication or theme."""
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user will recognise it: relative to the working folder when it is inside it."""
+    """A path as the user will recognise it: relative to the working folder when it is inside it.
+
+    Only ever shown, never opened: control characters (a newline, an ESC) are written as escapes, so
+    a message stays one line and cannot drive the terminal.
+    """
+    from scholarcli.textsafe import visible
+
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+        shown = str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
+        shown = str(p)
+    return visible(shown)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scholarcli.listing import tsv_row
-from scholarcli.model import PUBLICATION_FIELDS, Name, Publication
+from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Name, Publication
 from scholarcli.query import SORT_KEYS, names_text, search_text, sort_keys
 
 
@@ -39,7 +39,7 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     """The index of a store's works (in file order)."""
     positions = range(len(publications))
     all_keys = [sort_keys(publication) for publication in publications]
-    orders = {}
+    orders: dict[str, Sequence[int]] = {}
     for key in SORT_KEYS:
         keys = [work_keys[key] for work_keys in all_keys]
         orders[key] = tuple(sorted(positions, key=keys.__getitem__))
@@ -53,9 +53,7 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     )
 
 
-_plain_fields = operator.attrgetter(
-    *(name for name in PUBLICATION_FIELDS if name not in ("authors", "editors", "extra"))
-)
+_plain_fields = operator.attrgetter(*(name for name in PUBLICATION_FIELDS if name not in NAME_LIST_FIELDS))
 # A name's parts as a plain tuple (the parse cache stores its name table in this form too).
 name_fields = operator.attrgetter(*(field.name for field in dataclasses.fields(Name)))
 _MARSHAL_FORMAT = 2  # the last format without back-references (see content_digest)
@@ -72,7 +70,7 @@ def content_digest(publication: Publication) -> str:
         _plain_fields(publication),
         tuple(map(name_fields, publication.authors)),
         tuple(map(name_fields, publication.editors)),
-        tuple(publication.extra.items()),
+        tuple(map(name_fields, publication.translators)),
     )
     import hashlib  # only a cache miss computes digests; a read of the cache need not load OpenSSL
 

@@ -10,7 +10,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -50,11 +50,21 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 # Every field a publication may have, in the order they are written and shown.
+# The fields added for faithful imports (issue #11) sit beside their kin here; in `as_dict` (the JSON
+# output) they come after the original twenty, in NEW_FIELDS order, so consumers of the old keys keep working.
 PUBLICATION_FIELDS: tuple[str, ...] = (
-    "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue",
-    "pages", "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note",
+    "id", "type", "title", "subtitle", "short_title", "authors", "editors", "translators", "year",
+    "month", "day", "original_year", "status", "container", "series", "number", "volume", "issue",
+    "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
+    "url", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "note",
     "abstract", "extra",
 )  # fmt: skip
+NEW_FIELDS: tuple[str, ...] = (
+    "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
+    "edition", "genre", "isbn", "issn", "eprint", "eprint_type", "accessed", "language", "keywords",
+    "extra",
+)  # fmt: skip
+NAME_LIST_FIELDS: tuple[str, ...] = ("authors", "editors", "translators")
 
 # A citation key as BibTeX and biber read one: letters of any script, digits and _:./+-, in any order
 # (`averroes/bland`, `пункт3`, `_dalain_2010`, `1984orwell`). The BibTeX specials (`,{}()"#%'=\\`
@@ -213,43 +223,6 @@ def parse_name(text: str) -> Name:
     return Name(family=family, given=given, particle=" ".join(particle_words) or None, suffix=suffix)
 
 
-class Extra(Mapping[str, str]):
-    """An immutable mapping of lower-case field name -> verbatim text: fields of an imported entry
-    that have no place in the record, kept so that nothing is lost silently. Hashable (records are)."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
-        self._items: dict[str, str] = dict(items)
-
-    def __getitem__(self, key: str) -> str:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self._items.items())))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return self._items == dict(other.items())
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"Extra({self._items!r})"
-
-    def pairs(self) -> tuple[tuple[str, str], ...]:
-        """The items as plain tuples (what marshal, the parse cache's format, can hold)."""
-        return tuple(self._items.items())
-
-
-_NO_EXTRA = Extra()
-
-
 @dataclass(frozen=True, slots=True)
 class Publication:
     """One work of the record. `year` is None only for works not yet out."""
@@ -274,12 +247,27 @@ class Publication:
     equal_contribution: bool = False
     note: str | None = None
     abstract: str | None = None
-    # Fields of an imported entry with no place in the record, verbatim (written last in the store).
-    extra: Mapping[str, str] = _NO_EXTRA
-
-    def __post_init__(self) -> None:
-        if type(self.extra) is not Extra:  # a plain dict given: made immutable (and hashable)
-            object.__setattr__(self, "extra", Extra(self.extra))
+    # Issue #11's fields. Appended (not interleaved) so positional readers of the old twenty stay right.
+    subtitle: str | None = None
+    short_title: str | None = None
+    translators: tuple[Name, ...] = ()
+    month: int | None = None  # 1-12
+    day: int | None = None  # a day of `month` (only with a month)
+    original_year: int | None = None  # the first edition of a reprint: `[1893] 1984`
+    series: str | None = None
+    number: str | None = None  # the number in the series, not a journal issue
+    edition: str | None = None
+    genre: str | None = None  # a thesis or report type: "PhD thesis", "Working paper"
+    isbn: str | None = None
+    issn: str | None = None
+    eprint: str | None = None
+    eprint_type: str | None = None  # a slug: arxiv, pubmed, ...
+    accessed: str | None = None  # an ISO date, YYYY-MM-DD
+    language: str | None = None
+    keywords: tuple[str, ...] = ()
+    # Any other field of a source, verbatim, as (lower-case field name, value) pairs in source order:
+    # a tuple, not a dict, so the frozen record stays hashable.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_out(self) -> bool:
@@ -318,6 +306,24 @@ class Publication:
             "equal_contribution": self.equal_contribution,
             "note": self.note,
             "abstract": self.abstract,
+            # The issue #11 fields, after the original keys (README: NEW_FIELDS order).
+            "subtitle": self.subtitle,
+            "short_title": self.short_title,
+            "translators": [name.as_dict() for name in self.translators],
+            "month": self.month,
+            "day": self.day,
+            "original_year": self.original_year,
+            "series": self.series,
+            "number": self.number,
+            "edition": self.edition,
+            "genre": self.genre,
+            "isbn": self.isbn,
+            "issn": self.issn,
+            "eprint": self.eprint,
+            "eprint_type": self.eprint_type,
+            "accessed": self.accessed,
+            "language": self.language,
+            "keywords": list(self.keywords),
             "extra": dict(self.extra),
         }
 
@@ -331,13 +337,16 @@ class Publication:
         result: dict[str, object] = {}
         for key in PUBLICATION_FIELDS:
             value = getattr(self, key)
-            if key in ("authors", "editors"):
+            if key in NAME_LIST_FIELDS:
                 if value:
                     result[key] = [name.to_store_string() or name.as_dict() for name in value]
-            elif key in ("themes", "tags"):
+            elif key in ("themes", "tags", "keywords"):
                 if value:
                     result[key] = list(value)
-            elif key == "year":
+            elif key == "extra":
+                if value:
+                    result[key] = dict(value)
+            elif key in ("year", "month", "day", "original_year"):
                 if value is not None:
                     result[key] = value
             elif key == "status":
@@ -346,9 +355,6 @@ class Publication:
             elif key == "equal_contribution":
                 if value:
                     result[key] = True
-            elif key == "extra":
-                if value:
-                    result[key] = dict(value)
             elif value is not None:
                 result[key] = value
         return result

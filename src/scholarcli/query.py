@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scholarcli.errors import ScholarError
-from scholarcli.model import STATUSES, Library, NameMemo, Publication, fold
+from scholarcli.model import CSL_TYPES, STATUSES, Library, NameMemo, Publication, Theme, fold
 
 SortKey = Literal["year", "title", "author", "venue"]
 SORT_KEYS: tuple[SortKey, ...] = typing.get_args(SortKey)
@@ -75,16 +75,71 @@ class Selection:
     limit: int | None = None
 
     def check_against(self, library: Library) -> None:
-        """Refuse theme ids the store does not know (a typo would otherwise just match nothing)."""
+        """Refuse a value no work could match: a theme, type or status that does not exist, a tag no
+        work in the store has (a typo would otherwise just match nothing, with success)."""
         for theme_id in self.themes:
             if theme_id not in library.theme_by_id:
                 known = [theme.id for theme in library.themes]
-                raise BadSelectionError(f"no theme '{theme_id}'{_did_you_mean(theme_id, known)}")
+                raise _unknown("--theme", theme_id, "no such theme in this store", known)
+        for type_name in self.types:
+            if type_name not in CSL_TYPES:
+                raise _unknown("--type", type_name, "no such CSL type", CSL_TYPES)
         for status in self.statuses:
             if status not in STATUSES:
-                raise BadSelectionError(f"no status '{status}'{_did_you_mean(status, STATUSES)}")
+                raise _unknown("--status", status, "no such status", STATUSES)
+        if self.tags:
+            # Tags match folded (see `matches`), so a tag is known when its folded form is. Only a
+            # --tag pays for reading every work's tags.
+            store_tags = sorted({tag for publication in library.publications for tag in publication.tags})
+            folded = {fold(tag) for tag in store_tags}
+            for tag in self.tags:
+                if fold(tag) not in folded:
+                    raise _unknown("--tag", tag, "no work in this store has this tag", store_tags)
         if self.limit is not None and self.limit < 0:
             raise BadSelectionError("--limit must be zero or more")
+
+
+def _unknown(option: str, value: str, problem: str, known: Iterable[str]) -> BadSelectionError:
+    return BadSelectionError(f"{option} '{value}': {problem}{_did_you_mean(value, known)}")
+
+
+def find_theme(library: Library, theme_id: str) -> Theme:
+    """The theme with this id; an unknown id raises with a did-you-mean hint."""
+    theme = library.theme_by_id.get(theme_id)
+    if theme is None:
+        known = [theme.id for theme in library.themes]
+        raise BadSelectionError(f"no theme '{theme_id}'{_did_you_mean(theme_id, known)}")
+    return theme
+
+
+# What `fold` (accents stripped, case folded) leaves apart but a reader takes as the same: letters
+# Unicode does not decompose into a base letter and an accent, and the variants of the apostrophe and
+# the hyphen that keyboards, word processors and databases put in names and titles.
+_SEARCH_FOLDS = str.maketrans(
+    {
+        **dict.fromkeys("łŁ", "l"), **dict.fromkeys("øØ", "o"), **dict.fromkeys("đĐðÐ", "d"),
+        **dict.fromkeys("æÆ", "ae"), **dict.fromkeys("œŒ", "oe"), **dict.fromkeys("þÞ", "th"),
+        **dict.fromkeys("ħĦ", "h"), "ı": "i", "ß": "ss", "ẞ": "ss",
+        # right and left single quotes, modifier letter apostrophe, grave, acute, prime, fullwidth
+        **dict.fromkeys("\u2019\u2018\u02bc`\u00b4\u2032\uff07", "'"),
+        # hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign,
+        # small and fullwidth hyphen-minus
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    }
+)  # fmt: skip
+
+
+def search_fold(text: str) -> str:
+    """The key `--author`, `--venue` and `--search` compare: `fold` (accents and case), and also
+    `ł` as `l`, `ø` as `o`, `æ` as `ae`, `þ` as `th` (...), every apostrophe as `'` and every dash as
+    `-`, so `lodz` finds Łódź and `O’Brien` finds O'Brien. The index holds texts folded by this."""
+    # Mapped before `fold`: NFKD would turn the acute accent `´` into a space and a combining mark.
+    # The text is ASCII after the mapping whenever it was ASCII before but for these characters, so
+    # `fold` keeps its fast path.
+    if text.isascii():
+        folded = text.casefold()
+        return folded.replace("`", "'") if "`" in folded else folded
+    return fold(text.translate(_SEARCH_FOLDS))
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -100,10 +155,10 @@ def search_text(publication: Publication) -> str:
     # Each part is folded on its own and the parts joined with spaces: the same text as folding the
     # joined text (a space ends any combining sequence), but an ASCII abstract keeps fold's fast path
     # even when a name has accents, and each name is folded once per store.
-    parts: list[str] = [fold(publication.title or ""), fold(publication.container or "")]
+    parts: list[str] = [search_fold(publication.title or ""), search_fold(publication.container or "")]
     parts.extend(_folded_display(name) for name in publication.authors)
     parts.extend(_folded_display(name) for name in publication.editors)
-    parts.extend((fold(publication.abstract or ""), fold(publication.note or "")))
+    parts.extend((search_fold(publication.abstract or ""), search_fold(publication.note or "")))
     return " ".join(parts)
 
 
@@ -116,14 +171,14 @@ def names_text(publication: Publication) -> str:
     return " | ".join(_folded_name(name) for name in names)
 
 
-_folded_name = NameMemo(lambda name: fold(f"{name.display()} | {name.inverted()}"))
-_folded_display = NameMemo(lambda name: fold(name.display()))
+_folded_name = NameMemo(lambda name: search_fold(f"{name.display()} | {name.inverted()}"))
+_folded_display = NameMemo(lambda name: search_fold(name.display()))
 _name_sort_key = NameMemo(lambda name: name.sort_key())
 
 
 @functools.lru_cache(maxsize=64)
 def _folded_query(text: str) -> str:
-    return fold(text)
+    return search_fold(text)
 
 
 def _may_span_names(needle: str) -> bool:
@@ -161,13 +216,13 @@ def matches(publication: Publication, selection: Selection) -> bool:
         wanted = {fold(tag) for tag in selection.tags}
         if wanted.isdisjoint(fold(tag) for tag in publication.tags):
             return False
-    if selection.venue and fold(selection.venue) not in fold(publication.container or ""):
+    if selection.venue and search_fold(selection.venue) not in search_fold(publication.container or ""):
         return False
     if selection.author and not _has_author(publication, _folded_query(selection.author)):
         return False
     if selection.search:
         haystack = search_text(publication)
-        if not all(word in haystack for word in fold(selection.search).split()):
+        if not all(word in haystack for word in search_fold(selection.search).split()):
             return False
     return True
 
@@ -199,7 +254,7 @@ def sort_key_from(
         undated = publication.year is None
         return (
             0 if undated else 1,
-            -STATUSES.index(publication.status) if undated else -publication.year,
+            -STATUSES.index(publication.status) if publication.year is None else -publication.year,
             *tie,
         )
     if key == "title":
@@ -249,7 +304,7 @@ def select_positions(library: Library, selection: Selection) -> list[int] | None
     if selection.limit == 0:
         return []
     author = _folded_query(selection.author) if selection.author else None
-    words = fold(selection.search).split() if selection.search else None
+    words = search_fold(selection.search).split() if selection.search else None
     # The text search is decided here in full (the index holds the same text), and so is the author
     # test when `_has_author` is `needle in names_text` (see there); otherwise the test here is a
     # necessary condition (one name's text is part of the joined text), confirmed by `matches`.

@@ -8,6 +8,7 @@ read-only default store embedded in the package.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 from collections.abc import Iterator, Mapping
@@ -95,6 +96,11 @@ def locate_store(
 
 def _named_store(path: Path, reason: str) -> StoreLocation:
     path = path.expanduser()
+    if leads_back_to_itself(path):
+        raise StoreNotFoundError(
+            f"{display_path(path)}: a symbolic link that leads back to itself ({reason}); "
+            "point it at a store folder"
+        )
     if not path.exists():
         raise StoreNotFoundError(
             f"{display_path(path)}: no such store ({reason}); create one with 'scholar init'"
@@ -103,13 +109,40 @@ def _named_store(path: Path, reason: str) -> StoreLocation:
         raise StoreNotFoundError(
             f"{display_path(path)}: a store is a folder holding {', '.join(STORE_FILES)}"
         )
-    missing = [name for name in STORE_FILES if not (path / name).is_file()]
-    if missing:
-        raise StoreNotFoundError(
-            f"{display_path(path)}: not a store, {', '.join(missing)} missing ({reason}); "
-            "create one with 'scholar init'"
-        )
+    unfit = {name: _not_a_file(path / name) for name in STORE_FILES}
+    missing = [name for name, fault in unfit.items() if fault == "missing"]
+    faults = [f"{', '.join(missing)} missing"] if missing else []
+    faults += [f"{name} {fault}" for name, fault in unfit.items() if fault and fault != "missing"]
+    if faults:
+        hint = "; create one with 'scholar init'" if missing else ""
+        raise StoreNotFoundError(f"{display_path(path)}: not a store, {', '.join(faults)} ({reason}){hint}")
     return StoreLocation(path.resolve(), reason, read_only=path.resolve() == embedded_store_path())
+
+
+def leads_back_to_itself(path: Path) -> bool:
+    """Whether `path` is a symbolic link loop (directly or through its folders).
+
+    pathlib's exists() calls a loop missing and, before Python 3.13, resolve() raises RuntimeError
+    on one, so a loop is told apart here, once, to be named as what it is.
+    """
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why a store file cannot be read as one (None when it is a regular file), said plainly."""
+    if path.is_file():
+        return None
+    if leads_back_to_itself(path):
+        return "is a symbolic link that leads back to itself"
+    if path.is_dir():
+        return "is a folder, not a file"
+    if path.exists():
+        return "is not a regular file"
+    return "missing"
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -198,6 +231,16 @@ def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> Lo
         raise StoreInvalidError(problems)
     library = Library(profile=profile, themes=themes, publications=publications)
     return LoadedStore(location, library, tuple(problems))
+
+
+def profile_problems(text: str, path: Path) -> list[Problem]:
+    """What reading `text` as a store's profile would find: the loader's own parse and rules (for a
+    profile written by a command, checked before it is written)."""
+    from scholarcli import validate, yamlio
+
+    shown = display_path(path)
+    data, problems = yamlio.load_text(text, shown)
+    return problems + validate.read_profile(data, shown)[1]
 
 
 def open_store(explicit: Path | str | None = None) -> LoadedStore:

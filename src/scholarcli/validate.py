@@ -6,6 +6,7 @@ plus the problems it found; a caller decides whether errors are fatal.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import re
@@ -19,7 +20,6 @@ from scholarcli.model import (
     PUBLICATION_FIELDS,
     STATUSES,
     THEME_ID_PATTERN,
-    Extra,
     Name,
     Profile,
     Publication,
@@ -63,6 +63,64 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest choice, or an empty string."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+# One rule per field -----------------------------------------------------------------------------------
+# Each returns the message `scholar check` gives for a bad value (None when the value is good). The
+# loader below uses them, and so do the write commands for what they take on the command line, so a
+# value is judged by one rule with one message wherever it comes from.
+
+
+def latest_year(today: datetime.date | None = None) -> int:
+    """The latest year a work may have: a few years ahead, for forthcoming volumes."""
+    return (today or datetime.date.today()).year + _LATEST_YEAR_AHEAD
+
+
+def id_problem(publication_id: str) -> str | None:
+    if ID_PATTERN.match(publication_id):
+        return None
+    return f"id '{publication_id}' must use only letters, digits and _:./+-"
+
+
+def type_problem(kind: str) -> str | None:
+    return None if kind in CSL_TYPES else f"unknown type '{kind}'{did_you_mean(kind, CSL_TYPES)}"
+
+
+def status_problem(status: str) -> str | None:
+    if status in STATUSES:
+        return None
+    return f"unknown status '{status}'{did_you_mean(status, STATUSES)}; one of {', '.join(STATUSES)}"
+
+
+def year_problem(year: str, latest: int | None = None) -> str | None:
+    """Four ASCII digits from 1000 to `latest_year()` (`²⁰²⁰` and `٢٠٢٠` are digits to Python, not years)."""
+    latest = latest_year() if latest is None else latest
+    if _YEAR.match(year) and 1000 <= int(year) <= latest:
+        return None
+    return f"year '{year}' must be a four-digit year up to {latest}"
+
+
+def doi_problem(doi: str) -> str | None:
+    bare = _DOI_PREFIX.sub("", doi)
+    if not _DOI.match(bare):
+        return f"'{doi}' is not a DOI (10.NNNN/...)"
+    if bare != doi:
+        return f"write the bare DOI '{bare}' without the prefix"
+    return None
+
+
+def url_problem(url: str, key: str = "url") -> str | None:
+    return None if _URL.match(url) else f"'{key}' must start with http:// or https://"
+
+
+def theme_problem(theme_id: str, known_themes: Iterable[str]) -> str | None:
+    known = tuple(known_themes)
+    return None if theme_id in known else f"unknown theme '{theme_id}'{did_you_mean(theme_id, known)}"
+
+
+def flag_problem(flag: str, key: str = "equal_contribution") -> str | None:
+    """A yes/no field is exactly `true` or `false` (not `yes`, `on`, `True` or `1`)."""
+    return None if flag in ("true", "false") else f"'{key}' must be true or false"
 
 
 class _Checker:
@@ -182,10 +240,9 @@ def read_profile(data: Any, path: str) -> tuple[Profile | None, list[Problem]]:
             record.value_marks["orcid"], f"'{orcid}' is not an ORCID (0000-0000-0000-0000)", "orcid"
         )
     homepage = checker.text(record, "homepage")
-    if homepage is not None and not _URL.match(homepage):
-        checker.error(
-            record.value_marks["homepage"], "'homepage' must start with http:// or https://", "homepage"
-        )
+    homepage_problem = url_problem(homepage, "homepage") if homepage is not None else None
+    if homepage_problem is not None:
+        checker.error(record.value_marks["homepage"], homepage_problem, "homepage")
     if name is None:
         return None, checker.problems
     profile = Profile(
@@ -248,14 +305,14 @@ def read_publications(
         checker.error((1, 1), "publications.yaml must be a list of records, each starting with '- id: ...'")
         return (), checker.problems
     known_themes = tuple(theme_ids)
-    latest_year = (today or datetime.date.today()).year + _LATEST_YEAR_AHEAD
+    latest = latest_year(today)
     publications: list[Publication] = []
     seen: dict[str, tuple[str, int]] = {}
     for item, mark in zip(data, data.item_marks, strict=True):
         record = checker.mapping(item, mark, "each publication")
         if record is None:
             continue
-        publication = _read_publication(checker, record, known_themes, latest_year)
+        publication = _read_publication(checker, record, known_themes, latest)
         if publication is None:
             continue
         folded = publication.id.casefold()
@@ -274,7 +331,7 @@ def read_publications(
 
 
 def _read_publication(
-    checker: _Checker, record: YamlMap, known_themes: tuple[str, ...], latest_year: int
+    checker: _Checker, record: YamlMap, known_themes: tuple[str, ...], latest: int
 ) -> Publication | None:
     """One record; None when it has an error (the problems say which)."""
     errors_before = sum(p.severity == "error" for p in checker.problems)
@@ -282,24 +339,17 @@ def _read_publication(
     checker.unknown_fields(record, PUBLICATION_FIELDS, "a publication")
 
     publication_id = checker.text(record, "id", required=True)
-    if publication_id is not None and not ID_PATTERN.match(publication_id):
-        checker.error(
-            record.value_marks["id"],
-            f"id '{publication_id}' must use only letters, digits and _:./+-",
-            "id",
-        )
+    problem = id_problem(publication_id) if publication_id is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["id"], problem, "id")
     kind = checker.text(record, "type", required=True)
-    if kind is not None and kind not in CSL_TYPES:
-        checker.error(
-            record.value_marks["type"], f"unknown type '{kind}'{did_you_mean(kind, CSL_TYPES)}", "type"
-        )
+    problem = type_problem(kind) if kind is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["type"], problem, "type")
     status = checker.text(record, "status") or "published"
-    if status not in STATUSES:
-        checker.error(
-            record.value_marks["status"],
-            f"unknown status '{status}'{did_you_mean(status, STATUSES)}; one of {', '.join(STATUSES)}",
-            "status",
-        )
+    problem = status_problem(status)
+    if problem is not None:
+        checker.error(record.value_marks["status"], problem, "status")
     authors = _names(checker, record, "authors")
     editors = _names(checker, record, "editors")
     if "authors" not in record and "editors" not in record:
@@ -308,11 +358,9 @@ def _read_publication(
     year: int | None = None
     year_text = checker.text(record, "year")
     if year_text is not None:
-        year_mark = record.value_marks["year"]
-        if not _YEAR.match(year_text) or not 1000 <= int(year_text) <= latest_year:
-            checker.error(
-                year_mark, f"year '{year_text}' must be a four-digit year up to {latest_year}", "year"
-            )
+        problem = year_problem(year_text, latest)
+        if problem is not None:
+            checker.error(record.value_marks["year"], problem, "year")
         else:
             year = int(year_text)
     elif "year" not in record and status == "published":
@@ -323,46 +371,44 @@ def _read_publication(
         )
 
     doi = checker.text(record, "doi")
-    if doi is not None:
-        bare = _DOI_PREFIX.sub("", doi)
-        if not _DOI.match(bare):
-            checker.error(record.value_marks["doi"], f"'{doi}' is not a DOI (10.NNNN/...)", "doi")
-        elif bare != doi:
-            checker.error(record.value_marks["doi"], f"write the bare DOI '{bare}' without the prefix", "doi")
+    problem = doi_problem(doi) if doi is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["doi"], problem, "doi")
     url = checker.text(record, "url")
-    if url is not None and not _URL.match(url):
-        checker.error(record.value_marks["url"], "'url' must start with http:// or https://", "url")
+    problem = url_problem(url) if url is not None else None
+    if problem is not None:
+        checker.error(record.value_marks["url"], problem, "url")
 
     themes = checker.text_list(record, "themes") or ()
     for theme_id, theme_mark in themes:
-        if theme_id not in known_themes:
-            checker.error(
-                theme_mark, f"unknown theme '{theme_id}'{did_you_mean(theme_id, known_themes)}", "themes"
-            )
+        problem = theme_problem(theme_id, known_themes)
+        if problem is not None:
+            checker.error(theme_mark, problem, "themes")
     tags = checker.text_list(record, "tags") or ()
+    added = _read_added_fields(checker, record, year)
 
     equal_contribution = False
     flag = checker.text(record, "equal_contribution")
     if flag is not None:
-        if flag not in ("true", "false"):
-            checker.error(
-                record.value_marks["equal_contribution"], "'equal_contribution' must be true or false"
-            )
+        problem = flag_problem(flag)
+        if problem is not None:
+            checker.error(record.value_marks["equal_contribution"], problem)
         equal_contribution = flag == "true"
 
     # Every remaining field is read now, before the error count, so all its problems are reported.
     title = checker.text(record, "title")
     pages = checker.text(record, "pages")
-    plain = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
+    # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
+    plain: dict[str, Any] = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
+    # A record whose id is missing or empty (an error reported above) is not called 'None'.
+    who = f"'{publication_id}'" if publication_id else "this record (its id is missing or empty)"
     if title is None and "title" not in record:
-        checker.warning(here, f"'{publication_id}' has no title", "title")
+        checker.warning(here, f"{who} has no title", "title")
     if status == "published" and kind in ("article-journal", "chapter", "paper-conference"):
         if pages is None and "pages" not in record:
-            checker.warning(here, f"'{publication_id}' is published but has no pages", "pages")
+            checker.warning(here, f"{who} is published but has no pages", "pages")
         if doi is None and "doi" not in record:
-            checker.warning(here, f"'{publication_id}' is published but has no DOI", "doi")
-
-    extra = _extra(checker, record)
+            checker.warning(here, f"{who} is published but has no DOI", "doi")
 
     if sum(p.severity == "error" for p in checker.problems) > errors_before:
         return None
@@ -382,37 +428,8 @@ def _read_publication(
         tags=tuple(tag for tag, _ in tags),
         equal_contribution=equal_contribution,
         **plain,
-        extra=extra,
+        **added,
     )
-
-
-_EXTRA_KEY = re.compile(r"^[a-z0-9_][a-z0-9_:.+-]*$")
-
-
-def _extra(checker: _Checker, record: YamlMap) -> Extra:
-    """`extra`: a mapping of lower-case field name -> text (fields kept verbatim from an import)."""
-    if "extra" not in record or record["extra"] is None:
-        return Extra()
-    value = record["extra"]
-    mark = record.value_marks["extra"]
-    if not isinstance(value, YamlMap):
-        checker.error(mark, "'extra' must be a mapping of 'field: text' lines", "extra")
-        return Extra()
-    items = {}
-    for key, text in value.items():
-        key_mark = value.key_marks.get(key, mark)
-        if not isinstance(key, str) or not _EXTRA_KEY.match(key):
-            checker.error(
-                key_mark, f"'extra' field name '{key}' must be lower-case letters, digits and _:.+-", "extra"
-            )
-            continue
-        if not isinstance(text, str):
-            checker.error(value.value_marks.get(key, key_mark), f"'extra.{key}' must be text", "extra")
-            continue
-        cleaned = checker.clean_text(text, value.value_marks.get(key, key_mark), f"extra.{key}")
-        if cleaned is not None:
-            items[key] = cleaned
-    return Extra(items)
 
 
 def _names(checker: _Checker, record: YamlMap, key: str) -> tuple[Name, ...]:
@@ -470,3 +487,147 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
     if item is not None:
         checker.error(mark, f"each of '{key}' must be 'Family, Given' or a mapping", key)
     return None
+
+
+# The fields issue #11 added (model.NEW_FIELDS): each rule below, called once per record ------------
+
+_ADDED_TEXT_FIELDS = ("subtitle", "short_title", "series", "number", "edition", "genre", "eprint", "language")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_EXTRA_KEY = re.compile(r"^[a-z0-9_][a-z0-9_:.+-]*$")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")  # fmt: skip
+
+
+def isbn_problem(text: str) -> str | None:
+    """Why `text` is not an ISBN-10 or ISBN-13 (hyphens and spaces allowed), or None when it is one."""
+    digits = text.replace("-", "").replace(" ", "").upper()
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(c) for c in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        if sum((10 - n) * v for n, v in enumerate(values)) % 11 == 0:
+            return None
+        return f"'{text}' is not a valid ISBN-10: its check digit is wrong"
+    if len(digits) == 13 and digits.isdigit():
+        if sum(int(c) * (3 if n % 2 else 1) for n, c in enumerate(digits)) % 10 == 0:
+            return None
+        return f"'{text}' is not a valid ISBN-13: its check digit is wrong"
+    return f"'{text}' is not an ISBN (10 or 13 digits, hyphens allowed)"
+
+
+def issn_problem(text: str) -> str | None:
+    """Why `text` is not an ISSN (`NNNN-NNNC`), or None when it is one."""
+    digits = text.replace("-", "").upper()
+    if len(digits) != 8 or not digits[:7].isdigit() or not (digits[7].isdigit() or digits[7] == "X"):
+        return f"'{text}' is not an ISSN (NNNN-NNNC)"
+    check = (11 - sum((8 - n) * int(c) for n, c in enumerate(digits[:7])) % 11) % 11
+    if (10 if digits[7] == "X" else int(digits[7])) != check:
+        return f"'{text}' is not a valid ISSN: its check digit is wrong"
+    return None
+
+
+def _number(checker: _Checker, record: YamlMap, key: str, low: int, high: int, message: str) -> int | None:
+    text = checker.text(record, key)
+    if text is None:
+        return None
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        checker.error(record.value_marks[key], f"{key} '{text}' {message}", key)
+        return None
+    return int(text)
+
+
+def _read_added_fields(checker: _Checker, record: YamlMap, year: int | None) -> dict[str, Any]:
+    """The issue #11 fields of one record, each checked; a wrong one is reported and left out."""
+    values: dict[str, Any] = {key: checker.text(record, key) for key in _ADDED_TEXT_FIELDS}
+    month = _number(checker, record, "month", 1, 12, "must be a month number from 1 to 12")
+    values["month"] = month
+    day_text = checker.text(record, "day")
+    values["day"] = None
+    if day_text is not None:
+        mark = record.value_marks["day"]
+        # 29 February only in a leap year; without a year any day the month ever has is allowed.
+        last = calendar.monthrange(year if year is not None else 2000, month)[1] if month else 31
+        if not day_text.isascii() or not day_text.isdigit() or not 1 <= int(day_text) <= last:
+            where = f"{_MONTH_NAMES[month - 1]} {year or ''}".strip() if month else "a month"
+            checker.error(mark, f"day '{day_text}' is not a day of {where} (1 to {last})", "day")
+        elif "month" not in record:
+            checker.error(mark, "'day' needs a 'month'", "day")
+        else:
+            values["day"] = int(day_text)
+    original = checker.text(record, "original_year")
+    values["original_year"] = None
+    if original is not None:
+        if not _YEAR.match(original):
+            checker.error(
+                record.value_marks["original_year"],
+                f"original_year '{original}' must be a four-digit year",
+                "original_year",
+            )
+        else:
+            values["original_year"] = int(original)
+    for key, rule in (("isbn", isbn_problem), ("issn", issn_problem)):
+        text = checker.text(record, key)
+        if text is not None and (problem := rule(text)) is not None:
+            checker.error(record.value_marks[key], problem, key)
+        values[key] = text
+    eprint_type = checker.text(record, "eprint_type")
+    if eprint_type is not None and not _SLUG.match(eprint_type):
+        checker.error(
+            record.value_marks["eprint_type"],
+            f"eprint_type '{eprint_type}' must be a lower-case word such as arxiv or pubmed",
+            "eprint_type",
+        )
+    if eprint_type is not None and "eprint" not in record:
+        checker.error(record.value_marks["eprint_type"], "'eprint_type' needs an 'eprint'", "eprint_type")
+    values["eprint_type"] = eprint_type
+    accessed = checker.text(record, "accessed")
+    if accessed is not None:
+        valid = _ISO_DATE.match(accessed) is not None
+        if valid:
+            try:
+                datetime.date.fromisoformat(accessed)
+            except ValueError:
+                valid = False
+        if not valid:
+            checker.error(
+                record.value_marks["accessed"],
+                f"accessed '{accessed}' must be a date, YYYY-MM-DD",
+                "accessed",
+            )
+    values["accessed"] = accessed
+    values["translators"] = _names(checker, record, "translators")
+    values["keywords"] = tuple(word for word, _ in checker.text_list(record, "keywords") or ())
+    values["extra"] = _extra(checker, record)
+    return values
+
+
+def _extra(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
+    """`extra`: lower-case field names to text, the text kept verbatim (no spaces collapsed)."""
+    if "extra" not in record or record["extra"] is None:
+        return ()
+    mapping = checker.mapping(record["extra"], record.value_marks["extra"], "'extra'")
+    if mapping is None:
+        return ()
+    pairs = []
+    for key, key_mark in mapping.key_marks.items():
+        value = mapping[key]
+        mark = mapping.value_marks.get(key, key_mark)
+        if not _EXTRA_KEY.match(key):
+            checker.error(
+                key_mark, f"'extra' field name '{key}' must be lower-case letters, digits and _:.+-", "extra"
+            )
+            continue
+        if not isinstance(value, str):
+            if value is not None:
+                checker.error(mark, f"'extra.{key}' must be text", "extra")
+            continue
+        control = _MULTILINE_CONTROL.search(value)
+        if control is not None:
+            checker.error(
+                mark, f"'extra.{key}' contains the control character U+{ord(control.group()):04X}", "extra"
+            )
+            continue
+        if not value.strip():
+            checker.error(mark, f"'extra.{key}' is empty; give a value or remove it", "extra")
+            continue
+        pairs.append((key, value))
+    return tuple(pairs)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from scholarcli import ids, validate, yamledit, yamlio
 from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
-from scholarcli.model import PUBLICATION_FIELDS, Name, Publication, fold, parse_name
+from scholarcli.model import PUBLICATION_FIELDS, Publication, fold, parse_name
 from scholarcli.store import StoreLocation
 from scholarcli.storewrite import WriteSession, write_session
 
@@ -185,7 +185,7 @@ def add_publications(
         for number, candidate in enumerate(candidates):
             if progress is not None:
                 progress(number + 1)
-            publication = valid.get(number)
+            publication = valid.get(number)  # type: ignore[assignment]  # pass 1's name; None skipped below
             if publication is None:
                 continue
             duplicate = index.find(publication)
@@ -243,8 +243,9 @@ def add_publications(
 
 def _check_themes(themes: Sequence[str], known: Sequence[str]) -> None:
     for theme in themes:
-        if theme not in known:
-            raise ScholarError(f"unknown theme '{theme}'{validate.did_you_mean(theme, known)}")
+        problem = validate.theme_problem(theme, known)
+        if problem is not None:
+            raise ScholarError(problem)
 
 
 def _validate_new(
@@ -272,6 +273,7 @@ def _validate_new(
             report.rejected.append((candidate.source, "; ".join(reasons[number])))
             continue
         key = publication.id.casefold()
+        read_back: Publication | None
         if key in by_id and key not in seen_ids:
             seen_ids.add(key)
             read_back = by_id[key]
@@ -312,18 +314,48 @@ def _update_record(session: WriteSession, record: yamledit.RecordSpan, publicati
 def _splice_fields(
     session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, object | None]
 ) -> Publication:
+    """Change fields of a record: its own lines spliced where that gives the record the loader reads
+    from the parsed record with the changes made; else (a layout that cannot be spliced field by field)
+    the record rewritten whole in the house layout."""
     outline = session.outline
-    new_lines = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
-    publications, problems, _ = parse_records(
-        "".join(new_lines), session.shown_path, session.theme_ids, line_offset=record.first
-    )
-    errors = _errors(problems)
-    if errors or len(publications) != 1:
-        raise StoreInvalidError(
-            errors or [Problem(session.shown_path, record.line, 1, "the record is not valid")]
+    path = session.shown_path
+    try:
+        spliced: list[str] | None = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
+    except ScholarError:
+        spliced = None  # the first field removed: only a rewrite can
+    spliced_errors: list[Problem] = []
+    if spliced is not None:
+        publications, problems, _ = parse_records("".join(spliced), path, session.theme_ids, record.first)
+        spliced_errors = _errors(problems) or (
+            [] if len(publications) == 1 else [Problem(path, record.line, 1, "the record is not valid")]
         )
-    yamledit.replace_lines(outline, record.first, record.end, new_lines)
-    return publications[0]
+    original = yamledit.parse_record(outline.record_text(record), path, lambda: record.first)
+    try:
+        rewritten = (
+            None
+            if original is None
+            else yamledit.render_changed(original, changes, PUBLICATION_FIELDS, outline.newline)
+        )
+    except ValueError:
+        rewritten = None
+    if rewritten is None:  # no parsed record to compare with: the splice is all there is
+        if spliced is None or spliced_errors:
+            raise StoreInvalidError(
+                spliced_errors or [Problem(path, record.line, 1, "the record is not valid")]
+            )
+        yamledit.replace_lines(outline, record.first, record.end, spliced)
+        return publications[0]
+    expected, problems, _ = parse_records("".join(rewritten), path, session.theme_ids, record.first)
+    errors = _errors(problems)
+    if errors or len(expected) != 1:  # the change itself is invalid: say so at the file's own lines
+        raise StoreInvalidError(
+            spliced_errors or errors or [Problem(path, record.line, 1, "the record is not valid")]
+        )
+    if spliced is not None and not spliced_errors and publications == expected:
+        yamledit.replace_lines(outline, record.first, record.end, spliced)
+    else:
+        yamledit.replace_lines(outline, record.first, record.end, rewritten)
+    return expected[0]
 
 
 def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
@@ -353,24 +385,38 @@ def parse_assignment(text: str) -> tuple[str, str | None]:
 
 
 def store_value_from_text(key: str, value: str | None) -> object | None:
-    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated)."""
+    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated).
+
+    Nothing is judged here: the record is read back with the loader after the change (see
+    `_splice_fields`), so a bad value gets the rule and the message `scholar check` gives, at the line
+    it would be on. Text that does not convert (`maybe` for a flag, `²⁰²⁰` for a year, a name that
+    does not parse) is written as given for the loader to refuse.
+    """
     if value is None:
         return None
     if key in _NAME_FIELDS:
-        names: list[Name] = []
+        names: list[object] = []
         for part in value.split(";"):
             try:
-                names.append(parse_name(part.strip()))
-            except ValueError as exc:
-                raise ScholarError(f"{key}: {exc}") from None
-        return yamledit.names_for_store(names)
+                names.append(yamledit.names_for_store([parse_name(part.strip())])[0])
+            except ValueError:
+                names.append(part.strip())  # the loader reports it, with the same message
+        return names
     if key in _LIST_FIELDS:
         return [item.strip() for item in value.split(",") if item.strip()]
-    if key == "equal_contribution":
-        return value.lower() in ("true", "yes", "1")
-    if key == "year" and value.isdigit():
-        return int(value)
+    if key == "equal_contribution" and value in ("true", "false"):
+        return value == "true"
+    if key == "year":
+        return year_from_text(value)
     return value
+
+
+def year_from_text(text: str) -> int | str:
+    """A year as an int when that is what the text says in ASCII digits (no leading zero), else the
+    text itself, for the loader's year rule to judge (`int("²⁰²⁰")` is a ValueError, `0999` is not 999)."""
+    if text.isascii() and text.isdigit() and str(int(text)) == text:
+        return int(text)
+    return text
 
 
 def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, str | None]) -> Publication:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ try:  # the C emitter when PyYAML was built with libyaml
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|\r?$)")
 _BOM = "\ufeff"
 # Wide enough that the emitter never folds a scalar over lines: every rendered value is one line.
 _NO_WRAP = 1 << 30
@@ -81,16 +81,43 @@ class RecordSpan:
 _NOT_A_RECORD_START = re.compile(r"\n(?![ \t\r\n#]|-[ \t\r\n]|-\Z|\Z)")
 _RECORD_START = re.compile(r"\n-(?=[ \t\r\n]|\Z)")
 _CONTENT_BEFORE = re.compile(r"\n[ \t]+[^ \t\r\n#]")
+# Lines and values whose meaning the line-by-line reading of a record cannot be sure of. A record
+# holding one is read with the real parser instead (see `_scan_values`): a plain key two columns in,
+# an indentless `- ` item, or a value that is plain or quoted and closed on its own line reads the same
+# both ways; anything else (a flow record `- {id: ...}`, a quoted or `? ` key, odd indentation, tabs,
+# a comment splitting a value, an anchor or tag, a quote or bracket left open to a later line) may not.
+_PLAIN_KEY = r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?=[ \t\r\n]|\Z)"
+_DQ = r'"(?:[^"\\\n]|\\[^\n])*"'
+_SQ = r"'(?:[^'\n]|'')*'"
+_FLAT = r"[\[{](?:[^\[\]{}\"'\n]|" + _DQ + "|" + _SQ + r")*[\]}]"
+_FLOW = r"[\[{](?:[^\[\]{}\"'\n]|" + _DQ + "|" + _SQ + "|" + _FLAT + r")*[\]}]"
+_CLOSED_TO_LINE_END = "(?:" + _DQ + "|" + _SQ + "|" + _FLOW + r")[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)"
+_UNSURE = (
+    r"\n (?=[^ \t\r\n#])"  # content one column in
+    r"|\n  (?=[^ \t\r\n#])(?!" + _PLAIN_KEY + r"|-(?:[ \t\r\n]|\Z))"  # two in, not a key or an item
+    r"|\n[ ]*\t"  # a tab in the indentation
+    r"|\n {0,2}#[^\n]*(?:\n[ \t]*(?:#[^\n]*)?\r?(?=\n))*?\n {3,}[^ \t\r\n]"  # a comment inside a value
+    r"|\n {3,}#"  # a comment, or block-scalar text that looks like one
+    r"|\n[ ]*(?:-[ \t]+)*(?:" + _PLAIN_KEY + r"[ \t]+)?(?=[\"'\[{&*!?%@`])(?!" + _CLOSED_TO_LINE_END + ")"
+)
+# Line breaks for YAML that are not "\n" (a lone CR, NEL, U+2028, U+2029): the lines YAML sees there
+# are not the lines split at "\n".
+_OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 # The fields a write looks up in every record, in the house layout (keys two columns in), in one scan.
-# Either a record start, `_RECORD_START` (groups: the dash, the blanks after it, the character after
-# those unless it is a line end or `#`, and the first field when it is one of the four), or one of the
-# four at two columns (key, value), or the first character of a line `_NOT_A_RECORD_START` refuses;
-# then a next line that goes on more indented (not a comment), which continues a value there.
+# Either a record start, `_RECORD_START` (groups: the dash, the blanks after it, and the first field
+# when it is one of the four), or one of the four at two columns (key, value), or the first character
+# of a line `_NOT_A_RECORD_START` refuses; then a next line that goes on more indented (not a
+# comment), which continues a value there. Or else a line `_UNSURE` matches (the last group).
 _RECORD_OR_FIELD = re.compile(
-    r"\n(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?=([^\r\n#])|)(?:(id|doi|title|year)[ \t]*:[ \t]*([^\n]*))?"
-    r"|  (id|doi|title|year)[ \t]*:[ \t]*([^\n]*)"
+    r"\n(?:(-)(?=[ \t\r\n]|\Z)([ \t]*)(?:(id|doi|title|year)[ \t]*:(?=[ \t\r\n]|\Z)[ \t]*([^\n]*))?"
+    r"|  (id|doi|title|year)[ \t]*:(?=[ \t\r\n]|\Z)[ \t]*([^\n]*)"
     r"|(?!-[ \t\r\n]|-\Z)([^ \t\r\n#]))"
     r"(\n {3,}(?=[^ \t\r\n#]))?"
+    r"|(" + _UNSURE + ")"
+)
+# A document start line at the top of the file, after comments, blank lines and a %YAML directive.
+_DOCUMENT_START = re.compile(
+    r"(?:(?:%YAML[ \t][^\n]*|[ \t]*(?:#[^\n]*)?)\r?\n)*---[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)"
 )
 _TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
 _ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
@@ -143,7 +170,10 @@ class Outline:
 
     def value(self, record: RecordSpan, key: str) -> str | None:
         """The text of a scalar field, decoded as YAML would; None when absent or not a scalar."""
-        if self._values is not None and key in _INDEXED_KEYS and record.first in self._values:
+        if key in _INDEXED_KEYS:
+            if self._values is None:
+                self.index_values()
+            assert self._values is not None
             return self._values[record.first].get(key)
         span = record.fields.get(key)
         if span is None:
@@ -186,8 +216,10 @@ def check_plain_list(body: str, path: str) -> None:
     left margin, with nothing but blank lines and comments before the first: the shape writes splice.
     A few C-speed regex scans; line numbers are counted only for the message."""
     scan = "\n" + body
+    header = _DOCUMENT_START.match(body)
+    header_end = header.end() if header else 0
     for bad in _NOT_A_RECORD_START.finditer(scan):
-        if bad.start() == 0 and body.startswith("---"):
+        if bad.start() < header_end:  # a `%YAML` or `---` line of the header
             continue
         raise OutlineError(
             f"{path}:{_line_of(scan, bad.start())}: cannot edit this file in place: expected a "
@@ -251,28 +283,42 @@ def _scan_matches(body: str) -> list[tuple[str, ...]]:
     line_end = body.find("\n")
     if line_end < 0:
         return _RECORD_OR_FIELD.findall("\n" + body)
-    next_end = body.find("\n", line_end + 1)
+    # A comment's match (see _UNSURE) runs on over blank and comment lines to the next line: the copy
+    # takes those too, then one more line.
+    end = line_end
+    while (next_end := body.find("\n", end + 1)) >= 0:
+        line = body[end + 1 : next_end].strip(" \t\r")
+        if line and not line.startswith("#"):
+            break
+        end = next_end
     head = _RECORD_OR_FIELD.match("\n" + body[: len(body) if next_end < 0 else next_end + 1])
     matches: list[tuple[str, ...]] = [] if head is None else [head.groups(default="")]
-    matches.extend(_RECORD_OR_FIELD.findall(body, line_end))
+    # The rest from where one scan would go on: the first line's end, or past all the head matched.
+    matches.extend(
+        _RECORD_OR_FIELD.findall(body, line_end if head is None else max(line_end, head.end() - 1))
+    )
     return matches
 
 
 def _scan_values(body: str, path: str) -> list[dict[str, str | None]]:
     # `body` is the text without its BOM, its start checked by _check_start.
     values: list[dict[str, str | None]] = []
-    odd: set[int] = set()  # records to outline on their own (see scan_values)
+    odd: set[int] = set()  # records to read with the real parser (see scan_values)
     number = -1
     found: dict[str, str | None] = {}
-    for dash, blanks, head, dash_key, dash_value, key, value, refused, goes_on in _scan_matches(body):
-        if refused:  # a line check_plain_list refuses, unless it is a leading `---`: it says which
+    for dash, blanks, dash_key, dash_value, key, value, refused, goes_on, unsure in _scan_matches(body):
+        if unsure:
+            if number >= 0:
+                odd.add(number)
+            continue
+        if refused:  # a line check_plain_list refuses, unless it is the header's `---`: it says which
             check_plain_list(body, path)
             continue
         if dash:
             number += 1
             found = {}
             values.append(found)
-            if blanks != " " or not head:  # not `- key...` with the key two columns in
+            if blanks != " " or dash_key != "id":  # not `- id: ...`, the house layout's first line
                 odd.add(number)
             if not dash_key:
                 continue
@@ -292,19 +338,53 @@ def _scan_values(body: str, path: str) -> list[dict[str, str | None]]:
             odd.add(number)
         else:
             found[key] = simple  # type: ignore[assignment]
-    if odd:
-        first = _first_record(body)
+    first = _first_record(body)
+    starts: list[int] | None = None
+    if odd or _OTHER_BREAK.search(body):
         starts = [] if first is None else [first]
         starts.extend(match.start() + 1 for match in _RECORD_START.finditer(body, first or 0))
         if len(starts) != len(values):  # cannot happen (the same pattern starts a record in both) ...
-            values = [{} for _ in starts]  # ... but if it did, outline every record
+            values = [{} for _ in starts]  # ... but if it did, parse every record
             odd = set(range(len(starts)))
-        for number in odd:
+        for other_break in _OTHER_BREAK.finditer(body):
+            number = bisect.bisect_right(starts, other_break.start()) - 1
+            if number >= 0:
+                odd.add(number)
+    if starts is not None:
+        for number in sorted(odd):
             end = starts[number + 1] if number + 1 < len(starts) else len(body)
-            alone = Outline(body[starts[number] : end], path)
-            (record,) = alone.records
-            values[number] = {key: alone.value(record, key) for key in _INDEXED_KEYS}
+            values[number] = _parsed_values(body, starts[number], end, path)
     return values
+
+
+def _parsed_values(body: str, start: int, end: int, path: str) -> dict[str, str | None]:
+    """id, doi, title and year of the record at `body[start:end]`, as the loader reads it."""
+    record = parse_record(body[start:end], path, lambda: body.count("\n", 0, start))
+    if record is None:
+        return {}
+    return {key: value for key in _INDEXED_KEYS if isinstance(value := record.get(key), str)}
+
+
+def parse_record(text: str, path: str, lines_before: Callable[[], int]) -> yamlio.YamlMap | None:
+    """A record's own text (its `- ` line to the next record's) read with the strict loader: the
+    mapping, or None when the item is not a mapping (the loader reports that as an error of the store).
+    Raises OutlineError when the text does not read as exactly one list item: YAML then reads the file
+    otherwise than its lines show (a value open across the next `- ` line, say), and no splice is safe.
+    `lines_before` counts the file's lines above the record, for the message only."""
+    data, problems = yamlio.load_text(text, path)
+    if problems or not isinstance(data, list) or len(data) != 1:
+        first = lines_before()
+        if problems:
+            problem = problems[0]
+            where = f"{path}:{first + problem.line}:{problem.column}"
+            reason = problem.message
+        else:
+            where, reason = f"{path}:{first + 1}", "this record does not read as one record on its own"
+        raise OutlineError(
+            f"{where}: cannot edit this file in place: {reason} (fix it or run 'scholar check')"
+        )
+    item = data[0]
+    return item if isinstance(item, yamlio.YamlMap) else None
 
 
 def newline_of(text: str) -> str:
@@ -472,15 +552,15 @@ def _render_flow(value: Any) -> str:
 def render_field(key: str, value: object, indent: int, newline: str = "\n") -> list[str]:
     """The lines of one field at `indent` columns: names as a block list, themes and tags as `[a, b]`."""
     pad = " " * indent
-    if key in ("authors", "editors"):
+    if key in ("authors", "editors", "translators"):
         lines = [f"{pad}{key}:{newline}"]
         for name in value:  # type: ignore[attr-defined]
             item = render_scalar(name) if isinstance(name, str) else _render_flow(name)
             lines.append(f"{pad}  - {item}{newline}")
         return lines
-    if key in ("themes", "tags"):
+    if key in ("themes", "tags", "keywords"):
         return [f"{pad}{key}: {_render_flow(list(value))}{newline}"]  # type: ignore[call-overload]
-    if key == "extra":  # a block mapping of field: text, in the order the fields were read
+    if key == "extra":  # a block mapping, each value one scalar line (newlines as escapes: verbatim)
         lines = [f"{pad}{key}:{newline}"]
         for name, text in value.items():  # type: ignore[attr-defined]
             lines.append(f"{pad}  {render_scalar(name)}: {render_scalar(text)}{newline}")
@@ -495,6 +575,53 @@ def render_record(publication: Publication, newline: str = "\n") -> str:
         lines.extend(render_field(key, value, 2, newline))
     lines[0] = "- " + lines[0][2:]
     return "".join(lines)
+
+
+def _plain(value: object) -> object:
+    """Parsed YAML (YamlMap, YamlList, str) as the dicts, lists and strings the emitter writes."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"cannot render {value!r}")
+
+
+def render_changed(
+    data: dict[str, object], changes: dict[str, object | None], order: Sequence[str], newline: str = "\n"
+) -> list[str]:
+    """A record in the house layout from its parsed fields with `changes` made (None removes a field):
+    the fields in their order, a new one after those `order` puts before it. For a record in a layout
+    whose lines cannot be spliced field by field (a flow mapping, quoted keys, ...). Raises ValueError
+    for a value that has no text to write (an empty item), which the loader refuses anyway."""
+    rank = {name: number for number, name in enumerate(order)}
+    fields: list[tuple[str, object]] = [(key, _plain(value)) for key, value in data.items()]
+    for key, value in changes.items():
+        index = next((i for i, (name, _) in enumerate(fields) if name == key), None)
+        if value is None:
+            if index is not None:
+                del fields[index]
+        elif index is not None:
+            fields[index] = (key, value)
+        else:
+            wanted = rank.get(key, len(order))
+            after = max(
+                (i for i, (name, _) in enumerate(fields) if rank.get(name, len(order)) < wanted), default=-1
+            )
+            fields.insert(after + 1, (key, value))
+    lines: list[str] = []
+    for key, value in fields:
+        if key in ("authors", "editors", "themes", "tags") and not isinstance(value, list):
+            value = [value]  # one name or item given alone: a list of one, as the loader reads it
+        if key in ("authors", "editors") or key in ("themes", "tags") or not isinstance(value, (dict, list)):
+            lines.extend(render_field(key, value, 2, newline))
+        else:  # a mapping or list where text belongs: written as it is, for the loader to refuse
+            lines.append(f"  {key}: {_render_flow(value)}{newline}")
+    if not lines:
+        raise ValueError("a record with no fields")
+    lines[0] = "- " + lines[0][2:]
+    return lines
 
 
 def store_value(key: str, publication: Publication) -> object | None:
@@ -526,20 +653,53 @@ def append_records(outline: Outline, texts: Sequence[str]) -> None:
 
 
 def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[str]) -> None:
-    """Replace lines `[first, end)` and shift the spans after them. Spans of changed records go stale."""
+    """Replace lines `[first, end)`: records after them move by the change in length, a record the
+    lines were part of ends where its new lines do, and a record they replace whole goes; so spans
+    stay true whatever order edits are made in."""
     outline.lines[first:end] = list(new_lines)
+    delta = len(new_lines) - (end - first)
+    kept: list[RecordSpan] = []
+    for record in outline.records:
+        if record.end <= first:  # wholly before: unchanged
+            kept.append(record)
+            continue
+        if record.first >= end and (record.first > first or first == end):  # wholly after: moved
+            record.first += delta
+            record.end += delta
+        elif first <= record.first and record.end <= end and not new_lines:
+            continue  # removed whole
+        else:  # changed: it now ends where the new lines end (or where it ended, moved)
+            record.end = max(first + len(new_lines), record.end + delta)
+        record._fields = None
+        kept.append(record)
+    outline.records = kept
+    # Values are keyed by first lines, which moved: read again from the new text on next use.
+    outline._values = None
+    outline.body = "".join(outline.lines)
 
 
 def remove_record(outline: Outline, record: RecordSpan) -> None:
-    """Remove a record's lines and the blank lines that separated it from the next one."""
+    """Remove a record's lines with the comments that are about it, and the blank lines that separated
+    it from the next one.
+
+    Comments directly above the record at the margin (no blank line between) and indented comments
+    directly below it are the record's own; a comment block that starts the file is its header and stays.
+    """
     lines = outline.lines
     first, end = record.first, record.end
+    while end < len(lines) and _is_comment(lines[end]) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    above = first
+    while above > 0 and _is_comment(lines[above - 1]) and lines[above - 1][:1] == "#":
+        above -= 1
+    if above > 0 and not (above == 1 and _DOCUMENT_START.fullmatch(lines[0])):
+        first = above  # (a block from the top of the file, or just below its `---`, is the header)
     while end < len(lines) and _is_blank(lines[end]):
         end += 1
     if end == len(lines):  # the last record: take the blank lines before it instead
         while first > 0 and _is_blank(lines[first - 1]):
             first -= 1
-    del lines[first:end]
+    replace_lines(outline, first, end, [])
 
 
 def set_fields(

@@ -22,18 +22,28 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _StringLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _StringLoader(_BaseLoader):
     """A loader whose resolver knows no implicit types: an untagged scalar is always `str`."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - class-level resolver table
 
+
+# How deep lists and mappings may nest. A store needs four levels at most (the list of records, a
+# record, a list of names, a name mapping); the limit leaves room and stops a hostile or broken file
+# long before any parser's recursion could fail (PyYAML's pure-Python composer recurses per level,
+# libyaml stops at 1000 with a message of its own). Documented in the README under "Strict reading".
+MAX_DEPTH = 32
+_DEPTH_MESSAGE = (
+    f"lists and mappings nested more than {MAX_DEPTH} levels deep; a store needs four at most "
+    "(the list of records, a record, a list of names, a name)"
+)
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class YamlMap(dict):  # type: ignore[type-arg]
+class YamlMap(dict):
     """A mapping that remembers where it, each key and each value stand (1-based line, column)."""
 
     __slots__ = ("column", "key_marks", "line", "value_marks")
@@ -44,7 +54,7 @@ class YamlMap(dict):  # type: ignore[type-arg]
     value_marks: dict[str, tuple[int, int]]
 
 
-class YamlList(list):  # type: ignore[type-arg]
+class YamlList(list):
     """A sequence that remembers where it and each item stand (1-based line, column)."""
 
     __slots__ = ("column", "item_marks", "line")
@@ -62,6 +72,14 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _TooDeepError(Exception):
+    """A list or mapping nested past MAX_DEPTH: the whole file is refused, as for a syntax error."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
 class _Converter:
     """Turns composed nodes into YamlMap / YamlList / str, collecting every problem on the way."""
 
@@ -69,6 +87,7 @@ class _Converter:
         self.path = path
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.depth = 0  # lists and mappings open around the node being converted
 
     def problem(self, node: yaml.Node, message: str) -> None:
         line, column = _mark(node)
@@ -96,6 +115,9 @@ class _Converter:
             if node.tag != _SEQ:
                 self.problem(node, f"YAML tag '{_short(node.tag)}' is not allowed; remove it")
                 return None
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeepError(node.start_mark)
             items = YamlList()
             items.line, items.column = _mark(node)
             marks: list[tuple[int, int]] = []
@@ -105,6 +127,7 @@ class _Converter:
                 items.append(convert(child))
                 start = child.start_mark  # _mark() inlined: this loop runs for every item of the store
                 marks.append((start.line + 1, start.column + 1))
+            self.depth -= 1
             return items
         if isinstance(node, yaml.MappingNode):
             return self.convert_mapping(node)
@@ -114,6 +137,9 @@ class _Converter:
         if node.tag != _MAP:
             self.problem(node, f"YAML tag '{_short(node.tag)}' is not allowed; remove it")
             return None
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeepError(node.start_mark)
         mapping = YamlMap()
         mapping.line, mapping.column = _mark(node)
         key_marks: dict[str, tuple[int, int]] = {}
@@ -142,15 +168,26 @@ class _Converter:
             start = value_node.start_mark
             value_marks[key] = (start.line + 1, start.column + 1)
             mapping[key] = convert(value_node)
+        self.depth -= 1
         return mapping
 
 
 def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document strictly. Returns (data, problems); data is None for an empty file."""
+    """Parse one YAML document strictly. Returns (data, problems); data is None for an empty file.
+
+    Lists and mappings nested more than MAX_DEPTH deep refuse the file, with the position of the
+    first one too deep, however deep the nesting goes.
+    """
     try:
         node = yaml.compose(text, Loader=_StringLoader)
+    except RecursionError:  # the pure-Python composer, some hundreds of levels down
+        return None, [_depth_problem(text, path) or Problem(path, 0, 0, _DEPTH_MESSAGE)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "depth" in (exc.problem or ""):  # libyaml's own limit (1000 levels): say ours, and where
+            too_deep = _depth_problem(text, path)
+            if too_deep is not None:
+                return None, [too_deep]
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         reason = exc.problem or exc.context or "invalid YAML"
         return None, [Problem(path, line, column, f"YAML syntax error: {reason}")]
@@ -162,8 +199,39 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     if node is None:
         return None, []
     converter = _Converter(path)
-    data = converter.convert(node)
+    try:
+        data = converter.convert(node)
+    except _TooDeepError as exc:
+        return None, [_mark_problem(path, exc.mark)]
     return data, converter.problems
+
+
+def _depth_problem(text: str, path: str) -> Problem | None:
+    """The first list or mapping nested past MAX_DEPTH, found from the parser's events.
+
+    Only for a file the composer could not build: events come from a loop, not a recursion, so any
+    depth is walked safely. PyYAML's own parser, not libyaml's: libyaml scans flow collections ahead
+    and fails at its 1000-level limit before handing out the events of the first levels. None when the
+    text is not that deep (its failure is another one).
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _mark_problem(path, event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _mark_problem(path: str, mark: object | None) -> Problem:
+    # libyaml's and PyYAML's marks are different classes with the same line/column attributes.
+    line, column = getattr(mark, "line", -1), getattr(mark, "column", -1)
+    return Problem(path, line + 1, column + 1, _DEPTH_MESSAGE)
 
 
 def _position_to_line_column(text: str, position: int) -> tuple[int, int]:

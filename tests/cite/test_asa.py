@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from scholarcli.cite.asa import citation, markdown_citation, page_range, plain_citation, title_case
+from scholarcli.cite.asa import (
+    citation,
+    edition_text,
+    is_english,
+    markdown_citation,
+    page_range,
+    plain_citation,
+    title_case,
+)
 from scholarcli.cite.styled import MarkdownRenderer, PlainRenderer, Span, concat, join, plain
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.store import open_store
@@ -16,10 +24,15 @@ from tests.cite.citeproc_reference import (
     markdown_to_plain,
     normalise,
 )
-from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, require_program
+from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
 
 ASA_CASES = REPO / "tests" / "fixtures" / "asa-cases"
-STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE, "asa-cases": ASA_CASES}
+STORES = {
+    "default": DEFAULT_STORE,
+    "stress": STRESS_STORE,
+    "rich": RICH_STORE,
+    "asa-cases": ASA_CASES,
+}
 
 # Records the store format cannot hold (no authors): the style's substitutes for the author.
 SUBSTITUTE_LIBRARY = Library(
@@ -32,6 +45,26 @@ SUBSTITUTE_LIBRARY = Library(
             id="page-by-title", type="webpage", title="a page", year=2004, url="https://example.org/p"
         ),
         Publication(id="untitled-nothing", type="article-journal", year=2005, container="Journal"),
+        # Translators stand in for a missing author after the editors, each list with its label.
+        Publication(
+            id="translated-by-only",
+            type="book",
+            title="a translation",
+            subtitle="with a subtitle",
+            translators=(Name(family="Tran", given="Tom"), Name(family="Uu", given="Una")),
+            year=2006,
+            publisher="P",
+        ),
+        Publication(
+            id="edited-and-translated",
+            type="chapter",
+            title="a chapter",
+            editors=(Name(family="Ed", given="Eve"),),
+            translators=(Name(family="Tran", given="Tom"),),
+            year=2007,
+            container="Book",
+        ),
+        Publication(id="titled-with-subtitle", type="report", title="a title", subtitle="the sub", year=2008),
     ),
 )
 
@@ -209,3 +242,68 @@ def test_cjk_names_are_written_family_first_without_space() -> None:
         year=2001,
     )
     assert plain_citation(work).startswith("刘春成, and 王伟. 2001.")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="pandoc's citeproc prints an editor who is also the translator twice: once merged into the "
+    "author substitute (`ed. & tran.`), then again as `edited by`. CSL suppresses a variable the "
+    "substitute used in the rest of the entry, and so do we.",
+)
+def test_editor_who_is_also_the_translator_is_named_once(tmp_path: Path) -> None:
+    pandoc = require_program("pandoc")
+    both = (Name(family="Ed", given="Eve"),)
+    work = Publication(
+        id="ed-tr", type="book", title="t", editors=both, translators=both, year=2000, publisher="P"
+    )
+    assert plain_citation(work) == "Ed, Eve, ed. & tran. 2000. T. P."
+    library = Library(profile=Profile(name="Nobody"), publications=(work,))
+    expected, _ = citeproc_entries(pandoc, (work,), library, tmp_path, asa_style_path())
+    assert expected["ed-tr"] == plain_citation(work)  # pandoc: "... 2000. T. edited by E. Ed. P."
+
+
+@pytest.mark.parametrize(
+    ("edition", "expected"),
+    [
+        ("2", "2nd ed."),
+        ("02", "2nd ed."),
+        ("1", "1st ed."),
+        ("11", "11th ed."),
+        ("21", "21st ed."),
+        ("112", "112th ed."),
+        ("2nd", "2nd ed."),
+        ("2e", "2e ed."),
+        ("2-3", "2nd\u20133rd ed."),
+        ("2, 3", "2nd, 3rd ed."),
+        ("Revised", "Revised"),  # text: the style adds a period after it
+        ("2nd ed.", "2nd ed."),
+        ("2 & 3", "2 & 3"),
+        ("II", "II"),
+    ],
+)
+def test_edition_is_an_ordinal_when_numeric(edition: str, expected: str) -> None:
+    assert edition_text(edition) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "english"),
+    [
+        (None, True),
+        ("", True),
+        ("en", True),
+        ("en-GB", True),
+        ("EN_us", True),
+        ("x", True),  # no language tag citeproc can read: the style's locale, English
+        ("english", False),  # a language name, not the tag "en": pandoc does not title-case it
+        ("eng", False),
+        ("fr", False),
+        ("de-DE", False),
+    ],
+)
+def test_only_english_works_are_title_cased(language: str | None, english: bool) -> None:
+    assert is_english(language) is english
+    work = Publication(
+        id="x", type="book", title="the title", authors=(Name(family="A"),), year=2000, language=language
+    )
+    assert plain_citation(work).startswith("A. 2000. The Title." if english else "A. 2000. the title.")

@@ -19,6 +19,7 @@ import pybtex.errors
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from scholarcli.export import biblatex as biblatex_format
+from scholarcli.export import bibtex as bibtex_format
 from scholarcli.model import Name, Publication
 
 # LaTeX kernel text commands pylatexenc's default table lacks (or decodes as a look-alike: it reads
@@ -139,11 +140,15 @@ def expected_fields(work: Publication, dialect: str) -> dict[str, str]:
 
     fields: dict[str, str] = {}
     if work.title:
-        fields["title"] = text(work.title)
+        # BibTeX styles print no subtitle: the bibtex dialect's title carries it (issue #11).
+        with_subtitle = dialect == "bibtex" and work.subtitle
+        fields["title"] = text(f"{work.title}: {work.subtitle}" if with_subtitle else work.title)
     if work.volume:
         fields["volume"] = text(work.volume)
     if work.issue:
-        fields["number"] = text(work.issue)
+        # `number` is an article's issue; any other entry keeps its issue in `issue` (issue #11).
+        module = bibtex_format if dialect == "bibtex" else biblatex_format
+        fields["number" if module.entry_type(work) == "article" else "issue"] = text(work.issue)
     if work.pages:
         fields["pages"] = expected_pages(work.pages, ascii_only=ascii_only)
     if work.abstract:
@@ -160,7 +165,8 @@ def expected_fields(work: Publication, dialect: str) -> dict[str, str]:
             fields["note"] = text(note)
     else:
         if work.year is not None:
-            fields["date"] = str(work.year)
+            parts = [f"{work.year}"] + [f"{n:02d}" for n in (work.month, work.day) if n is not None]
+            fields["date"] = "-".join(parts if work.month is not None else parts[:1])
         if work.place:
             fields["location"] = text(work.place)
         if work.note:

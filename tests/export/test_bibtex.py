@@ -12,12 +12,12 @@ from scholarcli.export import bibtex as bibtex_format
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
-from tests.conftest import DEFAULT_STORE, STRESS_STORE, require_program
+from tests.conftest import DEFAULT_STORE, RICH_STORE, STRESS_STORE, require_program
 from tests.export import bibcheck
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DIALECTS = ("bibtex", "biblatex")
-STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE}
+STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE, "rich": RICH_STORE}
 CASES = [(dialect, store) for dialect in DIALECTS for store in STORES]
 
 
@@ -293,7 +293,84 @@ def test_fields_come_in_the_documented_order(dialect: str) -> None:
         text, _ = export_store(dialect, store_name)
         for entry in bibcheck.parse_bibtexparser(text).entries:
             keys = [field.key for field in entry.fields]
-            positions = [module.FIELD_ORDER.index(key) for key in keys]
+            # The record's `extra` fields come last, under their own names, in the record's order.
+            documented = [key for key in keys if key in module.FIELD_ORDER]
+            assert keys[: len(documented)] == documented, (entry.key, keys)
+            positions = [module.FIELD_ORDER.index(key) for key in documented]
             assert positions == sorted(positions), (entry.key, keys)
             seen += 1
-    assert seen == 18
+    assert seen == 24
+
+
+# -- DOIs with characters special to BibTeX or LaTeX (issue #12, item 14) ---------------------------
+
+ODD_DOIS = (
+    "10.1000/100%pure",
+    "10.1000/a#b##c",
+    "10.1000/{braced}",
+    "10.1000/open{only",
+    "10.1000/close}only",
+    "10.1000/back\\slash\\",
+    "10.1000/with space",
+    "10.1000/a&b_c$d~e^f",
+    '10.1000/@quote"s',
+    "10.1000/zürich",
+)
+# A style that writes each entry's key and doi field, as BibTeX read it, one line each.
+_DOI_BST = (
+    "ENTRY { doi } {} {}\n"
+    'FUNCTION {article} { cite$ " " * doi * write$ newline$ }\n'
+    "READ\n"
+    "ITERATE {call.type$}\n"
+)
+
+
+def _odd_doi_works() -> list[Publication]:
+    return [
+        Publication(
+            id=f"w{number}",
+            type="article-journal",
+            title="T",
+            authors=(Name(family="Doe", given="Jane"),),
+            year=2020,
+            container="J",
+            doi=doi,
+        )
+        for number, doi in enumerate(ODD_DOIS)
+    ]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_odd_dois_stay_verbatim_and_keep_the_bib_readable(dialect: str) -> None:
+    from urllib.parse import unquote
+
+    works = _odd_doi_works()
+    text = export(dialect, works, Library(Profile(name="X")), ExportOptions())
+    data = bibcheck.parse_pybtex(text)
+    library = bibcheck.parse_bibtexparser(text)
+    for work, entry in zip(works, library.entries, strict=True):
+        assert work.doi is not None
+        written = latex.verbatim(work.doi, ascii_only=dialect == "bibtex")
+        assert data.entries[work.id].fields["doi"] == written
+        assert entry.fields_dict["doi"].value == written
+        # `%` and `#` stay as they are; only what a braced value cannot hold is percent-encoded.
+        assert unquote(written) == work.doi
+        assert not any(c in written for c in "{}\\ ")
+    assert "10.1000/100%pure" in text
+    assert "10.1000/a#b##c" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_real_bibtex_reads_odd_dois_whole(dialect: str, tmp_path: Path) -> None:
+    bibtex = require_program("bibtex")
+    works = _odd_doi_works()
+    text = export(dialect, works, Library(Profile(name="X")), ExportOptions())
+    (tmp_path / "doionly.bst").write_text(_DOI_BST, encoding="utf-8")
+    run = bibcheck.run_bibtex(bibtex, text, tmp_path, style="doionly")
+    assert run.returncode == 0, run.log
+    assert "Warning" not in run.log, run.log
+    assert "error message" not in run.log, run.log
+    assert run.bbl.splitlines() == [
+        f"{work.id} {latex.verbatim(work.doi or '', ascii_only=dialect == 'bibtex')}" for work in works
+    ]

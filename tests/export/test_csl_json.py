@@ -15,13 +15,14 @@ from scholarcli.model import CSL_TYPES, STATUSES, Library, Name, Profile, Public
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, citeproc_entries
-from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, require_program
+from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
 
 GOLDEN = REPO / "tests" / "golden" / "csl-json"
 SCHEMA_PATH = REPO / "tests" / "fixtures" / "csl-schema" / "csl-data.json"
 STORES = {
     "default": DEFAULT_STORE,
     "stress": STRESS_STORE,
+    "rich": RICH_STORE,
     "asa-cases": REPO / "tests" / "fixtures" / "asa-cases",
 }
 
@@ -37,7 +38,7 @@ def schema() -> dict[str, object]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("store_name", ["default", "stress"])
+@pytest.mark.parametrize("store_name", ["default", "stress", "rich"])
 def test_golden_file(store_name: str, update_golden: bool) -> None:
     text, _, _ = export_store(store_name)
     golden = GOLDEN / f"{store_name}-store.json"

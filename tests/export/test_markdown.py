@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -12,14 +13,14 @@ from scholarcli.cite.asa import plain_citation
 from scholarcli.cite.pandoc_style import StyleUnavailableError, resolve_style
 from scholarcli.export import ExportOptions, export
 from scholarcli.export.markdown import EQUAL_LEGEND
-from scholarcli.model import Library
+from scholarcli.model import Library, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, markdown_to_plain, normalise
-from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, require_program
+from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
 
 GOLDEN = REPO / "tests" / "golden" / "markdown"
-STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE}
+STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE, "rich": RICH_STORE}
 GROUPINGS = ("type", "year", "theme", "none")
 
 
@@ -292,3 +293,154 @@ def test_owner_forms_cover_initials_and_orders() -> None:
         },
         {"t": "Str", "c": ","},
     ]
+
+
+# -- DOIs with reserved characters (issue #12, item 14) ---------------------------------------------
+
+ODD_DOIS = (
+    "10.1000/100%pure",
+    "10.1000/a#b",
+    "10.1000/<x>y",
+    "10.1000/with space",
+    "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+    "10.1000/a?b&c=d;e+f",
+    "10.1000/[x]_*y*`z`|\\w^~",
+    "10.1000/brace{s}",
+    "10.1000/tail)",
+    "10.1000/zürich",
+    "10.1000/%3F",
+)
+
+
+@pytest.mark.parametrize(
+    ("doi", "url"),
+    [
+        ("10.1177/02685809221084446", "https://doi.org/10.1177/02685809221084446"),
+        ("10.1000/100%pure", "https://doi.org/10.1000/100%25pure"),
+        ("10.1000/a#b", "https://doi.org/10.1000/a%23b"),
+        ("10.1000/with space", "https://doi.org/10.1000/with%20space"),
+        ("10.1000/a?b", "https://doi.org/10.1000/a%3Fb"),
+        ('10.1000/"q"<x>', "https://doi.org/10.1000/%22q%22%3Cx%3E"),
+        (
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+            "https://doi.org/10.1002/%28SICI%291097-4571%28199806%2949%3A8%3C693%3A%3AAID-ASI4%3E3.0.CO%3B2-0",
+        ),
+        ("10.1000/a-b_c.d~e", "https://doi.org/10.1000/a-b_c.d~e"),
+        ("10.1000/zürich", "https://doi.org/10.1000/z%C3%BCrich"),
+    ],
+)
+def test_doi_url_percent_encodes_all_but_slash_and_unreserved_characters(doi: str, url: str) -> None:
+    from scholarcli.cite.asa import doi_url
+
+    assert doi_url(doi) == url
+
+
+def _links(node: object) -> list[tuple[str, str]]:
+    """(link text, target) of every link in a pandoc JSON AST."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        if node.get("t") == "Link":
+            _, inlines, (target, _) = node["c"]
+            found.append((_inline_text(inlines), target))
+        for value in node.values():
+            found.extend(_links(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_links(value))
+    return found
+
+
+def _inline_text(inlines: list[dict[str, object]]) -> str:
+    parts = []
+    for inline in inlines:
+        kind = inline["t"]
+        if kind == "Str":
+            parts.append(inline["c"])
+        elif kind == "Space":
+            parts.append(" ")
+        elif kind in ("Emph", "Strong", "Quoted"):
+            content = inline["c"]
+            parts.append(_inline_text(content[-1] if kind == "Quoted" else content))  # type: ignore[arg-type]
+    return "".join(str(part) for part in parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["article-journal", "chapter"])
+def test_odd_dois_give_working_doi_links_that_pandoc_reads_back(kind: str) -> None:
+    """An article prints `doi:[DOI](<URL>)`; a chapter links its title. Either way pandoc (both its
+    Markdown readers) must read the doi.org URL back exactly, and the URL must decode to the DOI."""
+    from urllib.parse import unquote
+
+    from scholarcli.cite.asa import doi_url
+    from scholarcli.model import Name, Profile
+
+    pandoc = require_program("pandoc")
+    works = [
+        Publication(
+            id=f"w{number}",
+            type=kind,
+            title=f"Work {number}",
+            authors=(Name(family="Doe", given="Jane"),),
+            year=2000 + number,
+            container="Journal",
+            doi=doi,
+        )
+        for number, doi in enumerate(ODD_DOIS)
+    ]
+    library = Library(Profile(name="Someone Else"), (), tuple(works))
+    text = export("markdown", works, library, ExportOptions(group_by="none"))
+    expected = {doi_url(doi) for doi in ODD_DOIS}
+    for doi in ODD_DOIS:
+        url = doi_url(doi)
+        assert unquote(url) == f"https://doi.org/{doi}"
+        assert all(c.isalnum() or c in "-._~/:%" for c in url[len("https://") :]), url
+    for reader in ("markdown", "commonmark"):
+        ast = json.loads(
+            subprocess.run(
+                [pandoc, "-f", reader, "-t", "json"],
+                input=text,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                check=True,
+            ).stdout
+        )
+        links = _links(ast)
+        assert {target for _, target in links} == expected, reader
+        if kind == "article-journal":
+            assert sorted(links) == sorted((doi, doi_url(doi)) for doi in ODD_DOIS), reader
+
+
+@pytest.mark.slow
+def test_odd_dois_give_working_doi_links_with_a_csl_style_too() -> None:
+    """citeproc (pandoc --style) links the DOI as written: we encode its targets as the built-in does."""
+    from scholarcli.cite.asa import doi_url
+    from scholarcli.model import Name, Profile
+
+    pandoc = require_program("pandoc")
+    works = [
+        Publication(
+            id=f"w{number}",
+            type="article-journal",
+            title=f"Work {number}",
+            authors=(Name(family="Doe", given="Jane"),),
+            year=2000 + number,
+            container="Journal",
+            doi=doi,
+        )
+        for number, doi in enumerate(ODD_DOIS)
+    ]
+    library = Library(Profile(name="Someone Else"), (), tuple(works))
+    text = export("markdown", works, library, ExportOptions(group_by="none", style="apa"))
+    for reader in ("markdown", "commonmark"):
+        ast = json.loads(
+            subprocess.run(
+                [pandoc, "-f", reader, "-t", "json"],
+                input=text,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                check=True,
+            ).stdout
+        )
+        assert sorted(target for _, target in _links(ast)) == sorted(doi_url(doi) for doi in ODD_DOIS), reader

@@ -81,9 +81,7 @@ def _check_result(result: ImportResult) -> None:
         assert _SOURCE.match(source), source
         assert "\n" not in note
     for candidate in result.candidates:
-        assert all(
-            key == key.lower() and "\n" not in value for key, value in candidate.publication.extra.items()
-        )
+        assert all(key == key.lower() and "\n" not in value for key, value in candidate.publication.extra)
 
 
 @settings(max_examples=300, deadline=None)

@@ -151,7 +151,7 @@ def test_crossref_children_inherit_as_biber_has_it() -> None:
 
 def test_reprint_and_noopsort_years() -> None:
     reprint = one(entry("  title = {T}").replace("year = {2020}", "year = {[1893] 1984}"))
-    assert (reprint.year, reprint.extra["origdate"]) == (1984, "1893")
+    assert (reprint.year, reprint.original_year, reprint.extra) == (1984, 1893, ())
     assert (
         one(entry("  title = {T}").replace("year = {2020}", "year = {{\\noopsort{1973b}}1973}")).year == 1973
     )

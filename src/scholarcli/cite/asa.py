@@ -5,6 +5,14 @@ engine) applies it: title case, name order and initials, page-range abbreviation
 where punctuation goes around quotes. Each record is formatted on its own: the style's year suffixes
 for same-author, same-year works ("2004a") need the whole bibliography and are not added.
 
+The issue #11 fields print where the style prints them: the subtitle after the title (`Title:
+Subtitle`, the CSL-JSON export's title), the original year before the year (`[1893] 1984`), the
+edition (`2nd ed.`), the series, the genre of a thesis, report, manuscript or dataset, month and day
+of a magazine or newspaper article or a speech, the access date of an undated web page, and the
+language (titles are title-cased only for English works). The style prints no translator unless one
+stands in for a missing author, and never the series number, ISBN, ISSN, eprint, short title,
+keywords or `extra`.
+
 `citation()` builds styled text (`Rich`); a renderer turns it into plain text or Markdown.
 """
 
@@ -39,7 +47,18 @@ _WEB_TYPES = frozenset(("webpage", "post-weblog", "post"))
 
 
 def doi_url(doi: str) -> str:
-    return doi if doi.startswith(("http://", "https://")) else f"https://doi.org/{doi}"
+    """The doi.org link of a DOI, percent-encoded as the DOI Handbook's URL-encoding rules ask.
+
+    A DOI may hold any printable character (`%`, `#`, `?`, `<>`, parentheses, spaces...), and each of
+    those means something else in a URL or breaks it. Every character but `/` and RFC 3986's
+    unreserved ones is encoded (non-ASCII as UTF-8 bytes); doi.org decodes them all. The result is
+    also safe inside a Markdown link target.
+    """
+    if doi.startswith(("http://", "https://")):  # already a URL (not a valid store value): as written
+        return doi
+    from urllib.parse import quote  # here: most commands never write a DOI link
+
+    return "https://doi.org/" + quote(doi, safe="/")
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -195,6 +214,90 @@ def _is_plural_pages(pages: str) -> bool:
     return len(re.findall(r"[,;\-\u2013\s]+|[^,;\-\u2013\s]+", pages)) > 1
 
 
+# --- dates, editions, language ------------------------------------------------------------------
+
+# The en-US locale's month names (not the `calendar` module's: those follow the process locale).
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def month_day(month: int | None, day: int | None) -> str:
+    """`March 4`, or `March` without a day: the style's "day-month" date; empty without a month."""
+    if month is None or not 1 <= month <= 12:
+        return ""
+    return MONTHS[month - 1] if day is None else f"{MONTHS[month - 1]} {day}"
+
+
+def text_date(iso: str) -> str:
+    """An ISO date in the locale's long text form: `2024-03-01` -> `March 1, 2024`.
+
+    The store holds full dates; a year or year-month (from a record built in code) prints what it has.
+    """
+    parts = iso.split("-")
+    if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
+        return iso
+    year, *rest = (int(part) for part in parts)
+    month = month_day(rest[0], rest[1] if len(rest) > 1 else None) if rest else ""
+    if not month:
+        return str(year)
+    return f"{month}, {year}" if len(rest) > 1 else f"{month} {year}"
+
+
+_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(number: int) -> str:
+    """The en-US locale's ordinal: 1st, 2nd, 3rd, 4th; 11th to 13th (and 111th...) end in "th"."""
+    if 11 <= number % 100 <= 13:
+        return f"{number}th"
+    return f"{number}{_ORDINAL_SUFFIXES.get(number % 10, 'th')}"
+
+
+# A numeric edition as citeproc reads one: pieces without spaces, each with a digit, joined by
+# hyphens, en dashes or commas ("2", "2nd", "2-3", "2, 3"). "2 & 3", "II" and "second" are text.
+_NUMERIC_PIECE = r"[^\s,\-\u2013]*\d[^\s,\-\u2013]*"
+_NUMERIC = re.compile(rf"{_NUMERIC_PIECE}(?:(?:,\s*|[-\u2013]){_NUMERIC_PIECE})*")
+_NUMERIC_SEPARATOR = re.compile(r"(,\s*|[-\u2013])")
+
+
+def edition_text(edition: str) -> str:
+    """The style's edition macro: a numeric edition as an ordinal with "ed." (`2` -> `2nd ed.`), other
+    text as written with a period (`Revised` -> `Revised.`; the period merges with a final one).
+
+    Plain numbers become ordinals; pieces with letters (`2nd`, `2e`) stay as written; a hyphen
+    between pieces prints as an en dash (`2-3` -> `2nd–3rd ed.`).
+    """
+    if _NUMERIC.fullmatch(edition) is None:
+        return edition
+    pieces = _NUMERIC_SEPARATOR.split(edition)
+    shown = [
+        ("\u2013" if piece == "-" else piece)
+        if index % 2
+        else (ordinal(int(piece)) if piece.isdigit() else piece)
+        for index, piece in enumerate(pieces)
+    ]
+    return "".join(shown) + " ed."
+
+
+_PRIMARY_LANGUAGE = re.compile(r"[A-Za-z]*")
+
+
+def is_english(language: str | None) -> bool:
+    """Whether a work is in English for title casing, as citeproc decides from `language`.
+
+    CSL title-cases only English works: no language, or a tag whose primary subtag is "en" (`en`,
+    `en-GB`, `EN_us`). Any other language name, even `english` or `eng`, is not "en". Text citeproc
+    cannot read as a tag (no 2-8 letter primary subtag: `x`, `123`) leaves the style's locale, English.
+    """
+    if not language:
+        return True
+    primary = _PRIMARY_LANGUAGE.match(language)
+    code = primary.group() if primary else ""
+    return not 2 <= len(code) <= 8 or code.lower() == "en"
+
+
 # --- names ---------------------------------------------------------------------------------------
 
 
@@ -265,22 +368,50 @@ class _Builder:
         self.owner = owner
         self.marker = equal_marker if publication.equal_contribution else ""
         self.used: set[str] = set()  # variables consumed by the author substitute, not repeated
+        self.english = is_english(publication.language)  # the style title-cases English works only
+
+    def case(self, text: str) -> str:
+        """`text-case="title"`: title case for an English work, the text as written otherwise."""
+        return title_case(text) if self.english else text
+
+    def full_title(self) -> str:
+        """The title with its subtitle (`Title: Subtitle`): the CSL-JSON export's one `title`."""
+        work = self.work
+        if work.title and work.subtitle:
+            return f"{work.title}: {work.subtitle}"
+        return work.title or ""
 
     def author(self) -> Rich:
         work = self.work
         if work.authors:
             return self._name_list(work.authors, marker=self.marker)
-        if work.editors:
-            self.used.add("editor")
-            names = self._name_list(work.editors, marker="")
-            return concat(names, plain(", eds." if len(work.editors) > 1 else ", ed."))
+        if work.editors or work.translators:
+            return self._editor_translator()
         if work.type == "report" and work.publisher:
             self.used.add("publisher")
             return plain(smart_text(work.publisher))
         if work.title:
             self.used.add("title")
-            return plain(smart_text(work.title))
+            return plain(smart_text(self.full_title()))
         return EMPTY
+
+    def _editor_translator(self) -> Rich:
+        """The substitute `<names variable="editor translator director"/>`: each list with its short
+        label ("ed.", "tran."; the terms of pandoc's en-US locale), one right after the other (the
+        style sets no delimiter between them); one person both editor and translator once, "ed. & tran."
+        """
+        work = self.work
+        self.used.update(("editor", "translator"))
+        if work.editors and work.editors == work.translators:
+            label = ", eds. & trans." if len(work.editors) > 1 else ", ed. & tran."
+            return concat(self._name_list(work.editors, marker=""), plain(label))
+        lists = (
+            (work.editors, ", eds." if len(work.editors) > 1 else ", ed."),
+            (work.translators, ", trans." if len(work.translators) > 1 else ", tran."),
+        )
+        return join(
+            concat(self._name_list(names, marker=""), plain(label)) for names, label in lists if names
+        )
 
     def _name_list(self, names: Sequence[Name], *, marker: str) -> Rich:
         return _names(
@@ -305,9 +436,15 @@ class _Builder:
         )
         return concat(plain("edited by "), names)
 
+    def issued(self) -> bool:
+        """Whether the work has a date (CSL `issued`): published or in press, with a year."""
+        return self.work.is_out and self.work.year is not None
+
     def year(self) -> Rich:
-        if self.work.is_out and self.work.year is not None:
-            return plain(str(self.work.year))
+        if self.issued():
+            original = self.work.original_year
+            # A reprint: the first edition's year in brackets before this one's, `[1893] 1984`.
+            return plain(f"[{original}] {self.work.year}" if original else str(self.work.year))
         if self.work.status != "published":
             return plain(self.work.status_label.lower())
         return plain("n.d.")
@@ -317,9 +454,9 @@ class _Builder:
         if not work.title or "title" in self.used:
             return EMPTY
         if work.type in _ITALIC_TITLE_TYPES:
-            text = plain(title_case(smart_text(work.title)), italic=True)
+            text = plain(self.case(smart_text(self.full_title())), italic=True)
         else:
-            quoted = title_case(smart_text(work.title, inside_quotes=True))
+            quoted = self.case(smart_text(self.full_title(), inside_quotes=True))
             text = plain(f"‘{quoted}’" if extra_quotes else quoted)
             text = affix(text, "“", "”")
         target = doi_url(work.doi) if work.doi else work.url
@@ -331,7 +468,29 @@ class _Builder:
         if not self.work.container:
             return EMPTY
         text = smart_text(self.work.container)
-        return plain(title_case(text) if case else text, italic=italic)
+        return plain(self.case(text) if case else text, italic=italic)
+
+    def series(self, *, italic: bool = False, case: bool = True) -> Rich:
+        """The series (CSL `collection-title`); its number (`collection-number`) the style never prints."""
+        if not self.work.series:
+            return EMPTY
+        text = smart_text(self.work.series)
+        return plain(self.case(text) if case else text, italic=italic)
+
+    def edition(self) -> Rich:
+        """The style's edition macro: `2nd ed.`, or text as written with a period (`Revised.`)."""
+        if not self.work.edition:
+            return EMPTY
+        return affix(plain(edition_text(smart_text(self.work.edition))), suffix=".")
+
+    def genre(self, *, italic: bool = False) -> Rich:
+        return plain(smart_text(self.work.genre), italic=italic) if self.work.genre else EMPTY
+
+    def day_month(self) -> Rich:
+        """The style's "day-month" macro: `March 4` from the record's month and day (if dated)."""
+        if not self.issued():
+            return EMPTY
+        return plain(month_day(self.work.month, self.work.day))
 
     def publisher(self) -> Rich:
         publisher = "" if "publisher" in self.used else (self.work.publisher or "")
@@ -355,7 +514,14 @@ class _Builder:
     def access(self) -> Rich:
         work = self.work
         if work.type in _WEB_TYPES:
-            return plain(work.url, link=work.url) if work.url else EMPTY
+            # An undated page says when it was read: "Retrieved March 1, 2024".
+            retrieved = (
+                plain(f"Retrieved {text_date(work.accessed)}")
+                if work.accessed and not self.issued()
+                else EMPTY
+            )
+            url = plain(work.url, link=work.url) if work.url else EMPTY
+            return join((retrieved, url), ". ")
         if work.type in _ACCESS_TYPES:
             if work.doi:
                 return concat(plain("doi:"), plain(work.doi, link=doi_url(work.doi)))
@@ -366,24 +532,36 @@ class _Builder:
     def body(self) -> Rich:
         kind = self.work.type
         if kind in ("article-newspaper", "article-magazine"):
-            return concat(
-                affix(self.title(), suffix="."),
-                affix(join((self.container(), self.pages()), ", "), prefix=" "),
-            )
+            # The edition here is the paper's ("late edition"), as written.
+            edition = plain(smart_text(self.work.edition or ""))
+            where = join((self.container(), self.day_month(), edition, self.pages()), ", ")
+            return concat(affix(self.title(), suffix="."), affix(where, prefix=" "))
+        edition_editor_publisher = (self.edition(), affix(self.editor(), suffix="."), self.publisher())
         if kind == "manuscript":
-            rest = affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" ")
-            return join((self.title(extra_quotes=True), rest), ". ")
+            rest = affix(join(edition_editor_publisher, ", "), prefix=" ")
+            return join((self.title(extra_quotes=True), rest, self.genre()), ". ")
         if kind == "dataset":
-            rest = affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" ")
-            return join((self.title(), rest), ". ")
+            rest = affix(join(edition_editor_publisher, ", "), prefix=" ")
+            title = join((self.title(), affix(self.genre(), "[", "]")), " ")
+            return join((title, rest), ". ")
         if kind == "thesis":
-            return concat(
-                affix(self._thesis_title(), suffix="."),
-                affix(join((affix(self.editor(), suffix="."), self.publisher()), ", "), prefix=" "),
-            )
+            # The genre ("PhD thesis") goes between the editor and the publisher.
+            details = (*edition_editor_publisher[:2], self.genre(), self.publisher())
+            return concat(affix(self._thesis_title(), suffix="."), affix(join(details, ", "), prefix=" "))
         if kind in _ITALIC_TITLE_TYPES:
+            # A report's genre ("Working paper") is italic; the series is title-cased, not italic.
+            report = self.genre(italic=True) if kind == "report" else EMPTY
             return join(
-                (self.title(), self.volume(), affix(self.editor(), suffix="."), self.publisher()), ". "
+                (
+                    self.title(),
+                    self.volume(),
+                    self.edition(),
+                    affix(self.editor(), suffix="."),
+                    report,
+                    self.series(),
+                    self.publisher(),
+                ),
+                ". ",
             )
         if kind in ("chapter", "paper-conference"):
             where = join((self.container(case=False), self.volume()), ". ")
@@ -392,16 +570,18 @@ class _Builder:
                 if (where or self.work.pages)
                 else EMPTY
             )
+            # The series follows the book, italic and as written.
+            series = self.series(italic=True, case=False)
             return join(
                 (
                     affix(self.title(), suffix="."),
-                    affix(join((where, self.editor()), ", "), suffix="."),
+                    affix(join((where, series, self.editor()), ", "), suffix="."),
                     self.publisher(),
                 ),
                 " ",
             )
         if kind == "speech":
-            return self.title()
+            return join((self.title(), self.day_month()), ", ")
         if kind in _WEB_TYPES:
             return join((self.title(), self.publisher()), ". ")
         numbers = concat(plain(self.work.volume or ""), affix(plain(self.work.issue or ""), "(", ")"))
@@ -417,7 +597,7 @@ class _Builder:
     def _thesis_title(self) -> Rich:
         if not self.work.title or "title" in self.used:
             return EMPTY
-        return affix(plain(title_case(smart_text(self.work.title, inside_quotes=True))), "“", "”")
+        return affix(plain(self.case(smart_text(self.full_title(), inside_quotes=True))), "“", "”")
 
     def build(self) -> Rich:
         author = self.author()  # first: it decides which variables the substitute used up

@@ -97,6 +97,8 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
         if work is not None:
             owner_names = [name for name in (*work.authors, *work.editors) if library.profile.is_owner(name)]
             bold_names(content, [form for name in owner_names for form in name_forms(name)])
+            if work.doi:
+                _encode_doi_links(content, work.doi)
         blocks.append({"t": "Para", "c": [{"t": "Str", "c": f"{_MARKER}{index}"}]})
         blocks.extend(content)
     document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
@@ -122,6 +124,31 @@ def render_with_style(works: Sequence[Publication], library: Library, style: str
             f"--style '{style}': pandoc rendered no reference for {', '.join(missing)}"
         )
     return rendered
+
+
+def _encode_doi_links(node: object, doi: str) -> None:
+    """Point the entry's links to the DOI at its percent-encoded doi.org URL (`doi_url`).
+
+    citeproc links `https://doi.org/` + the DOI as written, so a DOI holding `#`, `%`, `?` or a space
+    gave a link to another address (or, written as Markdown, no link at all).
+    """
+    from scholarcli.cite.asa import doi_url
+
+    raw = {
+        f"{prefix}{doi}"
+        for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
+    }
+    if isinstance(node, list):
+        for item in node:
+            _encode_doi_links(item, doi)
+    elif isinstance(node, dict):
+        if node.get("t") == "Link":
+            target = node["c"][2]
+            if target[0] in raw:
+                target[0] = doi_url(doi)
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                _encode_doi_links(value, doi)
 
 
 _SUBSTITUTE = re.compile(r'\s+subsequent-author-substitute(?:-rule)?="[^"]*"')

@@ -44,7 +44,7 @@ def text_of(rich: Rich) -> str:
 
 def styled(rich: Rich, **style: object) -> Rich:
     """The same text with a style added to every span (italic title, bold owner, linked title)."""
-    return tuple(span._replace(**style) for span in rich)
+    return tuple(span._replace(**style) for span in rich)  # type: ignore[arg-type]  # Span's own fields
 
 
 def concat(left: Rich, right: Rich) -> Rich:

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from scholarcli import __version__
 from scholarcli.cli import console
-from scholarcli.errors import ScholarError
+from scholarcli.errors import OutputError, ScholarError
 
 # The module that defines each command, in the order `--help` lists them. A command's module is
 # imported, and its Click command built, only when the command is run or listed: `scholar show` does
@@ -138,7 +138,7 @@ class ScholarGroup(TyperGroup):
         with formatter.section(gettext("Commands")):  # Click translates the heading
             formatter.write_dl(rows)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # Typer passes its Context
         try:
             result = super().invoke(ctx)
             # Flush here, not at interpreter exit, so a reader that went away is noticed below.
@@ -211,9 +211,19 @@ def _closed_pipe_exit() -> None:
 
 
 def main() -> None:
-    """Console-script entry point (also `python -m scholarcli`)."""
+    """Run the command line. The `scholar` command enters through entry.main, which handles Ctrl-C
+    before this module (and Typer with it) is imported."""
+    console.guard_standard_streams()
     console.configure_streams()
     try:
-        app()
-    except BrokenPipeError:  # raised outside a command (help or version text)
+        try:
+            app()
+        finally:
+            # Flushed here, not at interpreter exit, so output that cannot be written is one message
+            # and exit 1 (at exit it would be Python's "Exception ignored" and status 120).
+            sys.stdout.flush()
+    except BrokenPipeError:  # raised outside a command (help or version text), or by the last flush
         _closed_pipe_exit()
+    except OutputError as exc:  # raised outside a command (help or version text), or by the last flush
+        console.error(str(exc))
+        raise SystemExit(1) from None

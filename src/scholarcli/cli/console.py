@@ -7,16 +7,95 @@ pipe do not pay for it at start-up.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from scholarcli.errors import OutputError
 from scholarcli.textsafe import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class _GuardedStdout(io.FileIO):
+    """stdout's file descriptor, whose write failures are a user-facing OutputError.
+
+    Every writer (our own lines, Rich, Click's help) reaches the descriptor through this one method,
+    so a full disk or a closed descriptor is told apart here from any other OSError (a bug keeps its
+    traceback). After the first failure output is dropped: the error has been said once, and the
+    interpreter's last flush must not fail again. A closed pipe stays a BrokenPipeError (see app.py).
+    """
+
+    def __init__(self, fd: int, *, was_closed: bool) -> None:
+        super().__init__(fd, "w", closefd=False)
+        self._was_closed = was_closed
+        self._failed = False
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self._failed or not size:
+            # Nothing to write is no failure, though /dev/full refuses even that: Click writes b""
+            # to probe a stream and would swallow the error (and with it the one report of it).
+            return size
+        try:
+            if self._was_closed:  # the descriptor is /dev/null, holding the place of the closed one
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            return super().write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self._failed = True
+            raise OutputError(exc.strerror or str(exc)) from None
+
+
+def guard_standard_streams() -> None:
+    """Make the standard streams safe to use, whatever the shell left open (`scholar` calls this first).
+
+    A closed descriptor (`<&-`, `>&-`, `2>&-`) is held by /dev/null, so no file opened later (a
+    store file, a lock, a temp file) can become fd 0, 1 or 2 and be read or written as a stream,
+    nor be handed to a child (pandoc, $EDITOR). A closed stdin reads as empty; a closed stderr takes
+    messages nowhere; a closed stdout is an OutputError at the first write ("Bad file descriptor"),
+    as `cat` and `ls` report it. stdout's write failures become OutputError (see _GuardedStdout).
+    """
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if 0 in closed or sys.stdin is None:
+        sys.stdin = Path(os.devnull).open(encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    old = sys.stdout
+    if old is not None and not isinstance(old, io.TextIOWrapper):
+        return  # replaced by the caller (a test, an embedding program): leave it alone
+    if old is not None:
+        try:
+            if old.fileno() != 1:
+                return
+        except (OSError, ValueError):
+            return
+        old.flush()
+    raw = _GuardedStdout(1, was_closed=1 in closed)
+    unbuffered = old is not None and isinstance(old.buffer, io.RawIOBase)  # python -u
+    sys.stdout = io.TextIOWrapper(
+        raw if unbuffered else io.BufferedWriter(raw),
+        encoding=old.encoding if old is not None else "utf-8",
+        errors=old.errors if old is not None else "strict",
+        newline=None if os.name == "nt" else "\n",  # as Python sets up its own stdout
+        line_buffering=old.line_buffering if old is not None else False,
+        write_through=old.write_through if old is not None else False,
+    )
 
 
 def configure_streams(environ: Mapping[str, str] | None = None) -> None:

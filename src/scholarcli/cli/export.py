@@ -28,7 +28,7 @@ class GroupChoice(str, Enum):
 def export_command(
     selection: Selection,
     output_format: Annotated[
-        FormatChoice,  # type: ignore[valid-type]
+        FormatChoice,
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
     ],
     output: Annotated[

@@ -12,11 +12,15 @@ def detail_fields(publication: Publication, library: Library) -> list[tuple[str,
     """(label, text) for each field that is set, in the documented order (shared by plain text output)."""
     rows: list[tuple[str, str]] = []
     for key, value in publication.as_dict().items():
-        if value is None or value == [] or value is False:
+        if value is None or value == [] or value == {} or value is False:
             continue
-        if key in ("authors", "editors"):
-            names = publication.authors if key == "authors" else publication.editors
+        if key in ("authors", "editors", "translators"):
+            names = getattr(publication, key)
             rows.append((key, "; ".join(name.display() for name in names)))
+        elif key == "keywords":
+            rows.append((key, ", ".join(publication.keywords)))
+        elif key == "extra":
+            rows.append((key, "\n".join(f"{name}: {text}" for name, text in publication.extra)))
         elif key == "themes":
             titles = library.theme_by_id
             rows.append(

@@ -16,6 +16,32 @@ import typer
 
 from scholarcli.query import Selection, YearRange
 
+T = TypeVar("T")
+
+
+def from_group(
+    ctx: typer.Context, name: str, value: T | None, option: str, kind: Callable[[Any], T]
+) -> T | None:
+    """A subcommand's option, or else the same option given to its group (`scholar themes --store X
+    show ID` reads X). Given to both with different values, it is refused as bad usage (exit 2)
+    rather than one of them being ignored unseen. `kind` makes the group's value the type Typer
+    gives the command (the group's context holds Click's value: the text of an Enum choice)."""
+    parent = ctx.parent
+    raw = parent.params.get(name) if parent is not None else None
+    given = None if raw is None else kind(raw)
+    if given is None or value == given:
+        return value if given is None else given
+    if value is None:
+        return given
+    from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+    assert parent is not None
+    raise UsageError(
+        f"{option} given twice, to '{parent.info_name}' and to '{parent.info_name} {ctx.info_name}', "
+        "with different values; give it once",
+        ctx=ctx,
+    )
+
 
 def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
     return [theme.id for theme in _library_for_completion(ctx).themes if theme.id.startswith(incomplete)]
@@ -50,7 +76,7 @@ StoreOption = Annotated[
 
 class SortChoice(str, Enum):
     year = "year"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the member shadows str.title, never called on it
     author = "author"
     venue = "venue"
 

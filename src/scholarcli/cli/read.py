@@ -3,6 +3,7 @@
 import sys
 from collections.abc import Iterable
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,9 +11,9 @@ import typer
 from scholarcli import listing
 from scholarcli.cli import console
 from scholarcli.cli.app import app
-from scholarcli.cli.options import StoreOption, complete_publication_id, with_selection
+from scholarcli.cli.options import StoreOption, complete_publication_id, from_group, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
-from scholarcli.query import Selection, find_ids, select_from
+from scholarcli.query import Selection, find_ids, find_theme, select_from
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 
 # A Rich table of thousands of rows takes seconds to lay out; past this a terminal listing is cut
@@ -203,6 +204,7 @@ def themes_command(
 
 @themes_app.command("show")
 def theme_show_command(
+    ctx: typer.Context,
     theme_id: Annotated[str, typer.Argument(metavar="ID", help="A theme id.")],
     store: StoreOption = None,
     output_format: Annotated[
@@ -213,9 +215,12 @@ def theme_show_command(
 
     Example: scholar themes show citizen-response
     """
+    # `scholar themes --store X --format json show ID` means X and json here too.
+    store = from_group(ctx, "store", store, "--store", Path)
+    output_format = from_group(ctx, "output_format", output_format, "--format", TableFormat)
     library = open_store(store).library
+    theme = find_theme(library, theme_id)  # an argument, not --theme: its own message
     works = select_from(library, Selection(themes=(theme_id,)))
-    theme = library.theme_by_id[theme_id]
     chosen = _table_or_pipe(output_format)
     if chosen is TableFormat.json:
         import json

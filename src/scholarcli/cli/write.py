@@ -18,8 +18,16 @@ from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
-from scholarcli.model import CSL_TYPES, STATUSES, Name, Publication, parse_name
-from scholarcli.store import STORE_FILES, StoreLocation, embedded_store_path, locate_store, user_store_path
+from scholarcli.model import STATUSES, Name, Publication, parse_name
+from scholarcli.store import (
+    STORE_FILES,
+    StoreLocation,
+    embedded_store_path,
+    leads_back_to_itself,
+    locate_store,
+    profile_problems,
+    user_store_path,
+)
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -126,6 +134,10 @@ def init_command(
     Example: scholar init --from-default
     """
     target = (path or user_store_path()).expanduser()
+    if leads_back_to_itself(target):
+        raise ScholarError(
+            f"{display_path(target)}: a symbolic link that leads back to itself; nothing was changed"
+        )
     existing = [name for name in STORE_FILES if (target / name).exists()]
     if existing:
         raise ScholarError(
@@ -133,6 +145,11 @@ def init_command(
         )
     if target.exists() and not target.is_dir():
         raise ScholarError(f"{display_path(target)}: exists and is not a folder")
+    profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
+    # The loader's own rules, so init never writes a profile its own check would reject.
+    refused = [p for p in profile_problems(profile, target / "profile.yaml") if p.severity == "error"]
+    if refused:
+        raise ScholarError(f"--name: {refused[0].message}; nothing was changed")
     try:
         target.mkdir(parents=True, exist_ok=True)
         if from_default:
@@ -140,7 +157,6 @@ def init_command(
             for file_name in STORE_FILES:
                 atomic_write(target / file_name, (source / file_name).read_text(encoding="utf-8"))
         else:
-            profile = f"name: {_yaml_scalar(name or 'Your Name')}\n"
             atomic_write(target / "themes.yaml", _EMPTY_THEMES)
             atomic_write(target / "profile.yaml", profile)
             # Written last: a folder is a store once publications.yaml is there.
@@ -240,6 +256,23 @@ def add_command(
     from scholarcli import writes
     from scholarcli.storewrite import refuse_read_only
 
+    if bibtex is not None or csl_json is not None:
+        # The record comes whole from the file: a field option beside it would be silently dropped.
+        fields = {
+            "--title": title, "--author": author, "--editor": editor, "--year": year, "--type": work_type,
+            "--status": status, "--container": container, "--volume": volume, "--issue": issue,
+            "--pages": pages, "--publisher": publisher, "--place": place, "--doi": doi, "--url": url,
+            "--note": note, "--tag": tag, "--id": record_id,
+        }  # fmt: skip
+        given = [option for option, value in fields.items() if value]
+        if given:
+            from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+            source_option = "--bibtex" if bibtex is not None else "--csl-json"
+            raise UsageError(
+                f"{', '.join(given)} cannot be combined with {source_option}: the record's fields come "
+                "from the file (change them there, or with 'scholar set' after adding)"
+            )
     location = locate_store(store)
     refuse_read_only(location)
     if bibtex is not None and csl_json is not None:
@@ -284,19 +317,20 @@ def add_command(
             ]
         if year is None and (status or "published") == "published":
             year = _prompt("Year")
-        if work_type not in CSL_TYPES:
-            from scholarcli.validate import did_you_mean
+        # Every value is judged by the loader's own rules when the new record is read back (see
+        # writes.add_publications); only a year that is no int cannot wait for that.
+        year_value = writes.year_from_text(year.strip()) if year is not None else None
+        if isinstance(year_value, str):
+            from scholarcli.validate import year_problem
 
-            raise ScholarError(f"unknown type '{work_type}'{did_you_mean(work_type, CSL_TYPES)}")
-        if year is not None and not year.strip().isdigit():
-            raise ScholarError(f"year '{year}' must be a four-digit year")
+            _refuse([("the new record", year_problem(year_value) or f"year '{year_value}' is not a year")])
         publication = Publication(
             id=record_id or "",
             type=work_type,
             title=title,
             authors=_names(author, "--author"),
             editors=_names(editor, "--editor"),
-            year=int(year) if year is not None else None,
+            year=year_value if isinstance(year_value, int) else None,
             status=status or "published",
             container=container,
             volume=volume,

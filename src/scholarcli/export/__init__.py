@@ -79,7 +79,7 @@ class ExportFormat:
 
     def exporter(self) -> Exporter:
         module = importlib.import_module(self.module)
-        return module.export  # type: ignore[no-any-return]
+        return module.export
 
     def entry_functions(self) -> tuple[EntryRenderer, EntryFrame]:
         """`render_entry` and `ENTRY_FRAME` of a per-record format (ValueError for another format)."""

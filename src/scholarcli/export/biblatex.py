@@ -26,8 +26,17 @@ Entry types, from the store's CSL type:
 
 Fields, always in this order, each only when the record has it:
 
-    author, editor, title, journaltitle, booktitle, howpublished, volume, number, pages, publisher,
-    institution, location, type, date, pubstate, note, doi, url, abstract
+    author, editor, translator, title, subtitle, shorttitle, journaltitle, booktitle, howpublished,
+    series, volume, number, issue, edition, pages, publisher, institution, location, type,
+    entrysubtype, date, origdate, pubstate, isbn, issn, eprint, eprinttype, note, language, doi, url,
+    urldate, keywords, abstract; then the record's `extra` fields under their own names.
+
+`date` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the record knows it. `number` is the issue of an
+@article, else the number in a series (an issue then goes to `issue`). `type` is the record's genre,
+else `phdthesis`/`techreport`. A publisher or institution with ` and ` in it is braced whole
+(`{Chapman and Hall}`): biblatex reads those fields as lists split at ` and `. `keywords` are the
+tags, then the keywords. Where the entry type would read back as another CSL type, `entrysubtype`
+names the CSL type (`magazine`, `newspaper` for articles).
 
 The container is `journaltitle` for @article, `booktitle` for @incollection, @inreference and
 @inproceedings, and `howpublished` otherwise; the publisher is `institution` for a thesis or a
@@ -40,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scholarcli.bibfields import entry_subtype
 from scholarcli.export import ExportOptions, latex
 from scholarcli.export.latex import ENTRY_FRAME as ENTRY_FRAME  # how entries are joined (export/__init__.py)
 from scholarcli.model import Library, Publication
@@ -88,9 +98,10 @@ _PUBLISHER_FIELD = {"thesis": "institution", "report": "institution"}
 _SUBTYPES = {"thesis": "phdthesis", "report": "techreport"}
 
 FIELD_ORDER: tuple[str, ...] = (
-    "author", "editor", "title", "journaltitle", "booktitle", "howpublished", "volume", "number",
-    "pages", "publisher", "institution", "location", "type", "date", "pubstate", "note", "doi", "url",
-    "abstract",
+    "author", "editor", "translator", "title", "subtitle", "shorttitle", "journaltitle", "booktitle",
+    "howpublished", "series", "volume", "number", "issue", "edition", "pages", "publisher",
+    "institution", "location", "type", "entrysubtype", "date", "origdate", "pubstate", "isbn", "issn",
+    "eprint", "eprinttype", "note", "language", "doi", "url", "urldate", "keywords", "abstract",
 )  # fmt: skip
 
 
@@ -115,6 +126,8 @@ def render_entry(work: Publication) -> str:
         note=work.note,
         subtype=_SUBTYPES.get(kind),
         pubstate=PUBSTATES.get(work.status),
+        number_is_issue=kind == "article",
+        entrysubtype=entry_subtype(kind, work.type),
     )
     # The mapping is built in FIELD_ORDER already (a test holds it to that).
     return latex.entry(kind, work.id, values.items())

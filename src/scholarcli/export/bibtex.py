@@ -22,10 +22,19 @@ Entry types, from the store's CSL type:
 
 Fields, always in this order, each only when the record has it:
 
-    author, editor, title, journal, booktitle, howpublished, volume, number, pages, publisher,
-    school, institution, address, year, note, doi, url, abstract
+    author, editor, translator, title, subtitle, shorttitle, journal, booktitle, howpublished,
+    series, volume, number, issue, edition, pages, publisher, school, institution, address, type,
+    entrysubtype, year, month, day, origdate, isbn, issn, eprint, eprinttype, note, language, doi,
+    url, urldate, keywords, abstract; then the record's `extra` fields under their own names.
 
-`editor` is left out of an @book that has authors (BibTeX styles take one or the other). The
+The title is `Title: Subtitle` (BibTeX styles print no `subtitle`; it is also written, so the
+importer splits the title again). `month` is a macro (`mar`), which styles print in their language.
+`number` is the issue of an @article, else the number in a series (an issue then goes to `issue`).
+`type` is the record's genre ("Working paper"). `keywords` are the tags, then the keywords. Where
+the entry type would read back as another CSL type (@misc for a patent), `entrysubtype` names the
+CSL type, so the type survives a round trip.
+
+`editor` is written on an @book that has authors too (plain.bst warns and prints the authors). The
 container is `journal` for @article, `booktitle` for @incollection and @inproceedings, and
 `howpublished` otherwise; the publisher is `school` for a thesis and `institution` for a report.
 A work not yet out has no `year` (none is made up) and its state first in `note`: `Forthcoming`,
@@ -36,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scholarcli.bibfields import entry_subtype
 from scholarcli.export import ExportOptions, latex
 from scholarcli.export.latex import ENTRY_FRAME as ENTRY_FRAME  # how entries are joined (export/__init__.py)
 from scholarcli.model import Library, Publication
@@ -94,16 +104,20 @@ def render_entry(work: Publication) -> str:
         place_field="address",
         date_field="year",
         note=note_text(work),
-        # plain.bst warns "can't use both author and editor fields" on a @book: keep the authors.
-        with_editors=not (kind == "book" and work.authors),
+        # plain.bst warns "can't use both author and editor fields" on a @book, but prints the authors
+        # and compiles: the editors are kept (issue #11), for biber, pandoc and a re-import.
+        number_is_issue=kind == "article",
+        entrysubtype=entry_subtype(kind, work.type),
     )
-    # The mapping is built in FIELD_ORDER already (a test holds it to that).
+    # The mapping is built in FIELD_ORDER already (a test holds it to that); `extra` fields follow.
     return latex.entry(kind, work.id, values.items())
 
 
 FIELD_ORDER: tuple[str, ...] = (
-    "author", "editor", "title", "journal", "booktitle", "howpublished", "volume", "number", "pages",
-    "publisher", "school", "institution", "address", "year", "note", "doi", "url", "abstract",
+    "author", "editor", "translator", "title", "subtitle", "shorttitle", "journal", "booktitle",
+    "howpublished", "series", "volume", "number", "issue", "edition", "pages", "publisher", "school",
+    "institution", "address", "type", "entrysubtype", "year", "month", "day", "origdate", "isbn", "issn",
+    "eprint", "eprinttype", "note", "language", "doi", "url", "urldate", "keywords", "abstract",
 )  # fmt: skip
 
 

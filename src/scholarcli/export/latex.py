@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
+from scholarcli.bibfields import LEGAL_FIELD_NAME, MONTH_MACROS
 from scholarcli.export import EntryFrame
 from scholarcli.model import Name, Publication
 
@@ -70,6 +71,9 @@ _SPECIALS_TABLE = str.maketrans(_SPECIALS)
 # An empty group between two characters TeX fonts would join into one glyph.
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=,)(?=,)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# In the `bibtex` dialect a letter with combining marks that have no precomposed form (`P̄`) is one
+# unit, written as an accent command on the letter (`{\=P}`), not the letter and a raw mark.
+_ASCII_TARGET = re.compile(r"[A-Za-z\u0131\u0237][\u0300-\u036f]+|[^\x00-\x7f]")
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 _WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
@@ -114,6 +118,10 @@ _LETTERS: dict[str, str] = {
     "Å": r"\AA",
 }
 _DOTLESS = {"i": r"\i", "j": r"\j"}
+# En and em dash as TeX's ligatures, which BibTeX, LaTeX and pandoc all read back (pandoc keeps
+# `{\textendash}` as raw TeX).
+_DASH_LIGATURES = {"\u2013": "--", "\u2014": "---"}
+_DASH = re.compile("[\u2013\u2014]")
 # pylatexenc's table covers symbols; loaded on first use so a UTF-8 export never imports it.
 _encoder = None
 _decoder = None
@@ -178,6 +186,8 @@ def latex_char(char: str) -> str:
         return cached
     if char in _LETTERS:
         form = "{" + _LETTERS[char] + "}"
+    elif char in _DASH_LIGATURES:
+        form = _DASH_LIGATURES[char]
     else:
         form = _accented_form(char) or _pylatexenc_form(char) or char
     _char_cache[char] = form
@@ -202,8 +212,23 @@ def escape(text: str, *, ascii_only: bool) -> str:
     if "--" in text or "''" in text or ",," in text:
         text = _LIGATURE.sub("{}", text)
     if ascii_only and not text.isascii():
-        text = _NON_ASCII.sub(_ascii_match, unicodedata.normalize("NFC", text))
+        if "\u2013" in text or "\u2014" in text:
+            text = _DASH.sub(_dash_form, text)
+        text = _ASCII_TARGET.sub(_ascii_match, unicodedata.normalize("NFC", text))
     return text
+
+
+def _dash_form(match: re.Match[str]) -> str:
+    """An en or em dash as `--` or `---`, in a group when a hyphen or dash is beside it (`-{--}`), so
+    the ligatures do not run together."""
+    form = _DASH_LIGATURES[match.group()]
+    text, start, end = match.string, match.start(), match.end()
+    crowded = (start and text[start - 1] in "-\u2013\u2014") or text[end : end + 1] in (
+        "-",
+        "\u2013",
+        "\u2014",
+    )
+    return "{" + form + "}" if crowded else form
 
 
 def _needs_protection(word: str, first: bool) -> bool:
@@ -326,9 +351,21 @@ def names(people: Sequence[Name], *, ascii_only: bool) -> str:
     return " and ".join(name(person, ascii_only=ascii_only) for person in people)
 
 
+class Bare(str):
+    """A value written without braces: a month macro (`mar`), which BibTeX styles print in their language."""
+
+    __slots__ = ()
+
+
 def entry(entry_type: str, key: str, fields: Iterable[tuple[str, str | None]]) -> str:
     """One `@type{key, field = {value}, ...}` block; fields with no value are left out."""
-    body = ",\n".join([f"  {field} = {{{value}}}" for field, value in fields if value])
+    body = ",\n".join(
+        [
+            f"  {field} = {value}" if isinstance(value, Bare) else f"  {field} = {{{value}}}"
+            for field, value in fields
+            if value
+        ]
+    )
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if body else f"@{entry_type}{{{key},\n}}\n"
 
 
@@ -348,34 +385,117 @@ def entry_fields(
     with_editors: bool = True,
     subtype: str | None = None,
     pubstate: str | None = None,
+    number_is_issue: bool = True,
+    entrysubtype: str | None = None,
 ) -> dict[str, str | None]:
-    """A work's fields, escaped, in the order both dialects write them.
+    """A work's fields, escaped, in the order both dialects write them (their FIELD_ORDER).
 
-    author, editor, title, the container, volume, number, pages, the publisher, the place, type, the
-    date, pubstate, note, doi, url, abstract. The dialects differ only in field names (`journal` or
-    `journaltitle`, `address` or `location`, `year` or `date`), ASCII or UTF-8 text, and what goes in
-    `note`; a field whose value is None is left out by `entry`.
+    The dialects differ in field names (`journal` or `journaltitle`, `address` or `location`, `year` or
+    `date`), ASCII or UTF-8 text, what goes in `note`, and the date: `bibtex` writes `year`, `month`
+    (a macro) and `day`, `biblatex` one ISO `date`. `number` is the issue of an article
+    (`number_is_issue`), else the number in a series (and the issue, if any, is `issue`). Fields with
+    no place in either dialect's record (`extra`) come last, under their own names, where those are
+    legal field names and not written already. A field whose value is None is left out by `entry`.
     """
+    bibtex = date_field == "year"
+
+    def text(value: str | None) -> str | None:
+        return escape(value, ascii_only=ascii_only) if value else None
+
     container = work.container
     if container and container_field == "booktitle":
         container_text: str | None = title(container, ascii_only=ascii_only)
     else:
-        container_text = escape(container, ascii_only=ascii_only) if container else None
-    return {
+        container_text = text(container)
+    full_title = work.title
+    if bibtex and work.title and work.subtitle:
+        # BibTeX styles know no `subtitle`: the title they print carries it (the importer splits it off).
+        full_title = f"{work.title}: {work.subtitle}"
+    if number_is_issue:
+        number, issue = work.issue, None
+    else:
+        number, issue = work.number, work.issue
+    if bibtex:
+        date_values: dict[str, str | None] = {
+            "year": str(work.year) if work.year is not None else None,
+            "month": Bare(MONTH_MACROS[work.month - 1]) if work.month and work.year is not None else None,
+            "day": str(work.day) if work.day and work.month and work.year is not None else None,
+        }
+    else:
+        date_values = {"date": _iso_date(work)}
+    keywords = list(dict.fromkeys((*work.tags, *work.keywords)))
+    values: dict[str, str | None] = {
         "author": names(work.authors, ascii_only=ascii_only) if work.authors else None,
         "editor": names(work.editors, ascii_only=ascii_only) if work.editors and with_editors else None,
-        "title": title(work.title, ascii_only=ascii_only) if work.title else None,
+        "translator": names(work.translators, ascii_only=ascii_only) if work.translators else None,
+        "title": title(full_title, ascii_only=ascii_only) if full_title else None,
+        "subtitle": title(work.subtitle, ascii_only=ascii_only) if work.subtitle else None,
+        "shorttitle": title(work.short_title, ascii_only=ascii_only) if work.short_title else None,
         container_field: container_text,
-        "volume": escape(work.volume, ascii_only=ascii_only) if work.volume else None,
-        "number": escape(work.issue, ascii_only=ascii_only) if work.issue else None,
+        "series": text(work.series),
+        "volume": text(work.volume),
+        "number": text(number),
+        "issue": text(issue),
+        "edition": text(work.edition),
         "pages": pages(work.pages, ascii_only=ascii_only) if work.pages else None,
-        publisher_field: escape(work.publisher, ascii_only=ascii_only) if work.publisher else None,
-        place_field: escape(work.place, ascii_only=ascii_only) if work.place else None,
-        "type": subtype,
-        date_field: str(work.year) if work.year is not None else None,
+        publisher_field: _braced_and(text(work.publisher), ascii_only),
+        place_field: text(work.place),
+        "type": text(work.genre) or subtype,
+        "entrysubtype": entrysubtype,
+        **date_values,
+        "origdate": str(work.original_year) if work.original_year is not None else None,
         "pubstate": pubstate,
-        "note": escape(note, ascii_only=ascii_only) if note else None,
+        "isbn": text(work.isbn),
+        "issn": text(work.issn),
+        "eprint": verbatim(work.eprint, ascii_only=ascii_only) if work.eprint else None,
+        "eprinttype": text(work.eprint_type),
+        "note": text(note),
+        "language": text(work.language),
         "doi": verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
         "url": verbatim(work.url, ascii_only=ascii_only) if work.url else None,
-        "abstract": escape(work.abstract, ascii_only=ascii_only) if work.abstract else None,
+        "urldate": work.accessed,
+        "keywords": escape(", ".join(keywords), ascii_only=ascii_only) if keywords else None,
+        "abstract": text(work.abstract),
     }
+    for name_, raw in work.extra:
+        if LEGAL_FIELD_NAME.match(name_) and not values.get(name_):
+            values[name_] = _extra_value(raw, ascii_only=ascii_only)
+    return values
+
+
+def _iso_date(work: Publication) -> str | None:
+    if work.year is None:
+        return None
+    if work.month is None:
+        return str(work.year)
+    if work.day is None:
+        return f"{work.year}-{work.month:02d}"
+    return f"{work.year}-{work.month:02d}-{work.day:02d}"
+
+
+def _braced_and(value: str | None, ascii_only: bool) -> str | None:
+    """A publisher naming two bodies with ` and ` (`Chapman and Hall`) braced whole: biblatex's
+    publisher is a list split at ` and `, so unbraced it would read as two publishers."""
+    if value is None or ascii_only or _AND_WORD.search(value) is None:
+        return value
+    return "{" + value + "}"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for found in re.finditer(r"\\.|[{}]", text, re.DOTALL):
+        depth += {"{": 1, "}": -1}.get(found.group(), 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _extra_value(raw: str, *, ascii_only: bool) -> str:
+    """An `extra` value as it came from a .bib file (LaTeX kept): written as is when its braces balance,
+    else escaped as text; non-ASCII as LaTeX commands in the `bibtex` dialect."""
+    value = " ".join(raw.split())
+    if not _balanced(value):
+        return escape(value, ascii_only=ascii_only)
+    if ascii_only and not value.isascii():
+        value = _ASCII_TARGET.sub(_ascii_match, unicodedata.normalize("NFC", value))
+    return value

@@ -15,45 +15,20 @@ Nesting is bounded (`latex_decode.MAX_DEPTH`), so no input costs unbounded memor
 from __future__ import annotations
 
 import bisect
+import calendar
+import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from scholarcli.bibfields import ENTRY_TYPES as ENTRY_TYPES  # the table lives there (exports use it)
+from scholarcli.bibfields import imported_type
 from scholarcli.importers import ImportResult, latex_decode, names
 from scholarcli.importers.latex_decode import MAX_DEPTH, Decoded, LatexError
 from scholarcli.model import ID_PATTERN, Name, Publication
 from scholarcli.writes import Candidate
 
-# BibTeX/BibLaTeX entry type -> CSL type.
-ENTRY_TYPES: dict[str, str] = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "booklet": "pamphlet",
-    "collection": "book",
-    "mvcollection": "book",
-    "proceedings": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "manual": "report",
-    "report": "report",
-    "techreport": "report",
-    "thesis": "thesis",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-    "online": "webpage",
-    "electronic": "webpage",
-    "www": "webpage",
-    "dataset": "dataset",
-    "software": "software",
-    "patent": "patent",
-    "misc": "document",
-}
-_CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle")
-_PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")  # fmt: skip
@@ -399,6 +374,20 @@ class _Mapping:
                 return self.decode(name, value) or None
         return None
 
+    def checked(self, name: str, rule: Callable[[str], str | None]) -> str | None:
+        """A field's decoded text when `rule` finds no problem with it; else None, the field kept
+        verbatim in `extra` and the problem noted (the record is still taken)."""
+        value = self.values.get(name, "")
+        if not value.strip():
+            return None
+        decoded = self.decode(name, value).strip()
+        problem = rule(decoded)
+        if problem is None:
+            self.used.add(name)
+            return decoded
+        self.notes.append(f"kept '{name}' in extra: {problem}")
+        return None
+
     def decode(self, name: str, value: str) -> str:
         try:
             decoded = decode_value(value)
@@ -416,38 +405,153 @@ class _FieldError(Exception):
         self.message = message
 
 
-def _year(mapping: _Mapping) -> int | None:
-    """The year of `year` (or `date`); `[1893] 1984` is 1984 first published 1893 (`extra.origdate`)."""
+@dataclass
+class _Date:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    original_year: int | None = None
+
+
+def _date(mapping: _Mapping) -> _Date:
+    """The year of `year` (or `date`), with `date`'s month and day (`2020-05-17`); `[1893] 1984` is 1984,
+    first published 1893. A date that says more than that (`1984/1985`, `2020-05-17T10:00`) gives its
+    year and is kept whole in `extra`."""
+    found_date = _Date()
     for name in ("year", "date"):
         raw = mapping.values.get(name, "")
         if not raw.strip():
             continue
-        text = mapping.decode(name, raw)
+        text = mapping.decode(name, raw).strip()
         reprint = _REPRINT.match(text)
         if reprint:
             mapping.used.add(name)
-            mapping.extra.setdefault("origdate", reprint.group(1))
-            return int(reprint.group(2))
+            return _Date(int(reprint.group(2)), original_year=int(reprint.group(1)))
+        iso = _ISO_DATE.match(text)
+        if iso is not None:
+            mapping.used.add(name)
+            month = int(iso.group(2)) if iso.group(2) else None
+            day = int(iso.group(3)) if iso.group(3) else None
+            if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+                mapping.extra[name] = " ".join(raw.split())
+                month = day = None
+            return _Date(int(iso.group(1)), month, day)
         found = _YEAR.search(text)
         if found is None:
             continue
         mapping.used.add(name)
-        if text != found.group(1):  # `2020-05-17`, `1984/1985`: the year is taken, the rest kept
-            mapping.extra[name] = " ".join(raw.split())
-        return int(found.group(1))
+        mapping.extra[name] = " ".join(raw.split())  # `1984/1985`, `ca. 1900`: the year taken, the rest kept
+        return _Date(int(found.group(1)))
+    return found_date
+
+
+def _original_year(mapping: _Mapping) -> int | None:
+    for name in ("origdate", "origyear"):
+        raw = mapping.values.get(name, "")
+        if raw.strip():
+            text = mapping.decode(name, raw).strip()
+            if _ISO_DATE.match(text):
+                mapping.used.add(name)
+                if len(text) > 4:
+                    mapping.extra[name] = text  # the year taken, the full date kept
+                return int(text[:4])
+            return None
     return None
+
+
+_DAY_MONTH = re.compile(r"^([0-9]{1,2})\.?\s+([^\s0-9]+)$|^([^\s0-9]+)\s+([0-9]{1,2})$")  # `10~jan`, `jan~10`
+
+
+def _month_day(text: str) -> tuple[int, int | None] | None:
+    """The month of a `month` field, and its day when it gives one (`10~jan`, as in xampl.bib)."""
+    month = _month_of(text)
+    if month is not None:
+        return month, None
+    found = _DAY_MONTH.match(text.strip())
+    if found is None:
+        return None
+    day, word = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    month = _month_of(word) if not word.isdigit() else None
+    if month is None or not 1 <= int(day) <= 31:
+        return None
+    return month, int(day)
+
+
+def _month_problem(text: str) -> str | None:
+    return None if _month_day(text) is not None else f"'{text}' is not a month"
+
+
+def _day_problem(text: str) -> str | None:
+    return None if text.isascii() and text.isdigit() and 1 <= int(text) <= 31 else f"'{text}' is not a day"
+
+
+def _iso_date_problem(text: str) -> str | None:
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return None
+    return f"'{text}' is not a date YYYY-MM-DD"
+
+
+def _slug_problem(text: str) -> str | None:
+    slug = text.lower().replace(" ", "-")
+    return None if _SLUG.match(slug) else f"'{text}' is not a word such as arxiv or pubmed"
+
+
+# Field mapping (issue #11) ---------------------------------------------------------------------------
+# Which .bib fields fill which record field. Every field of an entry that none of these consume is kept
+# verbatim (LaTeX and all, spaces collapsed as BibTeX reads them) in the record's `extra`, so nothing
+# is dropped silently. A value the record's rule for that field refuses (an ISBN with a wrong check
+# digit) is kept in `extra` too, and the summary notes it: the entry is still taken.
+
+_CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle", "howpublished")
+_PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
+_PLACE_FIELDS = ("address", "location")
+_ARTICLE_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper", "article"})
+# Text fields read one to one (the first name given that the entry has).
+_TEXT_MAP: dict[str, tuple[str, ...]] = {
+    "short_title": ("shorttitle",),
+    "series": ("series",),
+    "edition": ("edition",),
+    "language": ("language", "langid"),
+    "volume": ("volume",),
+    "abstract": ("abstract",),
+}
+# The entry type and `type` words that mean "no genre": our own export writes them for a plain thesis
+# or report, so they read back as no genre.
+_DEFAULT_GENRES = frozenset({"phdthesis", "techreport"})
+_ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
+_ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_MONTH_NUMBER = {name.lower(): n for n, name in enumerate(_MONTH_NAMES, 1)} | {
+    short: n for n, short in enumerate(_MONTHS, 1)
+}
+
+
+def _month_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    word = text.strip().rstrip(".").lower()
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    return _MONTH_NUMBER.get(word) or _MONTH_NUMBER.get(word[:3])
 
 
 def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
     """An entry as a Publication (not yet validated: the store's validator judges the values), and how
     its fields were used."""
+    from scholarcli.validate import isbn_problem, issn_problem
+
     mapping = _Mapping(entry.fields)
     values = entry.fields
     text = mapping.text
 
-    kind = ENTRY_TYPES.get(entry.entry_type, "document")
+    kind = imported_type(entry.entry_type, text("entrysubtype"))
     people: dict[str, tuple[Name, ...]] = {}
-    for role in ("author", "editor"):
+    for role in ("author", "editor", "translator"):
         if values.get(role, "").strip():
             mapping.used.add(role)
             try:
@@ -456,7 +560,20 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
                 raise _FieldError(role, str(problem)) from None
             except LatexError as error:
                 raise _FieldError(role, error.message) from None
-    year = _year(mapping)
+    date = _date(mapping)
+    year = date.year
+    month, day = date.month, date.day
+    if month is None and (month_text := mapping.checked("month", _month_problem)) is not None:
+        month, day = _month_day(month_text) or (None, None)
+    if month is not None and day is None and (day_text := mapping.checked("day", _day_problem)) is not None:
+        day = int(day_text)
+    if month is not None and day is not None and day > calendar.monthrange(year or 2000, month)[1]:
+        mapping.notes.append(
+            f"kept the day in extra: {_MONTH_NAMES[month - 1]} {year or ''} has no day {day}"
+        )
+        mapping.extra["day"] = str(day)  # 30 February: the store's rule refuses the day, not the work
+        day = None
+    original_year = date.original_year or _original_year(mapping)
     note = text("note")
     status = "published"
     pubstate = text("pubstate")
@@ -469,6 +586,26 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
     elif note and (state := _NOTE_STATE.match(note)):  # our own export writes the state first in `note`
         status = state.group(1).lower().replace(" ", "-")
         note = state.group(2) or None
+    title = text("title")
+    subtitle = text("subtitle")
+    if title and subtitle and title.endswith(f": {subtitle}"):  # our BibTeX export's `Title: Subtitle`
+        title = title.removesuffix(f": {subtitle}")
+    # `number` is an article's issue; on anything else it is the number in a series (or a report's).
+    if kind in _ARTICLE_TYPES:
+        issue, number = text("number", "issue"), None
+    else:
+        number, issue = text("number"), text("issue")
+    genre = text("type")
+    if genre is not None and genre.lower() in _DEFAULT_GENRES:
+        genre = None
+    genre = genre or _ENTRY_GENRES.get(entry.entry_type)
+    eprint = verbatim_value(values["eprint"]) if values.get("eprint", "").strip() else None
+    eprint_type = None
+    if eprint is not None:
+        mapping.used.add("eprint")
+        eprint_type = mapping.checked("eprinttype", _slug_problem) or mapping.checked(
+            "archiveprefix", _slug_problem
+        )
     pages = text("pages")
     doi = url = None
     if values.get("doi", "").strip():
@@ -490,27 +627,40 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         mapping.notes.append(
             f"the key '{entry.key}' cannot be an id: an id is generated, the key kept in extra"
         )
+    # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
+    mapped: dict[str, Any] = {field_name: text(*sources) for field_name, sources in _TEXT_MAP.items()}
     publication = Publication(
         id=record_id,
         type=kind,
-        title=text("title"),
+        title=title,
+        subtitle=subtitle,
         authors=people.get("author", ()),
         editors=people.get("editor", ()),
+        translators=people.get("translator", ()),
         year=year,
+        month=month,
+        day=day if month is not None else None,
+        original_year=original_year,
         status=status,
         container=text(*_CONTAINER_FIELDS),
-        volume=text("volume"),
-        issue=text("number", "issue"),
+        issue=issue,
+        number=number,
         pages=re.sub(r"\s*[-\u2013\u2014]+\s*", "-", pages) if pages else None,
         publisher=text(*_PUBLISHER_FIELDS),
-        place=text("address", "location"),
+        place=text(*_PLACE_FIELDS),
+        genre=genre,
+        isbn=mapping.checked("isbn", isbn_problem),
+        issn=mapping.checked("issn", issn_problem),
         doi=doi,
+        eprint=eprint,
+        eprint_type=eprint_type.lower().replace(" ", "-") if eprint_type else None,
         url=url,
+        accessed=mapping.checked("urldate", _iso_date_problem),
         tags=tuple(dict.fromkeys(word.strip() for word in keywords.split(",") if word.strip()))
         if keywords
         else (),
         note=note,
-        abstract=text("abstract"),
+        **mapped,
     )
     for name, value in values.items():  # every other field, verbatim: nothing is lost without a word
         if name not in mapping.used and name not in mapping.extra:
@@ -520,7 +670,7 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
             elif name not in mapping.used:
                 mapping.dropped.append(name)
     if mapping.extra:
-        publication = replace(publication, extra=mapping.extra)
+        publication = replace(publication, extra=tuple(mapping.extra.items()))
     return publication, mapping
 
 
@@ -619,7 +769,7 @@ def read_bibtex(text: str, path: str) -> ImportResult:
             continue
         for note in [*inheritance.get(id(entry), ()), *mapping.notes]:
             result.notes.append((source, note))
-        result.kept.update(publication.extra.keys())
+        result.kept.update(name for name, _ in publication.extra)
         result.dropped.update(mapping.dropped)
         result.candidates.append(Candidate(publication, source))
     result.rejected.sort(key=lambda item: _line_of(item[0]))

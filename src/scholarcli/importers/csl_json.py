@@ -30,11 +30,6 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*)", 
 _DOI = re.compile(r"^(?:10\.[0-9]{4,9}/\S+|10/[A-Za-z0-9]+)$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _EXTRA_KEY = re.compile(r"[^a-z0-9_:.+-]")
-_USED = frozenset(
-    {"id", "type", "title", "author", "editor", "issued", "status", "custom", "keyword",
-     "container-title", "volume", "issue", "page", "publisher", "publisher-place", "DOI", "URL", "note",
-     "abstract"}
-)  # fmt: skip
 
 
 class _Invalid:
@@ -176,34 +171,6 @@ def _names(value: Any, key: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
-def _year(item: dict[str, Any]) -> int | None:
-    issued = item.get("issued")
-    if issued is None:
-        return None
-    if not isinstance(issued, dict):
-        raise _ItemError("'issued' must be a date object")
-    parts = issued.get("date-parts")
-    if parts:
-        if not isinstance(parts, list) or not isinstance(parts[0], list) or not parts[0]:
-            raise _ItemError("'issued' has no year in 'date-parts'")
-        for part in parts[0]:
-            text = str(part).strip()
-            if (
-                isinstance(part, bool)
-                or not isinstance(part, (int, str))
-                or not (text.isascii() and text.isdigit())
-            ):
-                raise _ItemError(
-                    f"'issued' has the date part {json.dumps(part)}: date parts are whole numbers"
-                )
-        return int(parts[0][0])
-    for key in ("raw", "literal"):
-        found = re.search(r"\b([0-9]{4})\b", str(issued.get(key, "")))
-        if found:
-            return int(found.group(1))
-    return None
-
-
 def _string_list(value: Any, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -214,10 +181,82 @@ def _string_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
 
 
+# Field mapping (issue #11) ---------------------------------------------------------------------------
+# Which CSL variables fill which record field. Every other variable of an item is kept in the record's
+# `extra` (text as is, anything else as its JSON), so nothing is dropped silently.
+
+_MAPPED_TEXT = {
+    "title-short": "short_title",
+    "collection-title": "series",
+    "edition": "edition",
+    "genre": "genre",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "language": "language",
+}
+_CONSUMED = frozenset(
+    {"id", "type", "title", "author", "editor", "translator", "issued", "original-date", "accessed",
+     "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
+)  # fmt: skip
+_CUSTOM_CONSUMED = frozenset(
+    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
+)
+
+
+def _date_parts(value: Any, key: str) -> list[Any]:
+    """The first date of a CSL date object, as its parts ([] when it has none)."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise _ItemError(f"'{key}' must be a date object")
+    parts = value.get("date-parts")
+    if parts:
+        if not isinstance(parts, list) or not isinstance(parts[0], list) or not parts[0]:
+            raise _ItemError(f"'{key}' has no year in 'date-parts'")
+        for part in parts[0]:
+            text = str(part).strip()
+            if (
+                isinstance(part, bool)
+                or not isinstance(part, (int, str))
+                or not (text.isascii() and text.isdigit())
+            ):
+                raise _ItemError(
+                    f"'{key}' has the date part {json.dumps(part)}: date parts are whole numbers"
+                )
+        return list(parts[0])
+    for name in ("raw", "literal"):
+        found = re.search(r"\b([0-9]{4})\b", str(value.get(name, "")))
+        if found:
+            return [found.group(1)]
+    return []
+
+
+def _int_part(parts: list[Any], index: int, key: str) -> int | None:
+    if len(parts) <= index:
+        return None
+    try:
+        return int(parts[index])
+    except (TypeError, ValueError):
+        raise _ItemError(f"'{key}' has a date part that is not a number") from None
+
+
+def _accessed(value: Any) -> str | None:
+    parts = _date_parts(value, "accessed")
+    year, month, day = (_int_part(parts, n, "accessed") for n in range(3))
+    if year is None or month is None or day is None:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _extra_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _notes_and_extra(
     item: dict[str, Any], publication: Publication, dropped: Counter[str]
 ) -> tuple[Publication, list[str]]:
-    """Normalised DOI and URL, the id checked, every other variable kept in `extra`."""
+    """Normalised DOI and URL, the id checked, what a date keeps beyond year, month and day, and the
+    `extra` names made field names (lower case, other characters as `_`)."""
     notes: list[str] = []
     extra: dict[str, str] = {}
     doi = url = None
@@ -244,25 +283,20 @@ def _notes_and_extra(
             f"the id '{record_id}' cannot be an id here: an id is generated, the original kept in extra"
         )
         record_id = ""
-    issued = item.get("issued")
-    if isinstance(issued, dict) and (
-        len(issued.get("date-parts") or [[0]]) > 1
-        or len((issued.get("date-parts") or [[0]])[0]) > 1
-        or set(issued) - {"date-parts"}
-    ):
-        extra["issued"] = json.dumps(issued, ensure_ascii=False, sort_keys=True)  # month, day, a range
+    for key in ("issued", "original-date", "accessed"):  # a range, a season, circa, a literal date
+        date = item.get(key)
+        if isinstance(date, dict) and (
+            len(date.get("date-parts") or [[0]]) > 1 or set(date) - {"date-parts"}
+        ):
+            extra[key] = json.dumps(date, ensure_ascii=False, sort_keys=True)
     for key, value in item.items():
-        if key in _USED:
-            continue
         if value is None or value in ("", [], {}):
             dropped[key] += 1
-            continue
-        name = _EXTRA_KEY.sub("_", key.lower()) or "_"
-        extra[name] = (
-            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-        )
-    extra = {key: " ".join(value.split()) for key, value in extra.items() if value.strip()}
-    return replace(publication, id=record_id, doi=doi, url=url, extra=extra), notes
+    for key, value in publication.extra:
+        extra.setdefault(_EXTRA_KEY.sub("_", key.lower()) or "_", value)
+    # One line each, as the BibTeX importer keeps them (a line break in a CSL text variable is layout).
+    pairs = tuple((key, " ".join(value.split())) for key, value in extra.items() if value.strip())
+    return replace(publication, id=record_id, doi=doi, url=url, extra=pairs), notes
 
 
 def to_publication(item: dict[str, Any]) -> Publication:
@@ -282,22 +316,65 @@ def to_publication(item: dict[str, Any]) -> Publication:
     custom = item.get("custom") or {}
     if not isinstance(custom, dict):
         raise _ItemError("'custom' must be an object")
-    tags = _string_list(custom.get("tags"), "custom.tags") or _string_list(item.get("keyword"), "keyword")
+    keyword = _string_list(item.get("keyword"), "keyword")
+    tags = _string_list(custom.get("tags"), "custom.tags")
+    # Our own export writes the tags, then the keywords, into `keyword` and each list in `custom`;
+    # a `keyword` from elsewhere is the work's tags (as BibTeX `keywords` are).
+    keywords = _string_list(custom.get("keywords"), "custom.keywords")
+    if not tags and not keywords:
+        tags = keyword
     fields: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    mapped: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
+    title = _text(item.get("title"), "title")
+    subtitle = _text(custom.get("subtitle"), "custom.subtitle")
+    if title and subtitle and title.endswith(f": {subtitle}"):
+        title = title.removesuffix(f": {subtitle}")
+    issued = _date_parts(item.get("issued"), "issued")
+    original = _date_parts(item.get("original-date"), "original-date")
+    number = _text(item.get("collection-number"), "collection-number")
+    extra = {
+        key: _extra_text(value)
+        for key, value in item.items()
+        if key not in _CONSUMED and value not in (None, "", [], {})
+    }
+    if number is None:
+        number = _text(item.get("number"), "number")
+    elif item.get("number") is not None:
+        extra["number"] = _extra_text(item["number"])
+    kept = custom.get("extra") or {}
+    if not isinstance(kept, dict):
+        raise _ItemError("'custom.extra' must be an object")
+    extra.update({str(key): _extra_text(value) for key, value in kept.items()})
+    extra.update(
+        {f"custom.{key}": _extra_text(value) for key, value in custom.items() if key not in _CUSTOM_CONSUMED}
+    )
+    eprint_type = _text(custom.get("eprint-type"), "custom.eprint-type")
     return Publication(
         id=str(record_id).strip()
         if isinstance(record_id, (str, int)) and not isinstance(record_id, bool)
         else "",
         type=kind,
-        title=_text(item.get("title"), "title"),
+        title=title,
+        subtitle=subtitle,
         authors=_names(item.get("author"), "author"),
         editors=_names(item.get("editor"), "editor"),
-        year=_year(item),
+        translators=_names(item.get("translator"), "translator"),
+        year=_int_part(issued, 0, "issued"),
+        month=_int_part(issued, 1, "issued"),
+        day=_int_part(issued, 2, "issued"),
+        original_year=_int_part(original, 0, "original-date"),
         status=status,
+        number=number,
+        eprint=_text(custom.get("eprint"), "custom.eprint"),
+        eprint_type=eprint_type,
+        accessed=_accessed(item.get("accessed")),
         themes=_string_list(custom.get("themes"), "custom.themes"),
         tags=tags,
+        keywords=keywords,
         equal_contribution=custom.get("equal-contribution") is True,
+        extra=tuple((key.lower(), value) for key, value in extra.items()),
         **fields,
+        **mapped,
     )
 
 
@@ -360,6 +437,6 @@ def read_csl_json(text: str, path: str) -> ImportResult:
             result.rejected.append((source, str(exc)))
             continue
         result.notes.extend((source, note) for note in notes)
-        result.kept.update(publication.extra.keys())
+        result.kept.update(name for name, _ in publication.extra)
         result.candidates.append(Candidate(publication, source))
     return result
