@@ -123,9 +123,27 @@ def test_missing_required_fields_are_reported_together() -> None:
     assert problems_of("- title: Lonely\n") == [
         "p.yaml:1:3: missing required field 'id'",
         "p.yaml:1:3: missing required field 'type'",
-        "p.yaml:1:3: missing required field 'authors' (or 'editors' for an edited book)",
-        "p.yaml:1:3: missing required field 'year' (or a 'status' such as in-preparation for unfinished work)",
+        "p.yaml:1:3: warning: this record (its id is missing or empty) has no authors or editors",
+        "p.yaml:1:3: warning: this record (its id is missing or empty) has no year",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "warnings"),
+    [
+        # an @online or @manual by an organisation: no names
+        ("- id: o\n  type: webpage\n  title: T\n  year: 2020\n", ["'o' has no authors or editors"]),
+        # an @unpublished with no date
+        ("- id: u\n  type: manuscript\n  title: T\n  authors: [A, B]\n", ["'u' has no year"]),
+        ("- id: n\n  type: book\n  title: T\n", ["'n' has no authors or editors", "'n' has no year"]),
+    ],
+)
+def test_no_names_or_no_year_is_a_warning_and_the_record_is_read(text: str, warnings: list[str]) -> None:
+    data, _ = load_text(text, "p.yaml")
+    records, problems = read_publications(data, "p.yaml", THEMES, today=TODAY)
+    assert [(p.severity, p.message) for p in problems] == [("warning", w) for w in warnings]
+    (record,) = records
+    assert (record.authors, record.editors) == ((), ()) or record.year is None
 
 
 def test_year_is_optional_for_work_not_yet_out() -> None:

@@ -352,8 +352,11 @@ def _read_publication(
         checker.error(record.value_marks["status"], problem, "status")
     authors = _names(checker, record, "authors")
     editors = _names(checker, record, "editors")
+    # A record without names or a year is accepted with a warning (a page by an organisation, an
+    # undated manuscript): BibTeX, biber and citeproc read such works, and the citation says "n.d.".
+    who = f"'{publication_id}'" if publication_id else "this record (its id is missing or empty)"
     if "authors" not in record and "editors" not in record:
-        checker.error(here, "missing required field 'authors' (or 'editors' for an edited book)", "authors")
+        checker.warning(here, f"{who} has no authors or editors", "authors")
 
     year: int | None = None
     year_text = checker.text(record, "year")
@@ -364,11 +367,7 @@ def _read_publication(
         else:
             year = int(year_text)
     elif "year" not in record and status == "published":
-        checker.error(
-            here,
-            "missing required field 'year' (or a 'status' such as in-preparation for unfinished work)",
-            "year",
-        )
+        checker.warning(here, f"{who} has no year", "year")
 
     doi = checker.text(record, "doi")
     problem = doi_problem(doi) if doi is not None else None
@@ -400,8 +399,7 @@ def _read_publication(
     pages = checker.text(record, "pages")
     # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
     plain: dict[str, Any] = {key: checker.text(record, key) for key in _PLAIN_TEXT_FIELDS}
-    # A record whose id is missing or empty (an error reported above) is not called 'None'.
-    who = f"'{publication_id}'" if publication_id else "this record (its id is missing or empty)"
+    # (`who`, above: a record whose id is missing or empty is not called 'None'.)
     if title is None and "title" not in record:
         checker.warning(here, f"{who} has no title", "title")
     if status == "published" and kind in ("article-journal", "chapter", "paper-conference"):
