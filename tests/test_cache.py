@@ -622,3 +622,17 @@ def test_a_cache_hit_hashes_as_the_parse_does(default_store: Path) -> None:
     hit = store.load_library(location).library
     assert hash(hit.publications) == hash(parsed.publications)
     assert hash(hit) == hash(parsed)
+
+
+def test_a_hit_rebuilds_the_extra_mapping(make_store) -> None:  # type: ignore[no-untyped-def]
+    folder = make_store(
+        "- id: a\n  type: book\n  title: T\n  authors: [X, Y]\n  year: 2000\n"
+        "  extra:\n    isbn: 978-3-16\n    original_key: 'averroes/bland'\n"
+    )
+    location = store.locate_store(folder)
+    parsed = store.load_library(location, use_cache=False).library.publications
+    store.load_library(location)  # miss: writes the cache
+    cached = store.load_library(location).library.publications  # hit
+    assert parsed[0].extra == (("isbn", "978-3-16"), ("original_key", "averroes/bland"))
+    assert list(cached) == list(parsed)
+    assert isinstance(cached[0].extra, type(parsed[0].extra))

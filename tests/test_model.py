@@ -102,3 +102,13 @@ def test_store_dict_keeps_documented_order_and_only_set_fields() -> None:
 @given(st.text(alphabet=st.characters() | st.sampled_from(list("aé\u2e7f\u2e80刘\uac00\ud7af\U00020000"))))
 def test_has_cjk_is_a_search_for_the_cjk_class(text: str) -> None:
     assert model.has_cjk(text) == (re.search(model._CJK_CLASS, text) is not None)
+
+
+def test_extra_is_hashable_pairs_written_last() -> None:
+    extra = (("isbn", "978-0-00"), ("original_key", "a/b"))
+    publication = Publication(id="a", type="book", year=2000, title="T", extra=extra)
+    assert dict(publication.extra) == {"isbn": "978-0-00", "original_key": "a/b"}
+    assert hash(publication) == hash(Publication(id="a", type="book", year=2000, title="T", extra=extra))
+    assert list(publication.to_store_dict())[-1] == "extra"
+    assert Publication(id="a", type="book").extra == ()
+    assert "extra" not in Publication(id="a", type="book").to_store_dict()

@@ -27,8 +27,8 @@ def test_a_bibtex_name_without_a_family_name_is_rejected_not_a_crash(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: {bib}:1: @article{{nofamily}}: cannot read a name: ', John' has no family name\n"
-        "added 1, updated 0, skipped 0 as duplicate, rejected 1\n"
+        f"error: {bib}:1 (nofamily): 'author': the name ', John' has no family name\n"
+        "added 1, updated 0, skipped 0 as duplicate, rejected 1 (not imported: 1, exit status 1)\n"
     )
     library = load_library(locate_store(store), use_cache=False).library
     assert [work.id for work in library.publications] == ["fine"]

@@ -112,7 +112,7 @@ def test_add_year_that_is_not_a_year_is_the_loader_error(runner: CliRunner, make
         (["--type", "artcle"], "unknown type 'artcle' (did you mean 'article'?)"),
         (["--status", "submitted"], "unknown status 'submitted'; one of in-preparation, under-review, "
          "under-contract, forthcoming, in-press, published"),
-        (["--id", "1bad"], "id '1bad' must start with a letter and use only letters, digits and _:.+-"),
+        (["--id", "bad@id"], "id 'bad@id' must use only letters, digits and _:./+-"),
         (["--url", "ftp://x"], "'url' must start with http:// or https://"),
         (["--doi", "doi:10.1234/x"], "write the bare DOI '10.1234/x' without the prefix"),
         (["--container", "a\x1bb"], "'container' contains the control character U+001B; remove it"),

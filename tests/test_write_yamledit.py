@@ -289,6 +289,7 @@ def test_scan_and_append_agree_with_the_outline_on_generated_layouts(text: str) 
 )
 @example("# c\n\n   goes on", False)  # a comment inside a value, from the first line over a blank one
 @example('- id: a\n   "open', False)  # the first line's match takes the next line's start
+@example("# c\n# d\n\n   goes on\n- id: a", True)
 def test_scan_matches_equal_one_scan_of_the_text_after_a_newline(text: str, final_newline: bool) -> None:
     # _scan_matches reads the first line apart so as not to copy the whole text; it must find exactly
     # what one scan of "\n" + text finds, whatever the first lines are, with either scan.

@@ -47,8 +47,9 @@ NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
 # 4: XXH3 hashes and checksums instead of SHA-256 and CRC-32; a checksum per record. 5: the index's
 # names and search texts folded by `query.search_fold` (ł as l, one apostrophe, one dash). 6: the
-# issue #11 fields (translators in the name table, month, day, isbn, extra, ...).
-FORMAT_VERSION = 6
+# issue #11 fields (translators in the name table, month, day, isbn, extra, ...). 7: works with no
+# year or no names are valid (a warning), sorted and grouped as undated.
+FORMAT_VERSION = 7
 _MAGIC = b"SCHOLARCLI-CACHE"
 # MAGIC; the lengths of the key, the directory and the body; the directory's checksum. Then the key, the
 # directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and

@@ -66,7 +66,10 @@ NEW_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 NAME_LIST_FIELDS: tuple[str, ...] = ("authors", "editors", "translators")
 
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+-]*$")
+# A citation key as BibTeX and biber read one: letters of any script, digits and _:./+-, in any order
+# (`averroes/bland`, `пункт3`, `_dalain_2010`, `1984orwell`). The BibTeX specials (`,{}()"#%'=\\`
+# and spaces) and other punctuation stay out: they end a key in some reader.
+ID_PATTERN = re.compile(r"^[\w:./+-]+\Z")
 THEME_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _CJK_CLASS = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
@@ -161,7 +164,10 @@ class Name:
             return None
         parts = [self.full_family, self.suffix, self.given]
         text = ", ".join(part for part in parts if part)
-        return text if parse_name(text) == self else None
+        try:
+            return text if parse_name(text) == self else None
+        except ValueError:  # a part with a comma (`@book,` from an import): only a mapping holds it
+            return None
 
 
 class NameMemo(Generic[T]):

@@ -250,24 +250,31 @@ def sort_key_from(
     tie = (first_author, title, publication.id.casefold())
     if key == "year":
         # Newest first, with undated works in progress ahead of everything dated, nearest to
-        # publication first. Negated numbers let one ascending sort do it.
-        undated = publication.year is None
-        return (
-            0 if undated else 1,
-            -STATUSES.index(publication.status) if publication.year is None else -publication.year,
-            *tie,
-        )
+        # publication first, and published works with no year ("n.d.") after everything dated.
+        # Negated numbers let one ascending sort do it.
+        if publication.year is None:
+            if publication.status == "published":
+                return (2, 0, *tie)
+            return (0, -STATUSES.index(publication.status), *tie)
+        return (1, -publication.year, *tie)
     if key == "title":
         # Untitled works (a title not yet known) go after every titled one.
         return (title or "\uffff", publication.id.casefold())
     if key == "author":
         return (
             first_author,
-            -(publication.year or 10_000),
+            _year_rank(publication),
             title,
             publication.id.casefold(),
         )
-    return (fold(publication.container or "\uffff"), -(publication.year or 10_000), *tie)
+    return (fold(publication.container or "\uffff"), _year_rank(publication), *tie)
+
+
+def _year_rank(publication: Publication) -> int:
+    """Newest first within an author or venue: works not yet out first, published undated works last."""
+    if publication.year is not None:
+        return -publication.year
+    return 0 if publication.status == "published" else -10_000
 
 
 def select(publications: Iterable[Publication], selection: Selection) -> list[Publication]:

@@ -191,7 +191,11 @@ def add_publications(
             duplicate = index.find(publication)
             if duplicate is not None and on_duplicate is not OnDuplicate.keep_both:
                 existing_id, why = duplicate
-                if on_duplicate is None:
+                if on_duplicate is None and dry_run:  # a dry run reports them all, with the rest
+                    report.rejected.append(
+                        (candidate.source, f"duplicates '{existing_id}' ({why}); choose --on-duplicate")
+                    )
+                elif on_duplicate is None:
                     duplicates.append(f"{candidate.source}: duplicates '{existing_id}' ({why})")
                 elif on_duplicate is OnDuplicate.skip:
                     report.skipped.append((candidate.source, existing_id, why))

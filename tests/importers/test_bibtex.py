@@ -27,7 +27,7 @@ def test_a_missing_comma_is_reported_not_merged() -> None:
     text = "@article{a,\n  title = {One}\n  author = {Smith, John},\n  year = {2020}\n}\n" + GOOD
     result = read_bibtex(text, "in.bib")
     assert result.rejected == [
-        ("in.bib:3", "@article{a}: missing ',' after the value of 'title' (before 'author'); add the comma")
+        ("in.bib:3 (a)", "missing ',' after the value of 'title' (before 'author'); add the comma")
     ]
     assert [candidate.publication.id for candidate in result.candidates] == ["good2021"]
 
@@ -40,7 +40,7 @@ def test_an_entry_without_a_key_is_reported() -> None:
 
 def test_an_undefined_macro_is_reported_and_defined_ones_are_expanded() -> None:
     assert rejected("@article{b,\n  title = {One},\n  journal = jabref,\n  year = 2020\n}\n") == [
-        ("in.bib:3", "@article{b}: undefined macro 'jabref' in 'journal' (define it with @string, or put the value in braces)")
+        ("in.bib:3 (b)", "undefined macro 'jabref' in 'journal' (define it with @string, or put the value in braces)")
     ]  # fmt: skip
     result = read_bibtex(
         '@string{jr = "Journal of R"}\n@article{c, title = {T}, journal = jr # { Letters}, author = {A, B},'
@@ -59,8 +59,8 @@ def test_an_at_sign_at_a_line_start_inside_a_value_is_not_a_phantom_entry() -> N
     result = read_bibtex(text, "in.bib")
     assert result.rejected == [
         (
-            "in.bib:4",
-            "@article{c}: an '@' starts this line inside the value of 'abstract': bibtexparser and other tools "
+            "in.bib:4 (c)",
+            "an '@' starts this line inside the value of 'abstract': bibtexparser and other tools "
             "read a new entry there; move the '@' off the start of the line",
         )
     ]
@@ -69,10 +69,10 @@ def test_an_at_sign_at_a_line_start_inside_a_value_is_not_a_phantom_entry() -> N
 
 def test_unclosed_entries_and_duplicate_fields_are_reported() -> None:
     assert rejected("@article{d, title = {T}, title = {U}}\n") == [
-        ("in.bib:1", "@article{d}: the field 'title' is given twice")
+        ("in.bib:1 (d)", "the field 'title' is given twice")
     ]
     assert rejected("@article{e, title = {T\n") == [
-        ("in.bib:1", "@article{e}: the value of 'title' has no closing '}'")
+        ("in.bib:1 (e)", "the value of 'title' has no closing '}'")
     ]
 
 
@@ -86,7 +86,7 @@ def test_latin1_bytes_are_refused_with_a_hint_and_read_with_the_encoding(
     assert refused.exit_code == 1
     assert refused.stderr == (
         f"error: {bib}:1: the file is not UTF-8 text (byte 0xDC); if it is Latin-1, run again with --encoding "
-        "latin-1\n"
+        "latin-1 (UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read without --encoding)\n"
     )
     accepted = runner.invoke(app, ["import", "--store", str(store), "--encoding", "latin-1", str(bib)])
     assert accepted.exit_code == 0, accepted.output
@@ -138,7 +138,7 @@ def test_fields_map_to_the_store() -> None:
         "paper-conference", "Scoring Citizens", "Proc. of X", "10-20", "Zürich"
     )  # fmt: skip
     assert (first.doi, first.url, first.tags) == (
-        "https://doi.org/10.1145/1234",
+        "10.1145/1234",
         "https://example.org/a_b",
         ("one", "two"),
     )
@@ -161,9 +161,10 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
     assert dry.exit_code == 1  # entries were rejected
     assert dry.stderr == (
         f"{bib}:4 (dup): skipped, duplicates 'good2021' (same title and year (2021))\n"
-        f"error: {bib}:2: @article{{bad}}: missing ',' after the value of 'title' (before 'author'); add the comma\n"
+        f"error: {bib}:2 (bad): missing ',' after the value of 'title' (before 'author'); add the comma\n"
         f"error: {bib}:3: @article on line 3: the entry has no key (write '@type{{key,' before its fields)\n"
-        "would add 1, would update 0, skipped 1 as duplicate, rejected 2 (dry run: nothing written)\n"
+        "would add 1, would update 0, skipped 1 as duplicate, rejected 2 (dry run: nothing written; would not "
+        "import: 2, exit status 1)\n"
     )
     assert (store / "publications.yaml").read_text(encoding="utf-8") == "# kept\n"
     done = runner.invoke(
@@ -181,7 +182,9 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
             str(bib),
         ],
     )
-    assert done.stderr.endswith("added 1, updated 0, skipped 1 as duplicate, rejected 2\n")
+    assert done.stderr.endswith(
+        "added 1, updated 0, skipped 1 as duplicate, rejected 2 (not imported: 2, exit status 1)\n"
+    )
     library = load_library(locate_store(store), use_cache=False).library
     assert [(p.id, p.themes) for p in library.publications] == [("good2021", ("beta",))]
     assert (store / "publications.yaml").read_text(encoding="utf-8").startswith("# kept\n\n- id: good2021\n")
@@ -236,6 +239,8 @@ def test_the_stress_store_export_imports_back(
     path.write_text(bib, encoding="utf-8")
     done = runner.invoke(app, ["import", "--store", str(store), str(path)])
     assert done.exit_code == 0, done.output
-    assert (
-        done.stderr == f"added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
+    # BibLaTeX's `type` of a plain thesis or report (`phdthesis`, `techreport`) reads back as no genre.
+    kept = ""
+    assert done.stderr == (
+        f"{kept}added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
     )

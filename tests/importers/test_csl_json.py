@@ -61,7 +61,7 @@ def test_csl_name_parts_and_dates_are_read() -> None:
                     {"family": "Smith", "given": "John", "suffix": "Jr."},
                 ],
                 "issued": {"date-parts": [[2019, 5, 1]]},
-                "DOI": "10.1/x",
+                "DOI": "https://doi.org/10.1234/x",
                 "keyword": "a, b",
             },
             {
@@ -78,7 +78,7 @@ def test_csl_name_parts_and_dates_are_read() -> None:
         Name(literal="World Health Organization"),
         Name(family="Smith", given="John", suffix="Jr."),
     )
-    assert (first.year, first.doi, first.tags) == (2019, "10.1/x", ("a", "b"))
+    assert (first.year, first.doi, first.tags) == (2019, "10.1234/x", ("a", "b"))
     assert (second.id, second.year) == ("", 2020)  # no id: one is generated when it is added
 
 
@@ -86,8 +86,8 @@ def test_broken_items_are_rejected_with_their_line() -> None:
     text = '[\n  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b", "type": "novel"},\n  {"id": "c", "type": "book", "author": "Roe"}\n]\n'
     result = read_records(text, "in.json", ImportFormat.csl_json)
     assert result.rejected == [
-        ("in.json:3", "item 'b': unknown CSL type 'novel'"),
-        ("in.json:4", "item 'c': 'author' must be a list of names"),
+        ("in.json:3 (b)", "unknown CSL type 'novel'"),
+        ("in.json:4 (c)", "'author' must be a list of names"),
     ]
 
 

@@ -30,6 +30,8 @@ from scholarcli.store import (
 )
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from scholarcli.writes import AddReport
 
 # The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
@@ -50,7 +52,10 @@ DuplicateOption = Annotated[
 EncodingOption = Annotated[
     str | None,
     typer.Option(
-        "--encoding", help="Text encoding of the file (default UTF-8), e.g. latin-1.", metavar="NAME"
+        "--encoding",
+        help="Text encoding of the file: any Python codec, e.g. latin-1, cp1252 (default: UTF-8, or UTF-16/32 "
+        "by its byte-order mark).",
+        metavar="NAME",
     ),
 ]
 
@@ -71,16 +76,35 @@ def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
     return decode(raw, display_path(path), encoding), display_path(path)
 
 
-def _report(report: "AddReport", *, dry_run: bool) -> None:
+def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None:
+    """What an import did, on stderr: notes on entries taken, duplicates skipped, every rejection with
+    its reason, the fields kept in `extra` or dropped, then one summary line that says whether all was taken."""
+    for source, note in result.notes:
+        console.message(f"{source}: {note}")
     for source, existing, why in report.skipped:
         console.message(f"{source}: skipped, duplicates '{existing}' ({why})")
     for source, reason in report.rejected:
         console.error(f"{source}: {reason}")
+    if result.kept:
+        console.message("kept in extra (field: entries): " + _counts(result.kept))
+    if result.dropped:
+        console.message("dropped as empty (field: entries): " + _counts(result.dropped))
     verb = "would add" if dry_run else "added"
-    console.message(
+    summary = (
         f"{verb} {len(report.added)}, {'would update' if dry_run else 'updated'} {len(report.updated)}, "
         f"skipped {len(report.skipped)} as duplicate, rejected {len(report.rejected)}"
-        + (" (dry run: nothing written)" if dry_run else "")
+    )
+    remarks = ["dry run: nothing written"] if dry_run else []
+    if report.rejected:
+        remarks.append(
+            f"{'would not import' if dry_run else 'not imported'}: {len(report.rejected)}, exit status 1"
+        )
+    console.message(summary + (f" ({'; '.join(remarks)})" if remarks else ""))
+
+
+def _counts(counter: "Counter[str]") -> str:
+    return ", ".join(
+        f"{name} {count}" for name, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
     )
 
 
@@ -366,9 +390,15 @@ def import_command(
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
     result: ImportResult = read_records(text, shown, import_format)
-    report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
+    from scholarcli.writes import ManyProblemsError
+
+    try:
+        report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
+    except ManyProblemsError as problems:  # duplicates without a policy: every rejection is still said
+        problems.lines[:0] = [f"{source}: {reason}" for source, reason in result.rejected]
+        raise
     report.rejected[:0] = result.rejected
-    _report(report, dry_run=dry_run)
+    _report(report, result, dry_run=dry_run)
     if report.rejected:
         raise typer.Exit(1)
 

@@ -40,6 +40,7 @@ TYPE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 OTHER_SECTION = "Other Works"
 UNDATED_SECTION = "Forthcoming and in Progress"
+NO_DATE_SECTION = "No Date"  # published works with no year ("n.d." in their citation), after every year
 _SECTION_OF_TYPE = {kind: title for title, kinds in TYPE_SECTIONS for kind in kinds}
 
 
@@ -96,14 +97,16 @@ def group(works: Sequence[Publication], library: Library, group_by: str) -> list
     if group_by == "theme":
         return _by_theme(works, library)
     if group_by == "year":
+        # A year; None for works not yet out (first); -1 for published works with no year (last).
         years: dict[int | None, list[Publication]] = {}
         for publication in works:
-            years.setdefault(publication.year if publication.is_out else None, []).append(publication)
-        ordered = sorted(years, key=lambda year: (0, 0) if year is None else (1, -year))
-        return [
-            Section(UNDATED_SECTION if year is None else str(year), _newest_first(years[year]))
-            for year in ordered
-        ]
+            key = None if not publication.is_out else -1 if publication.year is None else publication.year
+            years.setdefault(key, []).append(publication)
+        ordered = sorted(
+            years, key=lambda year: (0, 0) if year is None else (2, 0) if year == -1 else (1, -year)
+        )
+        headings: dict[int | None, str] = {None: UNDATED_SECTION, -1: NO_DATE_SECTION}
+        return [Section(headings.get(year, str(year)), _newest_first(years[year])) for year in ordered]
     if group_by == "none":
         return [Section("Publications", _newest_first(works))] if works else []
     by_title: dict[str, list[Publication]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -19,25 +20,76 @@ class ImportFormat(str, Enum):
 
 @dataclass
 class ImportResult:
-    """Records read from a file, and the entries that could not be read (source, reason)."""
+    """Records read from a file, and the entries that could not be read (source, reason).
+
+    `notes` say what was done to entries that were taken (an id generated, fields inherited through
+    crossref, a macro kept undecoded); `kept` counts, per field name, the entries that keep it in
+    `extra`, and `dropped` those where it was empty; `entries` is how many entries the file has.
+    """
 
     candidates: list[Candidate] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    kept: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+    entries: int = 0
+
+
+# Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_READABLE = "UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read without --encoding"
+
+
+def _is_codec(name: str) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def decode(raw: bytes, path: str, encoding: str | None) -> str:
-    """The file's text; a file that is not UTF-8 is refused with the line of its first bad byte."""
-    chosen = encoding or "utf-8-sig"
+    """The file's text: in the named encoding (any codec Python knows), else by its byte-order mark,
+    else UTF-8. A file that is not that text is refused with the line of its first bad byte."""
+    chosen = encoding
+    if chosen is None:
+        chosen = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8-sig")
     try:
-        return raw.decode(chosen)
-    except LookupError:
-        raise ScholarError(f"unknown encoding '{encoding}'; try utf-8 or latin-1") from None
+        text = raw.decode(chosen)
+    except LookupError as exc:
+        if _is_codec(chosen):  # rot13, base64: codecs, but not from bytes to text
+            raise ScholarError(f"the encoding '{encoding}' does not read text ({exc})") from None
+        raise ScholarError(
+            f"unknown encoding '{encoding}'; use a Python codec name such as utf-8, latin-1, cp1252 or utf-16"
+        ) from None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = "; if it is Latin-1, run again with --encoding latin-1" if encoding is None else ""
+        hint = ""
+        if encoding is None:
+            hint = (
+                f"; it may be UTF-16 without a byte-order mark: run again with --encoding utf-16-le ({_READABLE})"
+                if raw.count(b"\x00") > len(raw) // 4
+                else f"; if it is Latin-1, run again with --encoding latin-1 ({_READABLE})"
+            )
         raise ScholarError(
-            f"{path}:{line}: the file is not {encoding or 'UTF-8'} text (byte 0x{raw[exc.start]:02X}){hint}"
+            f"{path}:{line}: the file is not {encoding or chosen.removesuffix('-sig').upper()} text (byte 0x{raw[exc.start]:02X}){hint}"
         ) from None
+    except (TypeError, ValueError) as exc:  # a codec that is not text to text (base64, rot13, zlib)
+        raise ScholarError(f"the encoding '{encoding}' does not read text ({exc})") from None
+    if "\x00" in text:  # UTF-16 read as Latin-1: every other character a NUL
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ScholarError(
+            f"{path}:{line}: the text has NUL characters: is it UTF-16 or UTF-32? ({_READABLE})"
+        )
+    return text
 
 
 def detect_format(text: str, path: str) -> ImportFormat:
@@ -56,12 +108,35 @@ def read_records(text: str, path: str, import_format: ImportFormat | None = None
     if chosen is ImportFormat.bibtex:
         from scholarcli.importers.bibtex import read_bibtex
 
-        return read_bibtex(text, path)
-    import json  # here, not at the top: `scholar add` imports this module for ImportFormat alone
+        result = read_bibtex(text, path)
+    else:
+        from scholarcli.importers.csl_json import read_csl_json
 
-    from scholarcli.importers.csl_json import read_csl_json
+        result = read_csl_json(text, path)
+    _one_line_messages(result)
+    if result.entries == 0 and text.strip() and "".join(text.split()) != "[]":
+        raise ScholarError(
+            f"{path}: no entries found in a file that is not empty; is it {chosen.value}, and in the encoding "
+            f"read? ({_READABLE})"
+        )
+    return result
 
-    try:
-        return read_csl_json(text, path)
-    except json.JSONDecodeError as exc:
-        raise ScholarError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+
+def _one_line(text: str) -> str:
+    """A message that quotes the input shows its line breaks and tabs as `\\n` and `\\t`: one line each."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _one_line_messages(result: ImportResult) -> None:
+    from dataclasses import replace
+
+    result.rejected = [(_one_line(source), _one_line(reason)) for source, reason in result.rejected]
+    result.notes = [(_one_line(source), _one_line(note)) for source, note in result.notes]
+    result.candidates = [
+        candidate
+        if candidate.source.isprintable()
+        else replace(candidate, source=_one_line(candidate.source))
+        for candidate in result.candidates
+    ]

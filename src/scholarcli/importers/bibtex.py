@@ -4,28 +4,29 @@ bibtexparser silently merges two fields when a comma is missing, accepts entries
 an undefined macro as its raw name, fails on Latin-1 bytes, and starts a phantom entry at an `@` at
 the start of a line inside a value. Once it has done so the evidence is gone, so this module reads
 the entry structure itself, reports each of those as `file:line: message` and takes nothing from an
-entry that has one. Names are split with bibtexparser's own BibTeX name rules; LaTeX is decoded to
-Unicode with pylatexenc.
+entry that has one. Names are split with bibtexparser's own BibTeX name rules (and biblatex's extended
+form, see `names`); LaTeX is decoded to Unicode by `latex_decode`, which keeps what it cannot decode.
+
+Every entry becomes a candidate or a rejection with `file:line (key): reason`; fields with no place in
+the record are kept verbatim in `extra`; `crossref` and `xdata` are followed as biber follows them.
+Nesting is bounded (`latex_decode.MAX_DEPTH`), so no input costs unbounded memory or recursion.
 """
 
 from __future__ import annotations
 
 import bisect
+import calendar
+import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
-from pylatexenc.latex2text import LatexNodes2Text
-
 from scholarcli.bibfields import ENTRY_TYPES as ENTRY_TYPES  # the table lives there (exports use it)
 from scholarcli.bibfields import imported_type
-from scholarcli.importers import ImportResult
-from scholarcli.model import Name, Publication
+from scholarcli.importers import ImportResult, latex_decode, names
+from scholarcli.importers.latex_decode import MAX_DEPTH, Decoded, LatexError
+from scholarcli.model import ID_PATTERN, Name, Publication
 from scholarcli.writes import Candidate
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -51,23 +52,12 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
 _KEY = re.compile(r"[^\s,={}()\"#%']+")
 _NUMBER = re.compile(r"[0-9]+")
 _LINE_START_AT = re.compile(r"\n[ \t]*@")
-_YEAR = re.compile(r"^\s*([0-9]{4})")
-_LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-# Text-mode symbols pylatexenc drops (or renders as another mark): private-use placeholders carry them.
-_TEXT_SYMBOLS = {
-    r"\textbraceleft": "{",
-    r"\textbraceright": "}",
-    r"\textasciicircum": "^",
-    r"\textasciigrave": "`",
-    r"\textbar": "|",
-    r"\textless": "<",
-    r"\textgreater": ">",
-    r"\textunderscore": "_",
-    r"\textdollar": "$",
-    r"\textquotedbl": '"',
-}
-_TEXT_COMMANDS = tuple((command, chr(0xE000 + number)) for number, command in enumerate(_TEXT_SYMBOLS))
-_PLACEHOLDERS = str.maketrans({chr(0xE000 + n): symbol for n, symbol in enumerate(_TEXT_SYMBOLS.values())})
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_REPRINT = re.compile(r"^\s*\[\s*([0-9]{4})\s*\]\s*([0-9]{4})\s*$")  # `[1893] 1984`: first published 1893
+_DOI = re.compile(r"^(?:10\.[0-9]{4,9}/\S+|10/[A-Za-z0-9]+)$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*)", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_LINK = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?", re.DOTALL)
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 _BRACE_OR_PARENTHESIS = re.compile(r"\\.|[{})]", re.DOTALL)
 _SIMPLE_ESCAPES_ONLY = re.compile(r"(?:[^\\{}~`-]|\\[&%$#_]|[{}]|-(?!-))*")
@@ -127,23 +117,23 @@ class _Reader:
             kind = match.group(1).lower()
             close = "}" if match.group(2) == "{" else ")"
             body = match.end()
-            if kind in ("comment", "preamble"):
-                position = self.balanced_end(body - 1) or len(text)
-                continue
             try:
+                if kind in ("comment", "preamble"):
+                    position = self.balanced_end(body - 1) or len(text)
+                    continue
                 position = self.string(body, close) if kind == "string" else self.entry(kind, at, body, close)
             except EntryError as error:
-                label = self.entry_label(at, body)
-                self.rejected.append((f"{self.where(error.position)}", f"{label}: {error.message}"))
+                self.rejected.append(self.rejection(at, body, error))
                 position = self.recover(at, body)
 
-    def entry_label(self, at: int, body: int) -> str:
+    def rejection(self, at: int, body: int, error: EntryError) -> tuple[str, str]:
+        """(`file:line (key)`, reason) for a broken entry; an entry without a key is named by its line."""
         key = _KEY.match(self.text, self.skip_space(body))
+        if key and self.text.startswith(",", self.skip_space(key.end())):
+            return f"{self.where(error.position)} ({key.group(0)})", error.message
         kind = _ENTRY_START.match(self.text, at)
         name = kind.group(1) if kind else "entry"
-        if key and self.text.startswith(",", self.skip_space(key.end())):
-            return f"@{name}{{{key.group(0)}}}"
-        return f"@{name} on line {self.line(at)}"
+        return self.where(error.position), f"@{name} on line {self.line(at)}: {error.message}"
 
     def balanced_end(self, opening: int) -> int | None:
         """The position after the `}` or `)` that closes the one at `opening`, or None."""
@@ -157,6 +147,8 @@ class _Reader:
             position = found.end()
             if char == "{":
                 depth += 1
+                if depth > MAX_DEPTH:
+                    raise EntryError(found.start(), f"braces nested deeper than {MAX_DEPTH} levels")
             elif char == "}":
                 depth -= 1
                 if depth == 0 and not parenthesis:
@@ -171,7 +163,10 @@ class _Reader:
         Going past the closing brace also skips any `@` inside the entry's values, which bibtexparser
         would have taken for a (phantom) entry of its own.
         """
-        end = self.balanced_end(body - 1)
+        try:
+            end = self.balanced_end(body - 1)
+        except EntryError:  # nested too deep: go on at the next entry
+            end = None
         if end is not None:
             return end
         following = _LINE_START_AT.search(self.text, at + 1)
@@ -291,6 +286,8 @@ class _Reader:
                 continue
             if char == "{":
                 depth += 1
+                if depth > MAX_DEPTH:
+                    raise EntryError(index, f"braces nested deeper than {MAX_DEPTH} levels")
             elif char == "}":
                 depth -= 1
             elif char == '"' and depth == 0:
@@ -310,18 +307,17 @@ class _Reader:
 
 def decode_latex(value: str) -> str:
     """LaTeX to Unicode text: `{\\"u}` -> ü, `\\&` -> &, braces dropped, spacing collapsed."""
+    return decode_value(value).text
+
+
+def decode_value(value: str) -> Decoded:
+    """A value as Unicode text, with the macros kept undecoded; raises LatexError when nested too deep."""
     if "\\" not in value and "{" not in value and "~" not in value and "--" not in value and "`" not in value:
-        return " ".join(value.split())
-    if _SIMPLE_ESCAPES_ONLY.fullmatch(value):  # only \& \% \_ \# \$ and braces: no need for a LaTeX parser
+        return Decoded(" ".join(value.split()))
+    if _SIMPLE_ESCAPES_ONLY.fullmatch(value):  # only \& \% \_ \# \$ and braces: nothing else to decode
         text = _SIMPLE_ESCAPE.sub(r"\1", value.replace("{", "").replace("}", ""))
-        return " ".join(text.split())
-    # A bare % in a .bib value is text, not a LaTeX comment.
-    protected = re.sub(r"(?<!\\)%", r"\\%", value)
-    for command, placeholder in _TEXT_COMMANDS:  # symbols pylatexenc drops or renders as other marks
-        # Whole commands only: `\textquotedbl` is not the start of `\textquotedblleft` (a curly quote).
-        protected = re.sub(re.escape(command) + r"(?:\{\}|(?![A-Za-z]))", placeholder, protected)
-    text = _LATEX.latex_to_text(protected).translate(_PLACEHOLDERS)
-    return " ".join(text.replace("\xa0", " ").split())
+        return Decoded(" ".join(text.split()))
+    return latex_decode.decode(value)
 
 
 def verbatim_value(value: str) -> str:
@@ -331,43 +327,185 @@ def verbatim_value(value: str) -> str:
 
 def split_names(value: str) -> list[Name]:
     """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` is dropped."""
-    names = []
-    for raw in split_multiple_persons_names(value):
-        raw = raw.strip()
-        if not raw or raw == "others":
+    return names.split_names(value, decode_latex)
+
+
+def bare_doi(value: str) -> str | None:
+    """The bare DOI of `https://doi.org/10...`, `doi:10...`, `\\url{...}`, a short DOI `10/fqd6hj`; None
+    when the value is no DOI."""
+    text = _unwrap_link(value.strip())
+    text = _DOI_PREFIX.sub("", verbatim_value(text))
+    return text if _DOI.match(text) else None
+
+
+def normalised_url(value: str) -> str | None:
+    """An `http(s)://` address from `\\url{...}`, `\\href{u}{t}` or a bare `www.` host; None when the value
+    is no single address."""
+    text = _unwrap_link(value.strip())
+    text = _VERBATIM_ESCAPE.sub(r"\1", text).strip()
+    if not text or any(char.isspace() for char in text):
+        return None
+    if text.lower().startswith("www."):
+        text = "https://" + text
+    return text if _URL.match(text) else None
+
+
+def _unwrap_link(text: str) -> str:
+    found = _LINK.fullmatch(text)
+    return found.group(1) if found else text
+
+
+@dataclass
+class _Mapping:
+    """One entry's way into a record: the fields used, what went to `extra`, and notes for the report."""
+
+    values: dict[str, str]
+    used: set[str] = field(default_factory=set)
+    extra: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # fields given empty
+
+    def text(self, *keys: str) -> str | None:
+        """The first of the fields that is set, decoded; the others stay for `extra`."""
+        for name in keys:
+            value = self.values.get(name, "")
+            if value.strip():
+                self.used.add(name)
+                return self.decode(name, value) or None
+        return None
+
+    def checked(self, name: str, rule: Callable[[str], str | None]) -> str | None:
+        """A field's decoded text when `rule` finds no problem with it; else None, the field kept
+        verbatim in `extra` and the problem noted (the record is still taken)."""
+        value = self.values.get(name, "")
+        if not value.strip():
+            return None
+        decoded = self.decode(name, value).strip()
+        problem = rule(decoded)
+        if problem is None:
+            self.used.add(name)
+            return decoded
+        self.notes.append(f"kept '{name}' in extra: {problem}")
+        return None
+
+    def decode(self, name: str, value: str) -> str:
+        try:
+            decoded = decode_value(value)
+        except LatexError as error:
+            raise _FieldError(name, error.message) from None
+        if decoded.unknown:
+            self.notes.append(f"kept {', '.join(decoded.unknown)} undecoded in '{name}'")
+        return decoded.text
+
+
+class _FieldError(Exception):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+@dataclass
+class _Date:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    original_year: int | None = None
+
+
+def _date(mapping: _Mapping) -> _Date:
+    """The year of `year` (or `date`), with `date`'s month and day (`2020-05-17`); `[1893] 1984` is 1984,
+    first published 1893. A date that says more than that (`1984/1985`, `2020-05-17T10:00`) gives its
+    year and is kept whole in `extra`."""
+    found_date = _Date()
+    for name in ("year", "date"):
+        raw = mapping.values.get(name, "")
+        if not raw.strip():
             continue
-        if raw.startswith("{") and raw.endswith("}") and _one_group(raw):
-            names.append(Name(literal=decode_latex(raw[1:-1])))
+        text = mapping.decode(name, raw).strip()
+        reprint = _REPRINT.match(text)
+        if reprint:
+            mapping.used.add(name)
+            return _Date(int(reprint.group(2)), original_year=int(reprint.group(1)))
+        iso = _ISO_DATE.match(text)
+        if iso is not None:
+            mapping.used.add(name)
+            month = int(iso.group(2)) if iso.group(2) else None
+            day = int(iso.group(3)) if iso.group(3) else None
+            if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+                mapping.extra[name] = " ".join(raw.split())
+                month = day = None
+            return _Date(int(iso.group(1)), month, day)
+        found = _YEAR.search(text)
+        if found is None:
             continue
-        parts = parse_single_name_into_parts(raw)
-
-        def joined(words: list[str]) -> str | None:
-            return decode_latex(" ".join(words)) or None
-
-        family = joined(parts.last)
-        if family is None:
-            raise ValueError(f"'{raw}' has no family name")  # (InvalidNameError takes two arguments)
-        names.append(
-            Name(
-                family=family, given=joined(parts.first), particle=joined(parts.von), suffix=joined(parts.jr)
-            )
-        )
-    return names
+        mapping.used.add(name)
+        mapping.extra[name] = " ".join(raw.split())  # `1984/1985`, `ca. 1900`: the year taken, the rest kept
+        return _Date(int(found.group(1)))
+    return found_date
 
 
-def _one_group(text: str) -> bool:
-    depth = 0
-    for index, char in enumerate(text):
-        depth += char == "{"
-        depth -= char == "}"
-        if depth == 0 and index < len(text) - 1:
-            return False
-    return True
+def _original_year(mapping: _Mapping) -> int | None:
+    for name in ("origdate", "origyear"):
+        raw = mapping.values.get(name, "")
+        if raw.strip():
+            text = mapping.decode(name, raw).strip()
+            if _ISO_DATE.match(text):
+                mapping.used.add(name)
+                if len(text) > 4:
+                    mapping.extra[name] = text  # the year taken, the full date kept
+                return int(text[:4])
+            return None
+    return None
+
+
+_DAY_MONTH = re.compile(r"^([0-9]{1,2})\.?\s+([^\s0-9]+)$|^([^\s0-9]+)\s+([0-9]{1,2})$")  # `10~jan`, `jan~10`
+
+
+def _month_day(text: str) -> tuple[int, int | None] | None:
+    """The month of a `month` field, and its day when it gives one (`10~jan`, as in xampl.bib)."""
+    month = _month_of(text)
+    if month is not None:
+        return month, None
+    found = _DAY_MONTH.match(text.strip())
+    if found is None:
+        return None
+    day, word = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    month = _month_of(word) if not word.isdigit() else None
+    if month is None or not 1 <= int(day) <= 31:
+        return None
+    return month, int(day)
+
+
+def _month_problem(text: str) -> str | None:
+    return None if _month_day(text) is not None else f"'{text}' is not a month"
+
+
+def _day_problem(text: str) -> str | None:
+    return None if text.isascii() and text.isdigit() and 1 <= int(text) <= 31 else f"'{text}' is not a day"
+
+
+def _iso_date_problem(text: str) -> str | None:
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return None
+    return f"'{text}' is not a date YYYY-MM-DD"
+
+
+def _slug_problem(text: str) -> str | None:
+    slug = text.lower().replace(" ", "-")
+    return None if _SLUG.match(slug) else f"'{text}' is not a word such as arxiv or pubmed"
 
 
 # Field mapping (issue #11) ---------------------------------------------------------------------------
 # Which .bib fields fill which record field. Every field of an entry that none of these consume is kept
-# verbatim (LaTeX and all) in the record's `extra`, so nothing is dropped silently.
+# verbatim (LaTeX and all, spaces collapsed as BibTeX reads them) in the record's `extra`, so nothing
+# is dropped silently. A value the record's rule for that field refuses (an ISBN with a wrong check
+# digit) is kept in `extra` too, and the summary notes it: the entry is still taken.
 
 _CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "maintitle", "howpublished")
 _PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
@@ -378,8 +516,6 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
     "short_title": ("shorttitle",),
     "series": ("series",),
     "edition": ("edition",),
-    "isbn": ("isbn",),
-    "issn": ("issn",),
     "language": ("language", "langid"),
     "volume": ("volume",),
     "abstract": ("abstract",),
@@ -388,7 +524,8 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
 # or report, so they read back as no genre.
 _DEFAULT_GENRES = frozenset({"phdthesis", "techreport"})
 _ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
-_ISO_DATE = re.compile(r"^\s*([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\s*$")
+_ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _MONTH_NUMBER = {name.lower(): n for n, name in enumerate(_MONTH_NAMES, 1)} | {
     short: n for n, short in enumerate(_MONTHS, 1)
 }
@@ -403,48 +540,48 @@ def _month_of(text: str | None) -> int | None:
     return _MONTH_NUMBER.get(word) or _MONTH_NUMBER.get(word[:3])
 
 
-def to_publication(entry: RawEntry) -> Publication:
-    """An entry as a Publication (not yet validated: the store's validator judges the values)."""
+def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
+    """An entry as a Publication (not yet validated: the store's validator judges the values), and how
+    its fields were used."""
+    from scholarcli.validate import isbn_problem, issn_problem
+
+    mapping = _Mapping(entry.fields)
     values = entry.fields
-    used: set[str] = set()
-
-    def text(*names: str) -> str | None:
-        for name in names:
-            if values.get(name, "").strip():
-                used.add(name)
-                return decode_latex(values[name]) or None
-        return None
-
-    def names_of(field_name: str) -> tuple[Name, ...]:
-        if field_name not in values:
-            return ()
-        used.add(field_name)
-        return tuple(split_names(values[field_name]))
+    text = mapping.text
 
     kind = imported_type(entry.entry_type, text("entrysubtype"))
-    authors = names_of("author")
-    editors = names_of("editor")
-    translators = names_of("translator")
-    year_text = values.get("year") or values.get("date") or ""
-    used.update(name for name in ("year", "date") if values.get(name))
-    year_match = _YEAR.match(year_text)
-    month = day = None
-    if (iso := _ISO_DATE.match(values.get("date", ""))) is not None:
-        month = int(iso.group(2)) if iso.group(2) else None
-        day = int(iso.group(3)) if iso.group(3) else None
-    if month is None and (month := _month_of(text("month"))) is not None and values.get("day", "").strip():
-        day = int(values["day"]) if values["day"].strip().isdigit() else None
-        if day is not None:
-            used.add("day")
-    original = _YEAR.match(values.get("origdate") or values.get("origyear") or "")
-    if original:
-        used.update(name for name in ("origdate", "origyear") if values.get(name))
+    people: dict[str, tuple[Name, ...]] = {}
+    for role in ("author", "editor", "translator"):
+        if values.get(role, "").strip():
+            mapping.used.add(role)
+            try:
+                people[role] = tuple(split_names(values[role]))
+            except names.NameReadError as problem:
+                raise _FieldError(role, str(problem)) from None
+            except LatexError as error:
+                raise _FieldError(role, error.message) from None
+    date = _date(mapping)
+    year = date.year
+    month, day = date.month, date.day
+    if month is None and (month_text := mapping.checked("month", _month_problem)) is not None:
+        month, day = _month_day(month_text) or (None, None)
+    if month is not None and day is None and (day_text := mapping.checked("day", _day_problem)) is not None:
+        day = int(day_text)
+    if month is not None and day is not None and day > calendar.monthrange(year or 2000, month)[1]:
+        mapping.notes.append(
+            f"kept the day in extra: {_MONTH_NAMES[month - 1]} {year or ''} has no day {day}"
+        )
+        mapping.extra["day"] = str(day)  # 30 February: the store's rule refuses the day, not the work
+        day = None
+    original_year = date.original_year or _original_year(mapping)
     note = text("note")
     status = "published"
     pubstate = text("pubstate")
+    year_text = values.get("year", "")
     if pubstate:
         status = _PUBSTATES.get(pubstate.lower(), pubstate.lower())
-    elif not year_match and decode_latex(year_text).lower() in _PUBSTATES:  # year = {forthcoming}
+    elif year is None and year_text.strip() and decode_latex(year_text).lower() in _PUBSTATES:
+        mapping.used.add("year")  # year = {forthcoming}
         status = _PUBSTATES[decode_latex(year_text).lower()]
     elif note and (state := _NOTE_STATE.match(note)):  # our own export writes the state first in `note`
         status = state.group(1).lower().replace(" ", "-")
@@ -462,27 +599,48 @@ def to_publication(entry: RawEntry) -> Publication:
     if genre is not None and genre.lower() in _DEFAULT_GENRES:
         genre = None
     genre = genre or _ENTRY_GENRES.get(entry.entry_type)
-    eprint_type = text("eprinttype", "archiveprefix")
+    eprint = verbatim_value(values["eprint"]) if values.get("eprint", "").strip() else None
+    eprint_type = None
+    if eprint is not None:
+        mapping.used.add("eprint")
+        eprint_type = mapping.checked("eprinttype", _slug_problem) or mapping.checked(
+            "archiveprefix", _slug_problem
+        )
     pages = text("pages")
-    doi = values.get("doi")
-    url = values.get("url")
-    used.update(("doi", "url", "eprint", "crossref", "xdata"))  # crossref/xdata are followed by the reader
+    doi = url = None
+    if values.get("doi", "").strip():
+        doi = bare_doi(values["doi"])
+        if doi is not None:
+            mapping.used.add("doi")
+        else:
+            mapping.notes.append("kept 'doi' in extra: not a DOI (10.NNNN/...)")
+    if values.get("url", "").strip():
+        url = normalised_url(values["url"])
+        if url is not None:
+            mapping.used.add("url")
+        else:
+            mapping.notes.append("kept 'url' in extra: not one http(s):// address")
     keywords = text("keywords")
-    accessed = text("urldate")
+    record_id = entry.key if ID_PATTERN.match(entry.key) else ""
+    if not record_id:
+        mapping.extra["original_key"] = entry.key
+        mapping.notes.append(
+            f"the key '{entry.key}' cannot be an id: an id is generated, the key kept in extra"
+        )
     # Any: the keys are Publication's text fields, which mypy cannot tell from its other fields.
     mapped: dict[str, Any] = {field_name: text(*sources) for field_name, sources in _TEXT_MAP.items()}
     publication = Publication(
-        id=entry.key,
+        id=record_id,
         type=kind,
         title=title,
         subtitle=subtitle,
-        authors=authors,
-        editors=editors,
-        translators=translators,
-        year=int(year_match.group(1)) if year_match else None,
+        authors=people.get("author", ()),
+        editors=people.get("editor", ()),
+        translators=people.get("translator", ()),
+        year=year,
         month=month,
-        day=day,
-        original_year=int(original.group(1)) if original else None,
+        day=day if month is not None else None,
+        original_year=original_year,
         status=status,
         container=text(*_CONTAINER_FIELDS),
         issue=issue,
@@ -491,42 +649,140 @@ def to_publication(entry: RawEntry) -> Publication:
         publisher=text(*_PUBLISHER_FIELDS),
         place=text(*_PLACE_FIELDS),
         genre=genre,
-        doi=verbatim_value(doi) if doi and doi.strip() else None,
-        eprint=verbatim_value(values["eprint"]) if values.get("eprint", "").strip() else None,
+        isbn=mapping.checked("isbn", isbn_problem),
+        issn=mapping.checked("issn", issn_problem),
+        doi=doi,
+        eprint=eprint,
         eprint_type=eprint_type.lower().replace(" ", "-") if eprint_type else None,
-        url=verbatim_value(url) if url and url.strip() else None,
-        accessed=accessed,
+        url=url,
+        accessed=mapping.checked("urldate", _iso_date_problem),
         tags=tuple(dict.fromkeys(word.strip() for word in keywords.split(",") if word.strip()))
         if keywords
         else (),
         note=note,
         **mapped,
     )
-    extra = tuple(
-        (name, value.replace("\r\n", "\n").replace("\r", "\n"))
-        for name, value in values.items()
-        if name not in used and value.strip()
-    )
-    return replace(publication, extra=extra) if extra else publication
+    for name, value in values.items():  # every other field, verbatim: nothing is lost without a word
+        if name not in mapping.used and name not in mapping.extra:
+            kept = " ".join(value.split())
+            if kept:
+                mapping.extra[name] = kept
+            elif name not in mapping.used:
+                mapping.dropped.append(name)
+    if mapping.extra:
+        publication = replace(publication, extra=tuple(mapping.extra.items()))
+    return publication, mapping
+
+
+# Fields biber never passes from a parent to its child (biber's default inheritance rules).
+_NOT_INHERITED = frozenset(
+    {"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options",
+     "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+     "shorthandintro", "sortkey"}
+)  # fmt: skip
+_BOOKS = frozenset({"book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
+                    "mvproceedings", "mvreference"})  # fmt: skip
+_IN_BOOKS = frozenset({"inbook", "bookinbook", "suppbook", "incollection", "suppcollection",
+                       "inproceedings", "conference", "inreference"})  # fmt: skip
+_TITLE_FIELDS = ("title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+
+
+def _inherited_name(parent_type: str, child_type: str, name: str) -> str | None:
+    """The child's field a parent's field fills (biber's rules), None when it is not passed on."""
+    if name in _NOT_INHERITED:
+        return None
+    if name in _TITLE_FIELDS:
+        if parent_type in _BOOKS and child_type in _IN_BOOKS:
+            prefix = "main" if parent_type.startswith("mv") else "book"
+            return {"title": f"{prefix}title", "subtitle": f"{prefix}subtitle",
+                    "titleaddon": f"{prefix}titleaddon"}.get(name)  # fmt: skip
+        if parent_type == "periodical" and child_type in ("article", "suppperiodical"):
+            return {"title": "journaltitle", "subtitle": "journalsubtitle"}.get(name)
+        if parent_type in _BOOKS or parent_type == "periodical":
+            return None  # a child's own title is never its parent's
+    return name
+
+
+def _resolve_inheritance(entries: list[RawEntry], notes: dict[int, list[str]]) -> None:
+    """Fill each child from its `crossref` parent and `xdata` entries, the way biber does: only fields
+    the child lacks, through chains, each entry once (a cycle stops)."""
+    by_key = {entry.key.casefold(): entry for entry in entries}
+    done: set[int] = set()
+
+    def resolve(entry: RawEntry, visiting: frozenset[int]) -> None:
+        if id(entry) in done or id(entry) in visiting:
+            return
+        visiting = visiting | {id(entry)}
+        sources: list[tuple[str, str]] = []
+        if entry.fields.get("xdata", "").strip():
+            sources += [("xdata", key.strip()) for key in entry.fields["xdata"].split(",") if key.strip()]
+        if entry.fields.get("crossref", "").strip():
+            sources.append(("crossref", entry.fields["crossref"].strip()))
+        for how, key in sources:
+            parent = by_key.get(key.casefold())
+            if parent is None:
+                notes.setdefault(id(entry), []).append(
+                    f"its {how} '{key}' is not in the file: nothing inherited"
+                )
+                continue
+            if id(parent) in visiting:
+                notes.setdefault(id(entry), []).append(
+                    f"its {how} '{key}' leads back to itself: not followed"
+                )
+                continue
+            resolve(parent, visiting)
+            taken = []
+            for name, value in parent.fields.items():
+                target = (
+                    name if how == "xdata" else _inherited_name(parent.entry_type, entry.entry_type, name)
+                )
+                if target is None or target in _NOT_INHERITED or entry.fields.get(target, "").strip():
+                    continue
+                entry.fields[target] = value
+                entry.field_positions.setdefault(target, entry.position)
+                taken.append(target)
+            if taken:
+                notes.setdefault(id(entry), []).append(f"inherited {', '.join(taken)} from {how} '{key}'")
+        done.add(id(entry))
+
+    for entry in entries:
+        resolve(entry, frozenset())
 
 
 def read_bibtex(text: str, path: str) -> ImportResult:
-    """Every entry of a .bib text as a candidate record, or rejected with `file:line: reason`."""
+    """Every entry of a .bib text as a candidate record, or rejected with `file:line (key): reason`."""
     reader = _Reader(text, path)
     reader.read()
-    result = ImportResult(rejected=list(reader.rejected))
+    result = ImportResult(rejected=list(reader.rejected), entries=len(reader.entries) + len(reader.rejected))
+    inheritance: dict[int, list[str]] = {}
+    _resolve_inheritance(reader.entries, inheritance)
     for entry in reader.entries:
-        source = f"{reader.where(entry.position)}"
-        try:
-            publication = to_publication(entry)
-        except (InvalidNameError, ValueError) as exc:
-            result.rejected.append((source, f"@{entry.entry_type}{{{entry.key}}}: cannot read a name: {exc}"))
+        source = f"{reader.where(entry.position)} ({entry.key})"
+        if entry.entry_type in _NOT_RECORDS:
+            result.notes.append((source, f"@{entry.entry_type}: {_NOT_RECORDS[entry.entry_type]}"))
             continue
-        result.candidates.append(Candidate(publication, f"{source} ({entry.key})"))
+        try:
+            publication, mapping = to_publication(entry)
+        except _FieldError as error:
+            where = reader.where(entry.field_positions.get(error.field_name, entry.position))
+            result.rejected.append((f"{where} ({entry.key})", f"'{error.field_name}': {error.message}"))
+            continue
+        for note in [*inheritance.get(id(entry), ()), *mapping.notes]:
+            result.notes.append((source, note))
+        result.kept.update(name for name, _ in publication.extra)
+        result.dropped.update(mapping.dropped)
+        result.candidates.append(Candidate(publication, source))
     result.rejected.sort(key=lambda item: _line_of(item[0]))
     return result
 
 
+# Entry types that are not works: their fields go to the entries that name them.
+_NOT_RECORDS = {
+    "xdata": "a data container for the entries that name it in 'xdata', not a work",
+    "set": "a set of other entries, which are imported one by one",
+}
+
+
 def _line_of(source: str) -> int:
-    tail = source.rsplit(":", 1)[-1]
+    tail = source.split(" ", 1)[0].rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0

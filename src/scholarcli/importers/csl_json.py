@@ -1,18 +1,111 @@
 """CSL-JSON import (schema v1.0.2): everything our own CSL-JSON export writes reads back to equal records.
 
 Our fields without a CSL variable come back from `custom` (themes, tags, equal-contribution); a work
-not yet out carries its state in `status` ("forthcoming", "under review").
+not yet out carries its state in `status` ("forthcoming", "under review"). Other variables are kept
+verbatim in `extra` (JSON text for a non-text value).
+
+The input is bounded before Python's JSON reader sees it: nesting deeper than `MAX_DEPTH` (100,000 `[`
+is a RecursionError there), numbers too long or too large (`1e400`, a 5,000-digit integer), NaN and
+Infinity, and a key given twice in one object are each a `file:line` rejection, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
+from scholarcli.errors import ScholarError
 from scholarcli.importers import ImportResult
-from scholarcli.model import CSL_TYPES, STATUS_LABELS, Name, Publication
+from scholarcli.importers.latex_decode import MAX_DEPTH
+from scholarcli.model import CSL_TYPES, ID_PATTERN, STATUS_LABELS, Name, Publication
 from scholarcli.writes import Candidate
+
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}\n]')
+_LONGEST_NUMBER = 40  # digits: more is no date part, volume or id, and int() of 5,000 digits raises
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI = re.compile(r"^(?:10\.[0-9]{4,9}/\S+|10/[A-Za-z0-9]+)$")
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_EXTRA_KEY = re.compile(r"[^a-z0-9_:.+-]")
+
+
+class _Invalid:
+    """A value the JSON reader was given that cannot be data (NaN, 1e400, a duplicate key): the item
+    that holds it is rejected with `reason`."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _constant(name: str) -> _Invalid:
+    return _Invalid(f"{name} is not a JSON number")
+
+
+def _float(text: str) -> float | _Invalid:
+    if len(text) > _LONGEST_NUMBER:
+        return _Invalid(f"the number {text[:20]}... is too long")
+    value = float(text)
+    return value if math.isfinite(value) else _Invalid(f"the number {text} is too large")
+
+
+def _int(text: str) -> int | _Invalid:
+    if len(text) > _LONGEST_NUMBER:
+        return _Invalid(f"the number {text[:20]}... ({len(text)} digits) is too long")
+    return int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            result.setdefault("\0invalid", _Invalid(f"the key '{key}' is given twice in one object"))
+        result[key] = value
+    return result
+
+
+def _first_invalid(value: Any, depth: int = 0) -> str | None:
+    """The reason of the first `_Invalid` inside a value (depth is bounded by the pre-scan)."""
+    if isinstance(value, _Invalid):
+        return value.reason
+    if isinstance(value, dict):
+        for item in value.values():
+            if (reason := _first_invalid(item, depth + 1)) is not None:
+                return reason
+    elif isinstance(value, list):
+        for item in value:
+            if (reason := _first_invalid(item, depth + 1)) is not None:
+                return reason
+    return None
+
+
+def load_json(text: str, path: str) -> Any:
+    """JSON with bounded nesting; NaN, overlong numbers and repeated keys become `_Invalid` values."""
+    depth = 0
+    line = 1
+    for found in _STRUCTURE.finditer(text):
+        char = found.group(0)
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScholarError(f"{path}:{line}: JSON nested deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+        elif "\n" in char:  # a string with a raw newline: invalid JSON, which json reports
+            line += char.count("\n")
+    try:
+        return json.loads(
+            text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object
+        )
+    except json.JSONDecodeError as exc:
+        raise ScholarError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # pragma: no cover - bounded above; kept for safety
+        raise ScholarError(f"{path}: not readable JSON: {exc}") from None
+
 
 _STATUS_BY_LABEL = {label.lower(): status for status, label in STATUS_LABELS.items()}
 _STATUS_BY_LABEL.update({"in press": "in-press", "submitted": "under-review", "accepted": "forthcoming"})
@@ -120,6 +213,16 @@ def _date_parts(value: Any, key: str) -> list[Any]:
     if parts:
         if not isinstance(parts, list) or not isinstance(parts[0], list) or not parts[0]:
             raise _ItemError(f"'{key}' has no year in 'date-parts'")
+        for part in parts[0]:
+            text = str(part).strip()
+            if (
+                isinstance(part, bool)
+                or not isinstance(part, (int, str))
+                or not (text.isascii() and text.isdigit())
+            ):
+                raise _ItemError(
+                    f"'{key}' has the date part {json.dumps(part)}: date parts are whole numbers"
+                )
         return list(parts[0])
     for name in ("raw", "literal"):
         found = re.search(r"\b([0-9]{4})\b", str(value.get(name, "")))
@@ -149,6 +252,53 @@ def _extra_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _notes_and_extra(
+    item: dict[str, Any], publication: Publication, dropped: Counter[str]
+) -> tuple[Publication, list[str]]:
+    """Normalised DOI and URL, the id checked, what a date keeps beyond year, month and day, and the
+    `extra` names made field names (lower case, other characters as `_`)."""
+    notes: list[str] = []
+    extra: dict[str, str] = {}
+    doi = url = None
+    if publication.doi:
+        bare = _DOI_PREFIX.sub("", "".join(publication.doi.split()))
+        if _DOI.match(bare):
+            doi = bare
+        else:
+            extra["doi"] = publication.doi
+            notes.append("kept 'DOI' in extra: not a DOI (10.NNNN/...)")
+    if publication.url:
+        address = publication.url.strip()
+        if address.lower().startswith("www."):
+            address = "https://" + address
+        if _URL.match(address):
+            url = address
+        else:
+            extra["url"] = publication.url
+            notes.append("kept 'URL' in extra: not one http(s):// address")
+    record_id = publication.id
+    if record_id and not ID_PATTERN.match(record_id):
+        extra["original_key"] = record_id
+        notes.append(
+            f"the id '{record_id}' cannot be an id here: an id is generated, the original kept in extra"
+        )
+        record_id = ""
+    for key in ("issued", "original-date", "accessed"):  # a range, a season, circa, a literal date
+        date = item.get(key)
+        if isinstance(date, dict) and (
+            len(date.get("date-parts") or [[0]]) > 1 or set(date) - {"date-parts"}
+        ):
+            extra[key] = json.dumps(date, ensure_ascii=False, sort_keys=True)
+    for key, value in item.items():
+        if value is None or value in ("", [], {}):
+            dropped[key] += 1
+    for key, value in publication.extra:
+        extra.setdefault(_EXTRA_KEY.sub("_", key.lower()) or "_", value)
+    # One line each, as the BibTeX importer keeps them (a line break in a CSL text variable is layout).
+    pairs = tuple((key, " ".join(value.split())) for key, value in extra.items() if value.strip())
+    return replace(publication, id=record_id, doi=doi, url=url, extra=pairs), notes
+
+
 def to_publication(item: dict[str, Any]) -> Publication:
     """One CSL item as a Publication (not yet validated: the store's validator judges the values)."""
     kind = _text(item.get("type"), "type")
@@ -173,8 +323,8 @@ def to_publication(item: dict[str, Any]) -> Publication:
     keywords = _string_list(custom.get("keywords"), "custom.keywords")
     if not tags and not keywords:
         tags = keyword
-    fields = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
-    mapped = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
+    fields: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    mapped: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
     title = _text(item.get("title"), "title")
     subtitle = _text(custom.get("subtitle"), "custom.subtitle")
     if title and subtitle and title.endswith(f": {subtitle}"):
@@ -200,7 +350,9 @@ def to_publication(item: dict[str, Any]) -> Publication:
     )
     eprint_type = _text(custom.get("eprint-type"), "custom.eprint-type")
     return Publication(
-        id=str(record_id) if isinstance(record_id, (str, int)) and str(record_id).strip() else "",
+        id=str(record_id).strip()
+        if isinstance(record_id, (str, int)) and not isinstance(record_id, bool)
+        else "",
         type=kind,
         title=title,
         subtitle=subtitle,
@@ -257,21 +409,34 @@ def _item_lines(text: str) -> list[int]:
 
 def read_csl_json(text: str, path: str) -> ImportResult:
     """Every item of a CSL-JSON array (or a single item) as a candidate record."""
-    data = json.loads(text)
+    data = load_json(text, path)
     items = data if isinstance(data, list) else [data]
     lines = _item_lines(text) if isinstance(data, list) else [1]
-    result = ImportResult()
+    result = ImportResult(entries=len(items))
     for number, item in enumerate(items):
         line = lines[number] if number < len(lines) else 1
-        source = f"{path}:{line}"
+        where = f"{path}:{line}"
         if not isinstance(item, dict):
-            result.rejected.append((source, "each item must be a JSON object"))
+            if (invalid := _first_invalid(item)) is not None:
+                result.rejected.append((where, f"item {number + 1}: {invalid}"))
+                continue
+            result.rejected.append((where, f"item {number + 1}: each item must be a JSON object"))
             continue
-        label = f"item '{item.get('id')}'" if item.get("id") is not None else f"item {number + 1}"
+        item_id = item.get("id")
+        shown_id = (
+            item_id if isinstance(item_id, (str, int)) and not isinstance(item_id, bool) else number + 1
+        )
+        source = f"{where} ({shown_id})"
+        invalid = _first_invalid(item)
+        if invalid is not None:
+            result.rejected.append((source, invalid))
+            continue
         try:
-            publication = to_publication(item)
+            publication, notes = _notes_and_extra(item, to_publication(item), result.dropped)
         except _ItemError as exc:
-            result.rejected.append((source, f"{label}: {exc}"))
+            result.rejected.append((source, str(exc)))
             continue
-        result.candidates.append(Candidate(publication, f"{source} ({item.get('id', number + 1)})"))
+        result.notes.extend((source, note) for note in notes)
+        result.kept.update(name for name, _ in publication.extra)
+        result.candidates.append(Candidate(publication, source))
     return result
