@@ -34,9 +34,17 @@ class GroupChoice(str, Enum):
 def export_command(
     selection: Selection,
     output_format: Annotated[
-        FormatChoice,
+        FormatChoice | None,
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-    ],
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Render this Jinja2 template (sandboxed; HTML-escaped for *.html.j2) instead of a --format.",
+            metavar="FILE",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -65,15 +73,29 @@ def export_command(
     """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.
 
     Example: scholar export --format bibtex --theme citizen-response > citizen.bib
-    """
-    if style is not None and output_format.value == "latex":
-        from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
 
+    Or through a Jinja2 template: scholar export --template cv.md.j2 -o cv.md
+    """
+    from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
+
+    if (output_format is None) == (template is None):
+        raise UsageError(
+            "give one of --format or --template"
+            if template is None
+            else "--template cannot be combined with --format"
+        )
+    if style is not None and output_format is not None and output_format.value == "latex":
         # Silently ignored, a CV would come out in ASA while the user asked for another style.
         raise UsageError("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
     loaded = open_store(store)
     options = ExportOptions(group_by=group_by.value, style=style, numbering=numbering.value)
-    exported = export_selection(output_format.value, loaded, selection, options)
+    if template is not None:
+        from scholarcli.export.template import export_template  # imports Jinja2: only when asked
+
+        exported = export_template(template, loaded, selection, options)
+    else:
+        assert output_format is not None
+        exported = export_selection(output_format.value, loaded, selection, options)
     if output is None:
         console.out_utf8(exported.content)
         return
