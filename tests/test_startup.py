@@ -25,7 +25,7 @@ def _imported(arguments: list[str]) -> set[str]:
 @pytest.mark.parametrize("arguments", [["--version"], ["--help"]])
 def test_version_and_help_import_no_parser_renderer_or_validator(arguments: list[str]) -> None:
     modules = _imported(arguments)
-    for heavy in ("yaml", "rich", "pydantic", "bibtexparser", "pylatexenc", "scholarcli.validate"):
+    for heavy in ("yaml", "rich", "pydantic", "bibtexparser", "pylatexenc", "scholarcli.validate", "jinja2"):
         assert heavy not in modules, heavy
 
 
@@ -51,8 +51,23 @@ def test_a_cached_read_to_a_pipe_imports_no_parser_or_renderer(
         "scholarcli.yamlio",
         "scholarcli.writes",
         "bibtexparser",
+        "jinja2",
+        "scholarcli.export.template",
     ):
         assert heavy not in modules, heavy
+
+
+def test_jinja2_is_imported_only_for_a_template(default_store: Path, tmp_path: Path) -> None:
+    template = tmp_path / "ids.txt.j2"
+    template.write_text("{% for w in works %}{{ w.id }}\n{% endfor %}", encoding="utf-8")
+    store = ["--store", str(default_store)]
+    for fmt in ("markdown", "html", "latex"):
+        modules = _imported(["export", "--format", fmt, *store])
+        assert "jinja2" not in modules, fmt
+        assert "markupsafe" not in modules, fmt
+    modules = _imported(["export", "--template", str(template), *store])
+    assert "jinja2" in modules  # the positive control: the check above can see the import
+    assert "scholarcli.export.template" in modules
 
 
 def test_an_add_imports_no_parse_cache_json_or_rich(make_store) -> None:

@@ -284,6 +284,9 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, SecurityError):
         return f"not allowed in a template: {text}"
     if isinstance(exc, jinja2.UndefinedError):
+        # Jinja2 names our classes by module path; a template author knows them as a work, a name...
+        for cls, what in _OBJECT_NAMES.items():
+            text = text.replace(f"'{cls.__module__}.{cls.__name__} object'", what)
         return f"undefined: {text}"
     return text
 
@@ -487,6 +490,15 @@ _BOLD: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
     "markdown": (escape_markdown, lambda text: f"**{text}**"),
     "latex": (escape_latex, lambda text: r"\scholarowner{" + text + "}"),
     "plain": (str, str),
+}
+
+
+_OBJECT_NAMES: dict[type, str] = {
+    TemplateWork: "a work",
+    TemplateName: "a name",
+    TemplateGroup: "a group",
+    TemplateProfile: "the profile",
+    TemplateTheme: "a theme",
 }
 
 
