@@ -45,3 +45,7 @@ def test_wheel_in_a_fresh_venv_finds_the_embedded_store(tmp_path: Path) -> None:
     assert store.parts[-2:] == ("scholarcli", "data")
     for name in ("profile.yaml", "themes.yaml", "publications.yaml"):
         assert (store / name).read_bytes() == (REPO / "data" / name).read_bytes()
+    # The example templates ship inside the package, where `--template` names them.
+    for name in ("cv.md.j2", "publications.html.j2"):
+        shipped = store.parent / "templates" / name
+        assert shipped.read_bytes() == (REPO / "src" / "scholarcli" / "templates" / name).read_bytes()

@@ -482,3 +482,37 @@ def test_bidi_and_control_characters_are_shown_in_html_templates_only(tmp_path: 
     assert "\u202e" not in html_text
     assert html_text == visible_in_html("A\u202eB")
     assert render(tmp_path, "{{ works[0].title }}", "p.txt.j2", store=store) == "A\u202eB"
+
+
+def test_cli_builtin_names_a_shipped_template(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["export", "--template", "builtin:cv.md.j2", "--store", str(DEFAULT_STORE)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.encode("utf-8") == (GOLDEN / "default-store-cv.md").read_bytes()
+    result = runner.invoke(app, ["export", "--template", "builtin:cv.tex.j2", "--store", str(DEFAULT_STORE)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no built-in template 'cv.tex.j2': the built-in templates are builtin:cv.md.j2, "
+        "builtin:publications.html.j2\n"
+    )
+
+
+def test_the_readme_worked_example_gives_the_output_shown(runner: CliRunner, tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Templates") :]
+    template = section.split("```jinja\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "talks.md.j2").write_text(template, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "--template",
+            str(tmp_path / "talks.md.j2"),
+            "--year",
+            "2025..",
+            "--store",
+            str(DEFAULT_STORE),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown

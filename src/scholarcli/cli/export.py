@@ -41,7 +41,8 @@ def export_command(
         Path | None,
         typer.Option(
             "--template",
-            help="Render this Jinja2 template (sandboxed; HTML-escaped for *.html.j2) instead of a --format.",
+            help="Render this Jinja2 template instead of a --format (builtin:cv.md.j2 and "
+            "builtin:publications.html.j2 ship with scholarcli).",
             metavar="FILE",
         ),
     ] = None,
@@ -53,13 +54,15 @@ def export_command(
     ] = None,
     group_by: Annotated[
         GroupChoice,
-        typer.Option("--group-by", help="Markdown, HTML and LaTeX: sections by type, year, theme or none."),
+        typer.Option(
+            "--group-by", help="Markdown, HTML, LaTeX and templates: sections by type, year, theme or none."
+        ),
     ] = GroupChoice.type,
     style: Annotated[
         str | None,
         typer.Option(
             "--style",
-            help="Markdown, HTML: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
+            help="Markdown, HTML, templates: a CSL style name or .csl file, rendered with pandoc (default: built-in ASA).",
         ),
     ] = None,
     numbering: Annotated[

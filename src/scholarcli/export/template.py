@@ -85,6 +85,30 @@ class TemplateError(ScholarError):
     """A template that cannot be read or rendered: `FILE:line: message`."""
 
 
+# The example templates shipped in the package; `--template builtin:cv.md.j2` names one.
+BUILTIN_PREFIX = "builtin:"
+BUILTIN_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+
+
+def builtin_templates() -> list[str]:
+    """The names of the shipped templates, sorted."""
+    return sorted(path.name for path in BUILTIN_FOLDER.glob("*.j2"))
+
+
+def template_path(name: str | Path) -> Path:
+    """The file a `--template` value names: `builtin:NAME` is a shipped template, else a path."""
+    text = str(name)
+    if not text.startswith(BUILTIN_PREFIX):
+        return Path(name)
+    builtin = text.removeprefix(BUILTIN_PREFIX)
+    if builtin not in builtin_templates():
+        raise TemplateError(
+            f"no built-in template '{builtin}': the built-in templates are "
+            + ", ".join(BUILTIN_PREFIX + known for known in builtin_templates())
+        )
+    return BUILTIN_FOLDER / builtin
+
+
 def target_of(name: str) -> str:
     """The target of a template file name: `cv.md.j2` is markdown, `page.html` html, else plain."""
     suffix = _real_suffix(name)
@@ -503,12 +527,14 @@ _OBJECT_NAMES: dict[type, str] = {
 
 
 def export_template(
-    path: Path, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
+    template: str | Path, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
 ) -> Exported:
-    """The works of a store that a selection picks, rendered through the template at `path`, as
-    `export_selection` gives a format's. Raises BadSelectionError (an unknown theme), TemplateError."""
+    """The works of a store that a selection picks, rendered through a template (a path or
+    `builtin:NAME`), as `export_selection` gives a format's. Raises BadSelectionError (an unknown
+    theme), TemplateError."""
     from scholarcli.query import select, select_positions
 
+    path = template_path(template)
     library = loaded.library
     positions = select_positions(library, selection)  # None without an index (--no-cache)
     if positions is None:
