@@ -406,8 +406,12 @@ class Filters:
             from scholarcli.export.cvlatex import LatexRenderer
 
             renderer = LatexRenderer()
+        elif target == "html":
+            renderer = HtmlRenderer()
+        elif target == "markdown":
+            renderer = MarkdownRenderer()
         else:
-            renderer = {"html": HtmlRenderer, "markdown": MarkdownRenderer, "plain": PlainRenderer}[target]()
+            renderer = PlainRenderer()
         cite, _ = citations(self.works, self.library, self.style, renderer, target=target)
         return cite
 
