@@ -293,3 +293,33 @@ def test_the_stress_store_export_imports_back(
     assert done.stderr == (
         f"{kept}added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "taken"),
+    [
+        ("issn", "0036-8733 (print), 1946-7087 (electronic)", "0036-8733"),
+        ("isbn", "0-486-23928-4, 0-486-23929-2", "0-486-23928-4"),
+        ("isbn", "0-486-23929-2 (paperback)", "0-486-23929-2"),
+        ("isbn", "0-486-23928-5 (wrong), 978-0-486-23928-6", "978-0-486-23928-6"),
+    ],
+)
+def test_a_field_of_several_isbns_or_issns_takes_the_first_valid_one(
+    field: str, value: str, taken: str
+) -> None:
+    # beebe's .bib files (tugboat.bib, font.bib, ...) list the print and electronic ISSN in one field.
+    result = read_bibtex(f"@book{{k, title = {{T}}, year = 2000, {field} = {{{value}}}}}\n", "in.bib")
+    publication = result.candidates[0].publication
+    assert (getattr(publication, field), dict(publication.extra)) == (taken, {field: value})
+    assert result.notes == [
+        ("in.bib:1 (k)", f"took the {field.upper()} {taken} of '{value}'; the whole value kept in extra")
+    ]
+
+
+def test_a_field_with_no_valid_isbn_is_kept_in_extra_as_before() -> None:
+    result = read_bibtex("@book{k, title = {T}, year = 2000, isbn = {????}}\n", "in.bib")
+    publication = result.candidates[0].publication
+    assert (publication.isbn, dict(publication.extra)) == (None, {"isbn": "????"})
+    assert result.notes == [
+        ("in.bib:1 (k)", "kept 'isbn' in extra: '????' is not an ISBN (10 or 13 digits, hyphens allowed)")
+    ]

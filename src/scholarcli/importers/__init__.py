@@ -117,7 +117,9 @@ def read_records(text: str, path: str, import_format: ImportFormat | None = None
         result = read_csl_json(text, path)
     _one_line_messages(result)
     if result.entries == 0 and result.macros:
-        result.notes.append((path, f"no entries: the file defines {result.macros} @string macros and no works"))
+        result.notes.append(
+            (path, f"no entries: the file defines {result.macros} @string macros and no works")
+        )
     elif result.entries == 0 and text.strip() and "".join(text.split()) != "[]":
         raise ScholarError(
             f"{path}: no entries found in a file that is not empty; is it {chosen.value}, and in the encoding "

@@ -275,7 +275,9 @@ class _Reader:
 
     def undefined_message(self, field_name: str) -> str:
         names = ", ".join(f"'{name}'" for name in dict.fromkeys(self.missing))
-        return f"undefined macro {names} in '{field_name}' (define it with @string, or put the value in braces)"
+        return (
+            f"undefined macro {names} in '{field_name}' (define it with @string, or put the value in braces)"
+        )
 
     def value(self, position: int, field_name: str, close: str) -> tuple[str, int]:
         """A field value: braced, quoted, a number or a macro, joined by `#`; macros resolved, and
@@ -429,6 +431,28 @@ class _Mapping:
         self.notes.append(f"kept '{name}' in extra: {problem}")
         return None
 
+    def first_valid(self, name: str, rule: Callable[[str], str | None], token: re.Pattern[str]) -> str | None:
+        """Like `checked`, but a value that holds several numbers (`0036-8733 (print), 1946-7087
+        (electronic)`, `0-486-23928-4 (paperback)`) gives its first valid one; the whole value is
+        kept in `extra` with a note, so the others are not lost."""
+        value = self.values.get(name, "")
+        if not value.strip():
+            return None
+        decoded = self.decode(name, value).strip()
+        if rule(decoded) is None:
+            self.used.add(name)
+            return decoded
+        found = next(
+            (match.group(0) for match in token.finditer(decoded) if rule(match.group(0)) is None), None
+        )
+        if found is None:
+            self.notes.append(f"kept '{name}' in extra: {rule(decoded)}")
+            return None
+        self.used.add(name)
+        self.extra[name] = " ".join(value.split())
+        self.notes.append(f"took the {name.upper()} {found} of '{decoded}'; the whole value kept in extra")
+        return found
+
     def decode(self, name: str, value: str) -> str:
         try:
             decoded = decode_value(value)
@@ -566,6 +590,9 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
 _DEFAULT_GENRES = frozenset({"phdthesis", "techreport"})
 _ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 _ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+# One ISBN or ISSN inside a longer value; the check digit decides which of them are valid.
+_ISBN_TOKEN = re.compile(r"(?<![0-9])(?:97[89][- ]?)?[0-9](?:[- ]?[0-9]){8}[- ]?[0-9Xx](?![0-9Xx])")
+_ISSN_TOKEN = re.compile(r"(?<![0-9])[0-9]{4}-?[0-9]{3}[0-9Xx](?![0-9Xx])")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _MONTH_NUMBER = {name.lower(): n for n, name in enumerate(_MONTH_NAMES, 1)} | {
     short: n for n, short in enumerate(_MONTHS, 1)
@@ -697,8 +724,8 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         publisher=text(*_PUBLISHER_FIELDS),
         place=text(*_PLACE_FIELDS),
         genre=genre,
-        isbn=mapping.checked("isbn", isbn_problem),
-        issn=mapping.checked("issn", issn_problem),
+        isbn=mapping.first_valid("isbn", isbn_problem, _ISBN_TOKEN),
+        issn=mapping.first_valid("issn", issn_problem, _ISSN_TOKEN),
         doi=doi,
         eprint=eprint,
         eprint_type=eprint_type.lower().replace(" ", "-") if eprint_type else None,
