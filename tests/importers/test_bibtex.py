@@ -201,7 +201,7 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
     bib.write_text(
         GOOD + "@article{bad, title = {T} author = {A, B}}\n"
         "@article{, title = {No key}}\n"
-        "@book{dup, title = {good}, author = {Roe, R}, year = 2021}\n",
+        "@book{dup, title = {good}, author = {Doe, J.}, year = 2021}\n",
         encoding="utf-8",
     )
     dry = runner.invoke(
