@@ -62,8 +62,33 @@ def bare_doi(doi: str) -> str:
     return doi.casefold()
 
 
+# What tells two works of one title and year apart: first author's family name, container, volume,
+# issue, pages. None where a record does not say (or, for a record of the store, was not read).
+Details = tuple[str | None, str | None, str | None, str | None, str | None]
+
+
+def work_details(publication: Publication) -> Details:
+    """A publication's `Details`, normalised as titles are (case, accents, punctuation ignored)."""
+    first = publication.authors[0].family if publication.authors else None
+
+    def norm(text: str | None) -> str | None:
+        return normalised_title(text) or None
+
+    return (norm(first), norm(publication.container), norm(publication.volume), norm(publication.issue),
+            norm(publication.pages))  # fmt: skip
+
+
+def same_work(one: Details | None, other: Details | None) -> bool:
+    """Two records of one title and year are one work unless something both of them give differs:
+    TUGboat's column "Editor's comments" recurs in every issue of a year, with other pages."""
+    if one is None or other is None:
+        return True
+    return all(a is None or b is None or a == b for a, b in zip(one, other, strict=True))
+
+
 class DuplicateIndex:
-    """Which record already has a DOI, or a title in a year.
+    """Which record already has a DOI, or a title in a year (and the same first author, container,
+    volume, issue and pages, where both records give them: see `same_work`).
 
     Titles are normalised only for the years asked about: adding one record to a large store then
     folds a few hundred titles, not every one.
@@ -71,23 +96,32 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self.by_doi: dict[str, str] = {}
-        self._titles: dict[int | None, list[tuple[str, str]]] = {}  # year -> [(title, id)]
-        self._normalised: dict[int | None, dict[str, str]] = {}
+        # year -> [(title, id, details)]; details None for the store's records, whose scan reads only
+        # id, DOI, title and year: against those, title and year decide, as they always did.
+        self._titles: dict[int | None, list[tuple[str, str, Details | None]]] = {}
+        self._normalised: dict[int | None, dict[str, list[tuple[str, Details | None]]]] = {}
 
-    def note(self, record_id: str, doi: str | None, title: str | None, year: int | None) -> None:
+    def note(
+        self,
+        record_id: str,
+        doi: str | None,
+        title: str | None,
+        year: int | None,
+        details: Details | None = None,
+    ) -> None:
         if doi:
             self.by_doi.setdefault(bare_doi(doi), record_id)
         if title:
             if year in self._normalised:
-                self._normalised[year].setdefault(normalised_title(title), record_id)
+                self._normalised[year].setdefault(normalised_title(title), []).append((record_id, details))
             else:
-                self._titles.setdefault(year, []).append((title, record_id))
+                self._titles.setdefault(year, []).append((title, record_id, details))
 
-    def _titles_of(self, year: int | None) -> dict[str, str]:
+    def _titles_of(self, year: int | None) -> dict[str, list[tuple[str, Details | None]]]:
         if year not in self._normalised:
-            table: dict[str, str] = {}
-            for title, record_id in self._titles.pop(year, ()):
-                table.setdefault(normalised_title(title), record_id)
+            table: dict[str, list[tuple[str, Details | None]]] = {}
+            for title, record_id, details in self._titles.pop(year, ()):
+                table.setdefault(normalised_title(title), []).append((record_id, details))
             self._normalised[year] = table
         return self._normalised[year]
 
@@ -96,10 +130,14 @@ class DuplicateIndex:
         if publication.doi and bare_doi(publication.doi) in self.by_doi:
             return self.by_doi[bare_doi(publication.doi)], f"same DOI {publication.doi}"
         if publication.title and normalised_title(publication.title):
-            existing = self._titles_of(publication.year).get(normalised_title(publication.title))
-            if existing is not None:
-                year = publication.year if publication.year is not None else "no year"
-                return existing, f"same title and year ({year})"
+            matches = self._titles_of(publication.year).get(normalised_title(publication.title), ())
+            mine: Details | None = None
+            for existing, details in matches:
+                if details is not None and mine is None:
+                    mine = work_details(publication)
+                if same_work(details, mine):
+                    year = publication.year if publication.year is not None else "no year"
+                    return existing, f"same title and year ({year})"
         return None
 
 
@@ -217,7 +255,7 @@ def add_publications(
                 new_id = ids.unique_id(publication.id, taken)
             taken.add(new_id.casefold())
             final = replace(publication, id=new_id)
-            index.note(new_id, final.doi, final.title, final.year)
+            index.note(new_id, final.doi, final.title, final.year, work_details(final))
             texts.append(yamledit.render_record(final, newline))
             report.added.append((candidate.source, new_id))
         if duplicates:

@@ -38,9 +38,19 @@ def test_an_entry_without_a_key_is_reported() -> None:
     ]
 
 
-def test_an_undefined_macro_is_reported_and_defined_ones_are_expanded() -> None:
-    assert rejected("@article{b,\n  title = {One},\n  journal = jabref,\n  year = 2020\n}\n") == [
-        ("in.bib:3 (b)", "undefined macro 'jabref' in 'journal' (define it with @string, or put the value in braces)")
+def test_an_undefined_macro_keeps_its_field_as_written_and_defined_ones_are_expanded() -> None:
+    # BibTeX and biber read an undefined macro as empty, with a warning (archaeologie-examples.bib uses
+    # the macros of archaeologie-lstabbrv.bib; beebe's font.bib names `pub-dover`, defined nowhere):
+    # the entry is taken, the field kept in extra as written and noted, never dropped unsaid.
+    result = read_bibtex(
+        "@article{b,\n  title = {One},\n  journal = jabref # { Letters},\n  year = 2020\n}\n", "in.bib"
+    )
+    assert result.rejected == []
+    publication = result.candidates[0].publication
+    assert (publication.container, dict(publication.extra)) == (None, {"journal": "jabref # { Letters}"})
+    assert result.notes == [
+        ("in.bib:1 (b)", "kept 'journal' in extra as written: undefined macro 'jabref' (BibTeX reads it as "
+         "empty; define it with @string)")
     ]  # fmt: skip
     result = read_bibtex(
         '@string{jr = "Journal of R"}\n@article{c, title = {T}, journal = jr # { Letters}, author = {A, B},'
@@ -67,10 +77,49 @@ def test_an_at_sign_at_a_line_start_inside_a_value_is_not_a_phantom_entry() -> N
     assert [candidate.publication.id for candidate in result.candidates] == ["good2021"]
 
 
-def test_unclosed_entries_and_duplicate_fields_are_reported() -> None:
-    assert rejected("@article{d, title = {T}, title = {U}}\n") == [
-        ("in.bib:1 (d)", "the field 'title' is given twice")
-    ]
+def test_a_field_given_twice_keeps_the_first_and_the_other_in_extra() -> None:
+    # tugboat.bib:21140 gives `bibsource` twice; BibTeX warns and keeps the first value.
+    result = read_bibtex(
+        "@article{d, title = {T}, title = {U}, title = jr, note = {N}, note = { N }, year = 2020}\n", "in.bib"
+    )
+    assert result.rejected == []
+    publication = result.candidates[0].publication
+    assert (publication.title, publication.note) == ("T", "N")
+    assert dict(publication.extra) == {"title-2": "U", "title-3": "jr"}
+    assert result.notes == [
+        ("in.bib:1 (d)", "the field 'title' is given twice: the first value taken (as BibTeX does), the other kept in extra as 'title-2'"),
+        ("in.bib:1 (d)", "the field 'title' is given twice: the first value taken (as BibTeX does), the other kept in extra as 'title-3'"),
+        ("in.bib:1 (d)", "the field 'note' is given twice with the same value: read once"),
+    ]  # fmt: skip
+
+
+def test_keys_with_an_apostrophe_and_macro_names_beyond_ascii_are_read() -> None:
+    # frankenstein.bib's `o'brien:beckettcountry:alt`; archaeologie-lstlocations.bib's `Göttingen` and
+    # archaeologie-lstabbrv.bib's `Liddell-\u00adScott-Jones-short` (a soft hyphen): BibTeX reads them.
+    result = read_bibtex(
+        "@string{G\u00f6ttingen = {G\u00f6ttingen}}\n@string{Liddell-\u00adScott = {LSJ}}\n"
+        "@book{o'brien:beckett, title = Liddell-\u00adScott, address = G\u00f6ttingen, year = 1992}\n",
+        "in.bib",
+    )
+    assert result.rejected == []
+    publication = result.candidates[0].publication
+    assert (publication.title, publication.place) == ("LSJ", "G\u00f6ttingen")
+    assert dict(publication.extra) == {"original_key": "o'brien:beckett"}
+
+
+def test_a_file_of_macros_only_is_no_error(runner: CliRunner, make_store, tmp_path: Path) -> None:
+    # amsj.bib, glsbase.bib, archaeologie-lstpublishers.bib: @string definitions for other .bib files.
+    bib = tmp_path / "macros.bib"
+    bib.write_text('@string{jr = "Journal of R"}\n@string{ams = "AMS"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["import", "--store", str(make_store("")), "--dry-run", str(bib)])
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"{bib}: no entries: the file defines 2 @string macros and no works\n"
+        "would add 0, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n",
+    )
+
+
+def test_unclosed_entries_are_reported() -> None:
     assert rejected("@article{e, title = {T\n") == [
         ("in.bib:1 (e)", "the value of 'title' has no closing '}'")
     ]
@@ -152,7 +201,7 @@ def test_import_command_summary_dry_run_and_theme(runner: CliRunner, make_store,
     bib.write_text(
         GOOD + "@article{bad, title = {T} author = {A, B}}\n"
         "@article{, title = {No key}}\n"
-        "@book{dup, title = {good}, author = {Roe, R}, year = 2021}\n",
+        "@book{dup, title = {good}, author = {Doe, J.}, year = 2021}\n",
         encoding="utf-8",
     )
     dry = runner.invoke(
@@ -244,3 +293,33 @@ def test_the_stress_store_export_imports_back(
     assert done.stderr == (
         f"{kept}added {len(library.publications)}, updated 0, skipped 0 as duplicate, rejected 0\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "taken"),
+    [
+        ("issn", "0036-8733 (print), 1946-7087 (electronic)", "0036-8733"),
+        ("isbn", "0-486-23928-4, 0-486-23929-2", "0-486-23928-4"),
+        ("isbn", "0-486-23929-2 (paperback)", "0-486-23929-2"),
+        ("isbn", "0-486-23928-5 (wrong), 978-0-486-23928-6", "978-0-486-23928-6"),
+    ],
+)
+def test_a_field_of_several_isbns_or_issns_takes_the_first_valid_one(
+    field: str, value: str, taken: str
+) -> None:
+    # beebe's .bib files (tugboat.bib, font.bib, ...) list the print and electronic ISSN in one field.
+    result = read_bibtex(f"@book{{k, title = {{T}}, year = 2000, {field} = {{{value}}}}}\n", "in.bib")
+    publication = result.candidates[0].publication
+    assert (getattr(publication, field), dict(publication.extra)) == (taken, {field: value})
+    assert result.notes == [
+        ("in.bib:1 (k)", f"took the {field.upper()} {taken} of '{value}'; the whole value kept in extra")
+    ]
+
+
+def test_a_field_with_no_valid_isbn_is_kept_in_extra_as_before() -> None:
+    result = read_bibtex("@book{k, title = {T}, year = 2000, isbn = {????}}\n", "in.bib")
+    publication = result.candidates[0].publication
+    assert (publication.isbn, dict(publication.extra)) == (None, {"isbn": "????"})
+    assert result.notes == [
+        ("in.bib:1 (k)", "kept 'isbn' in extra: '????' is not an ISBN (10 or 13 digits, hyphens allowed)")
+    ]

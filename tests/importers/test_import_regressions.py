@@ -336,3 +336,35 @@ def test_our_exports_of_wide_keys_read_back_in_pybtex_and_bibtex(tmp_path: Path)
     assert done.returncode == 0, done.stdout
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
     assert all(f"\\bibitem{{{key}}}" in bbl for key in keys)
+
+
+def test_one_title_in_one_year_with_other_pages_or_issue_is_not_a_duplicate(
+    runner: CliRunner, make_store, tmp_path: Path
+) -> None:
+    # tugboat.bib: the column "Editor's comments" recurs in each issue of a year, by one editor. A
+    # duplicate is the same DOI, or the same normalised title and year with nothing both records give
+    # differing (first author's family name, container, volume, issue, pages).
+    store = make_store("")
+    bib = tmp_path / "columns.bib"
+    column = (
+        "@article{{{key}, title = {{Editor's comments}}, author = {{Beeton, Barbara}}, journal = {{TUGboat}},"
+        " volume = 10, number = {{{issue}}}, pages = {{{pages}}}, year = 1989}}\n"
+    )
+    bib.write_text(
+        column.format(key="c1", issue=1, pages="5--6")
+        + column.format(key="c2", issue=2, pages="157--158")
+        + column.format(key="c3", issue=1, pages="5--6")  # the first again: a duplicate
+        + "@article{c4, title = {Editor's Comments.}, author = {Beeton, B.}, year = 1989}\n",  # says less: one work
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "--store", str(store), "--dry-run", str(bib)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {bib}:3 (c3): duplicates 'c1' (same title and year (1989)); choose --on-duplicate\n"
+        f"error: {bib}:4 (c4): duplicates 'c1' (same title and year (1989)); choose --on-duplicate\n"
+        "would add 2, would update 0, skipped 0 as duplicate, rejected 2 (dry run: nothing written; would not "
+        "import: 2, exit status 1)\n",
+    )
+    other = runner.invoke(app, ["import", "--store", str(store), str(bib), "--on-duplicate", "skip"])
+    assert other.exit_code == 0
+    assert other.stderr.splitlines()[-1] == "added 2, updated 0, skipped 2 as duplicate, rejected 0"

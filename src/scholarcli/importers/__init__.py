@@ -24,7 +24,8 @@ class ImportResult:
 
     `notes` say what was done to entries that were taken (an id generated, fields inherited through
     crossref, a macro kept undecoded); `kept` counts, per field name, the entries that keep it in
-    `extra`, and `dropped` those where it was empty; `entries` is how many entries the file has.
+    `extra`, and `dropped` those where it was empty; `entries` is how many entries the file has, `macros` how many @string
+    macros it defines.
     """
 
     candidates: list[Candidate] = field(default_factory=list)
@@ -33,6 +34,7 @@ class ImportResult:
     kept: Counter[str] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)
     entries: int = 0
+    macros: int = 0  # @string definitions: a file of them only (amsj.bib) is a macro file, no error
 
 
 # Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
@@ -114,7 +116,11 @@ def read_records(text: str, path: str, import_format: ImportFormat | None = None
 
         result = read_csl_json(text, path)
     _one_line_messages(result)
-    if result.entries == 0 and text.strip() and "".join(text.split()) != "[]":
+    if result.entries == 0 and result.macros:
+        result.notes.append(
+            (path, f"no entries: the file defines {result.macros} @string macros and no works")
+        )
+    elif result.entries == 0 and text.strip() and "".join(text.split()) != "[]":
         raise ScholarError(
             f"{path}: no entries found in a file that is not empty; is it {chosen.value}, and in the encoding "
             f"read? ({_READABLE})"

@@ -49,7 +49,11 @@ _NOTE_STATE = re.compile(
 )
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t\r\n]*([{(])")
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
-_KEY = re.compile(r"[^\s,={}()\"#%']+")
+# BibTeX reads a key up to a comma, brace or space: `o'brien:beckett` (frankenstein.bib) is a key.
+_KEY = re.compile(r"[^\s,={}()\"#%]+")
+# BibTeX's macro names take any non-ASCII character (`Göttingen`, the soft hyphen in archaeologie's
+# `Liddell-\u00adScott-Jones-short`), as its identifiers take any 8-bit byte.
+_MACRO_NAME = re.compile(r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_:.+\-\u0080-\uffff]*")
 _NUMBER = re.compile(r"[0-9]+")
 _LINE_START_AT = re.compile(r"\n[ \t]*@")
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
@@ -81,6 +85,10 @@ class RawEntry:
     position: int
     fields: dict[str, str] = field(default_factory=dict)  # values with macros resolved, LaTeX still in
     field_positions: dict[str, int] = field(default_factory=dict)
+    # Fields that use a macro no @string defines: (the value as written, the undefined names). BibTeX
+    # and biber read such a field as empty with a warning; we keep it as written in `extra`.
+    undefined: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -91,6 +99,8 @@ class _Reader:
         self.macros: dict[str, str] = dict(zip(_MONTHS, _MONTH_NAMES, strict=True))
         self.entries: list[RawEntry] = []
         self.rejected: list[tuple[str, str]] = []
+        self.missing: list[str] = []  # the undefined macros of the value last read
+        self.defined = 0  # @string definitions read: a file of macros only is no error
 
     def line(self, position: int) -> int:
         return bisect.bisect_right(self.line_starts, position)
@@ -174,17 +184,21 @@ class _Reader:
 
     def string(self, position: int, close: str) -> int:
         position = self.skip_space(position)
-        name = _FIELD_NAME.match(self.text, position)
+        name = _MACRO_NAME.match(self.text, position)
         if name is None:
             raise EntryError(position, "expected a macro name after @string")
         position = self.skip_space(name.end())
         if not self.text.startswith("=", position):
             raise EntryError(position, f"expected '=' after the macro name '{name.group(0)}'")
-        value, position = self.value(position + 1, name.group(0), close)
+        start = position + 1
+        value, position = self.value(start, name.group(0), close)
+        if self.missing:
+            raise EntryError(start, self.undefined_message(name.group(0)))
         position = self.skip_space(position)
         if not self.text.startswith(close, position):
             raise EntryError(position, f"expected '{close}' to end @string{{{name.group(0)}}}")
         self.macros[name.group(0).lower()] = value
+        self.defined += 1
         return position + 1
 
     def entry(self, kind: str, at: int, position: int, close: str) -> int:
@@ -215,11 +229,18 @@ class _Reader:
             position = self.skip_space(name.end())
             if not text.startswith("=", position):
                 raise EntryError(position, f"expected '=' after the field name '{name.group(0)}'")
-            if field_name in entry.fields:
-                raise EntryError(field_start, f"the field '{field_name}' is given twice")
-            value, position = self.value(position + 1, field_name, close)
-            entry.fields[field_name] = value
-            entry.field_positions[field_name] = field_start
+            value_start = position + 1
+            value, position = self.value(value_start, field_name, close)
+            if field_name in entry.fields or field_name in entry.undefined:
+                # BibTeX warns and keeps the first; the later value is kept too, never dropped unsaid.
+                self.repeated(entry, field_name, value, value_start, position)
+            elif self.missing:
+                written = " ".join(self.text[value_start:position].split())
+                entry.undefined[field_name] = (written, tuple(dict.fromkeys(self.missing)))
+                entry.field_positions[field_name] = field_start
+            else:
+                entry.fields[field_name] = value
+                entry.field_positions[field_name] = field_start
             previous = field_name
             position = self.skip_space(position)
             if text.startswith(",", position):
@@ -235,10 +256,35 @@ class _Reader:
         self.entries.append(entry)
         return position + 1
 
+    def repeated(self, entry: RawEntry, field_name: str, value: str, start: int, end: int) -> None:
+        """A field given again: the first value stays, a different later one goes to `extra` as
+        `name-2` (`-3`, ...), with a note."""
+        written = value if not self.missing else self.text[start:end]
+        first = entry.fields.get(field_name, entry.undefined.get(field_name, ("",))[0])
+        if " ".join(written.split()) == " ".join(first.split()):
+            entry.notes.append(f"the field '{field_name}' is given twice with the same value: read once")
+            return
+        number = 2
+        while f"{field_name}-{number}" in entry.fields:
+            number += 1
+        entry.fields[f"{field_name}-{number}"] = written
+        entry.notes.append(
+            f"the field '{field_name}' is given twice: the first value taken (as BibTeX does), "
+            f"the other kept in extra as '{field_name}-{number}'"
+        )
+
+    def undefined_message(self, field_name: str) -> str:
+        names = ", ".join(f"'{name}'" for name in dict.fromkeys(self.missing))
+        return (
+            f"undefined macro {names} in '{field_name}' (define it with @string, or put the value in braces)"
+        )
+
     def value(self, position: int, field_name: str, close: str) -> tuple[str, int]:
-        """A field value: braced, quoted, a number or a macro, joined by `#`; macros resolved."""
+        """A field value: braced, quoted, a number or a macro, joined by `#`; macros resolved, and
+        those no @string defines listed in `self.missing` (read as empty, as BibTeX does)."""
         text = self.text
         parts: list[str] = []
+        self.missing = []
         while True:
             position = self.skip_space(position)
             char = text[position : position + 1]
@@ -257,15 +303,12 @@ class _Reader:
             elif (number := _NUMBER.match(text, position)) is not None:
                 parts.append(number.group(0))
                 position = number.end()
-            elif (macro := _FIELD_NAME.match(text, position)) is not None:
+            elif (macro := _MACRO_NAME.match(text, position)) is not None:
                 name = macro.group(0)
-                if name.lower() not in self.macros:
-                    raise EntryError(
-                        position,
-                        f"undefined macro '{name}' in '{field_name}' (define it with @string, or put the "
-                        "value in braces)",
-                    )
-                parts.append(self.macros[name.lower()])
+                if name.lower() in self.macros:
+                    parts.append(self.macros[name.lower()])
+                else:
+                    self.missing.append(name)
                 position = macro.end()
             else:
                 raise EntryError(position, f"expected a value for '{field_name}'")
@@ -387,6 +430,28 @@ class _Mapping:
             return decoded
         self.notes.append(f"kept '{name}' in extra: {problem}")
         return None
+
+    def first_valid(self, name: str, rule: Callable[[str], str | None], token: re.Pattern[str]) -> str | None:
+        """Like `checked`, but a value that holds several numbers (`0036-8733 (print), 1946-7087
+        (electronic)`, `0-486-23928-4 (paperback)`) gives its first valid one; the whole value is
+        kept in `extra` with a note, so the others are not lost."""
+        value = self.values.get(name, "")
+        if not value.strip():
+            return None
+        decoded = self.decode(name, value).strip()
+        if rule(decoded) is None:
+            self.used.add(name)
+            return decoded
+        found = next(
+            (match.group(0) for match in token.finditer(decoded) if rule(match.group(0)) is None), None
+        )
+        if found is None:
+            self.notes.append(f"kept '{name}' in extra: {rule(decoded)}")
+            return None
+        self.used.add(name)
+        self.extra[name] = " ".join(value.split())
+        self.notes.append(f"took the {name.upper()} {found} of '{decoded}'; the whole value kept in extra")
+        return found
 
     def decode(self, name: str, value: str) -> str:
         try:
@@ -525,6 +590,9 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
 _DEFAULT_GENRES = frozenset({"phdthesis", "techreport"})
 _ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 _ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+# One ISBN or ISSN inside a longer value; the check digit decides which of them are valid.
+_ISBN_TOKEN = re.compile(r"(?<![0-9])(?:97[89][- ]?)?[0-9](?:[- ]?[0-9]){8}[- ]?[0-9Xx](?![0-9Xx])")
+_ISSN_TOKEN = re.compile(r"(?<![0-9])[0-9]{4}-?[0-9]{3}[0-9Xx](?![0-9Xx])")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _MONTH_NUMBER = {name.lower(): n for n, name in enumerate(_MONTH_NAMES, 1)} | {
     short: n for n, short in enumerate(_MONTHS, 1)
@@ -548,6 +616,13 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
     mapping = _Mapping(entry.fields)
     values = entry.fields
     text = mapping.text
+    for name, (written, missing) in entry.undefined.items():
+        mapping.extra[name] = written
+        undefined = ", ".join(f"'{macro}'" for macro in missing)
+        mapping.notes.append(
+            f"kept '{name}' in extra as written: undefined macro {undefined} (BibTeX reads it as empty; "
+            "define it with @string)"
+        )
 
     kind = imported_type(entry.entry_type, text("entrysubtype"))
     people: dict[str, tuple[Name, ...]] = {}
@@ -649,8 +724,8 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         publisher=text(*_PUBLISHER_FIELDS),
         place=text(*_PLACE_FIELDS),
         genre=genre,
-        isbn=mapping.checked("isbn", isbn_problem),
-        issn=mapping.checked("issn", issn_problem),
+        isbn=mapping.first_valid("isbn", isbn_problem, _ISBN_TOKEN),
+        issn=mapping.first_valid("issn", issn_problem, _ISSN_TOKEN),
         doi=doi,
         eprint=eprint,
         eprint_type=eprint_type.lower().replace(" ", "-") if eprint_type else None,
@@ -753,7 +828,11 @@ def read_bibtex(text: str, path: str) -> ImportResult:
     """Every entry of a .bib text as a candidate record, or rejected with `file:line (key): reason`."""
     reader = _Reader(text, path)
     reader.read()
-    result = ImportResult(rejected=list(reader.rejected), entries=len(reader.entries) + len(reader.rejected))
+    result = ImportResult(
+        rejected=list(reader.rejected),
+        entries=len(reader.entries) + len(reader.rejected),
+        macros=reader.defined,
+    )
     inheritance: dict[int, list[str]] = {}
     _resolve_inheritance(reader.entries, inheritance)
     for entry in reader.entries:
@@ -767,7 +846,7 @@ def read_bibtex(text: str, path: str) -> ImportResult:
             where = reader.where(entry.field_positions.get(error.field_name, entry.position))
             result.rejected.append((f"{where} ({entry.key})", f"'{error.field_name}': {error.message}"))
             continue
-        for note in [*inheritance.get(id(entry), ()), *mapping.notes]:
+        for note in [*entry.notes, *inheritance.get(id(entry), ()), *mapping.notes]:
             result.notes.append((source, note))
         result.kept.update(name for name, _ in publication.extra)
         result.dropped.update(mapping.dropped)
