@@ -304,7 +304,7 @@ def _map_or_read(handle: BinaryIO, start: int, length: int) -> memoryview:
     return memoryview(data)
 
 
-def write_file(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
+def write_file(path: Path, key: bytes, directory: bytes, body: bytes | bytearray) -> None:
     """Write the cache beside its final name and rename it into place; failures only cost the cache."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
