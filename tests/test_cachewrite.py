@@ -4,7 +4,9 @@ read of the new file builds (records, index, warnings)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -19,7 +21,7 @@ from scholarcli.cli.app import app
 from scholarcli.duplicates import OnDuplicate
 from scholarcli.model import Publication, parse_name
 from scholarcli.writes import Candidate
-from tests.conftest import DEFAULT_STORE, STRESS_STORE, CheckedRunner
+from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, CheckedRunner
 
 SECTIONS = ("ids", "names_texts", "search_texts", "tsv_rows", "digests")
 
@@ -242,3 +244,25 @@ def test_random_sequences_of_writes(tmp_path: Path, operations: list[tuple[objec
             text = original.text + ("  note: edited\n" if second and "note:" not in original.text else "")
             writes.replace_record(location, original, text, "edit.yaml")
         assert_warm_and_fresh(folder)
+
+
+def test_a_store_of_hundreds_of_records(tmp_path: Path) -> None:
+    """From 256 records on, marshal writes a tuple with a 4-byte count: an add appends the new records'
+    index texts to the old sections as bytes (the fast path), which must read back as a fresh tuple."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate", generate)  # its dataclasses look their module up there
+    spec.loader.exec_module(generate)
+    folder = generate.write_store(300, tmp_path)
+    location = _warm(folder)
+    writes.add_publications(location, [_new("Hundreds Plus One"), _new("Hundreds Plus Two")])
+    assert_warm_and_fresh(folder)
+    ids = _ids(folder)
+    writes.set_fields(location, ids[150], {"title": "Middle Changed", "pages": None})
+    assert_warm_and_fresh(folder)
+    writes.remove_publications(location, [ids[10], ids[200]])
+    assert_warm_and_fresh(folder)
+    writes.add_publications(location, [_new("After The Rest")])
+    assert_warm_and_fresh(folder)
