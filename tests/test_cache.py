@@ -636,3 +636,35 @@ def test_a_hit_rebuilds_the_extra_mapping(make_store) -> None:  # type: ignore[n
     assert parsed[0].extra == (("isbn", "978-3-16"), ("original_key", "averroes/bland"))
     assert list(cached) == list(parsed)
     assert isinstance(cached[0].extra, type(parsed[0].extra))
+
+
+def test_the_code_digest_covers_every_module_of_the_package(tmp_path: Path) -> None:
+    """Item 4 of issue #13: the caches are keyed by every module, not a hand-kept list of them."""
+    package = tmp_path / "scholarcli"
+    shutil.copytree(
+        Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__", "data")
+    )
+    names = [name for name, _, _ in cache.package_files(package)]
+    assert {"cache.py", "export/bibtex.py", "cli/app.py"} <= set(names)
+    first = cache._compute_code_digest(package)
+    assert len(first) == 32
+    assert cache._compute_code_digest(package) == first  # the same files: the same digest (kept)
+    (package / "export" / "new_format.py").write_text("X = 1\n", encoding="utf-8")  # a new exporter
+    second = cache._compute_code_digest(package)
+    assert second != first
+    module = package / "listing.py"  # any module, one not in the old list included
+    module.write_bytes(module.read_bytes().replace(b"def ", b"def  ", 1))
+    third = cache._compute_code_digest(package)
+    assert third not in (first, second)
+    (package / "export" / "new_format.py").unlink()
+    module.write_bytes(module.read_bytes().replace(b"def  ", b"def ", 1))
+    os.utime(module, ns=(1, 1))  # the same bytes under a new stamp: the digest of the content again
+    assert cache._compute_code_digest(package) == first
+
+
+def test_the_key_changes_with_the_code_digest(monkeypatch: pytest.MonkeyPatch, default_store: Path) -> None:
+    location = store.locate_store(default_store)
+    stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
+    key = cache._key(location, stamps)
+    monkeypatch.setattr(cache, "_code_digest", "f" * 32)
+    assert cache._key(location, stamps) != key

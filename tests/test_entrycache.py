@@ -192,15 +192,8 @@ def test_changed_export_code_makes_every_entry_stale(
 ) -> None:
     export_selection("csl-json", store.open_store(default_store), Selection())
     key = entrycache._key("csl-json")
-    stamp = cache.code_stamp
-
-    def other_export_code(names: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-        stamps = stamp(names)
-        if names is entrycache._EXPORT_CODE_FILES:  # only the export code changes, not the parse cache's
-            return (*stamps, ("export/csl_json.py", 1, 1))
-        return stamps
-
-    monkeypatch.setattr(cache, "code_stamp", other_export_code)
+    # Another version of any module (here: the export code) gives another digest of the package.
+    monkeypatch.setattr(cache, "_code_digest", "0" * 32)
     assert entrycache._key("csl-json") != key
     assert _stored(default_store, "csl-json") is None
     counting = _Counting("csl-json")

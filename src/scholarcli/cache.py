@@ -2,7 +2,7 @@
 
 Parsing a 10,000-record store takes seconds; loading the same records from marshal takes milliseconds.
 One cache file per store folder lives in the user cache folder. It is used only when its key matches:
-the format, the package's code, the Python version, the year (validation depends on it) and, for each
+the format, the package's code (a hash of every module: `code_digest`), the Python version, the year (validation depends on it) and, for each
 store file, its size, mtime_ns and a 128-bit XXH3 hash of its bytes, so any edit (even one that keeps
 size and mtime) is seen. XXH3, not SHA-256: it reads 13 MB in 1 ms instead of 9 ms, and the hash only
 has to notice an edit, not resist an attacker who can already write the store.
@@ -12,7 +12,8 @@ A missing, stale, truncated or corrupt cache is ignored and rebuilt: checksums g
 the store after all) and each index section (checked when first used; a damaged one is recomputed).
 A cache that cannot be written is skipped. Files are replaced atomically, so readers see an old or a
 new cache, never part of one. Only reads use it: writes re-read the store under its lock
-(`load_library(..., use_cache=False)`).
+(`load_library(..., use_cache=False)`), and then, after a successful replace, write the cache of the
+new file from the old one (`cachewrite.py`), so the next read is warm.
 
 Beside the records it keeps the query index (`index.py`), and its body is mapped and used a piece at a
 time (`cachedrecords.py`): a command pays for the records and index sections it touches, not the store.
@@ -31,7 +32,7 @@ import os
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -60,12 +61,6 @@ _HEADER = struct.Struct("<16sIQQQ")
 _HASH_CHUNK = 1 << 20
 _UNUSED_CACHE_SECONDS = 30 * 24 * 3600
 _ORPHAN_TEMP_SECONDS = 3600
-# The modules whose code decides what a store parses into or what its index holds: a change to any of
-# them invalidates caches.
-_CODE_FILES = (
-    "cache.py", "cachedrecords.py", "errors.py", "index.py", "listing.py", "model.py", "query.py",
-    "store.py", "textsafe.py", "validate.py", "yamlio.py",
-)  # fmt: skip
 
 _PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile))
 
@@ -163,10 +158,78 @@ def _read_contents(location: StoreLocation) -> dict[str, bytes] | None:
         return None
 
 
-def code_stamp(names: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
-    """The `file_stamp` of each of the package's modules named (paths relative to the package)."""
-    here = Path(__file__).resolve().parent
-    return tuple(file_stamp(here / name, name) for name in names)
+def code_digest() -> str:
+    """A hash of the code that decides what a cache holds: every .py file of the installed package.
+
+    Any module counts, not a hand-kept list of those thought to matter: a new exporter, a changed
+    validator or model invalidates every parse and entry cache. Hashing ~50 files on each run would cost
+    a few milliseconds, so the hash is kept in the cache folder under a digest of the files' (name,
+    size, mtime_ns), which a walk of the package's folders gives in a fraction of one: it is computed
+    once per install (and again after any module changes). A package that cannot be walked (a zipped
+    or frozen install) gives "", and the version in the key must do.
+    """
+    global _code_digest
+    if _code_digest is None:
+        _code_digest = _compute_code_digest(_PACKAGE)
+    return _code_digest
+
+
+_PACKAGE = Path(__file__).resolve().parent
+_code_digest: str | None = None
+
+
+def package_files(package: Path) -> list[tuple[str, int, int]]:
+    """(path relative to `package`, size, mtime_ns) of each of its .py files, its subpackages' too."""
+    found = []
+    folders = [(package, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py") and entry.is_file():
+                    status = entry.stat()
+                    found.append((prefix + entry.name, status.st_size, status.st_mtime_ns))
+                elif (
+                    entry.is_dir() and entry.name not in _NOT_CODE_FOLDERS and not entry.name.startswith(".")
+                ):
+                    folders.append((Path(entry.path), f"{prefix}{entry.name}/"))
+    return sorted(found)
+
+
+_NOT_CODE_FOLDERS = frozenset({"__pycache__", "data"})
+
+
+def _compute_code_digest(package: Path) -> str:
+    try:
+        files = package_files(package)
+    except OSError:
+        return ""
+    stamp_digest = xxhash.xxh3_128_hexdigest(repr(files).encode("utf-8", "backslashreplace"))
+    memo = cache_folder().parent / "code" / f"{stamp_digest}.digest"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        kept = memo.read_text(encoding="ascii")
+        if len(kept) == 32 and kept.isalnum():
+            return kept
+    digest = xxhash.xxh3_128()
+    try:
+        for name, _, _ in files:
+            data = (package / name).read_bytes()
+            digest.update(repr((name, len(data))).encode("utf-8", "backslashreplace"))
+            digest.update(data)
+    except OSError:
+        return ""
+    hexdigest = digest.hexdigest()
+    temp = memo.with_name(f".{memo.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(hexdigest, encoding="ascii")
+        temp.replace(memo)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        return hexdigest
+    _prune(memo.parent, keep=memo)  # the digests of installs not seen for a month
+    return hexdigest
 
 
 def file_stamp(path: Path, name: str | None = None) -> tuple[str, int, int]:
@@ -185,7 +248,7 @@ def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes
     key = (
         FORMAT_VERSION,
         __version__,
-        code_stamp(_CODE_FILES),
+        code_digest(),
         tuple(sys.version_info[:2]),
         marshal.version,
         sys.byteorder,  # the sort orders and offsets are stored as machine integers
@@ -243,7 +306,7 @@ def _map_or_read(handle: BinaryIO, start: int, length: int) -> memoryview:
     return memoryview(data)
 
 
-def write_file(path: Path, key: bytes, directory: bytes, body: bytes) -> None:
+def write_file(path: Path, key: bytes, directory: bytes, body: bytes | bytearray) -> None:
     """Write the cache beside its final name and rename it into place; failures only cost the cache."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
@@ -270,7 +333,7 @@ def _prune(folder: Path, keep: Path) -> None:
             if entry.path == str(keep):
                 continue
             age = now - entry.stat(follow_symlinks=False).st_mtime
-            stale = entry.name.endswith((".marshal", ".entries")) and age > _UNUSED_CACHE_SECONDS
+            stale = entry.name.endswith((".marshal", ".entries", ".digest")) and age > _UNUSED_CACHE_SECONDS
             orphan = entry.name.endswith(".tmp") and age > _ORPHAN_TEMP_SECONDS
             if stale or orphan:
                 with contextlib.suppress(OSError):

@@ -8,7 +8,8 @@ BibTeX does for Zotero, the entries are kept, each under its work's content dige
 export joins the stored entries of the works it selects, in its own order, and renders only the works
 whose content has no entry yet (new or edited ones).
 
-The file of a format is keyed by the export code and the pylatexenc files that rendered its entries:
+The file of a format is keyed by the package's code (`cache.code_digest`: every module, so a new or
+changed exporter is seen without a list to keep) and the pylatexenc files that rendered its entries:
 a change to either makes every entry stale. An export of at least half the store rewrites the file
 when it rendered anything or the file holds entries of works no longer in the store, so the file
 tracks the store; a smaller export writes nothing, and one of less than a sixteenth of the store
@@ -33,11 +34,6 @@ from scholarcli.store import LoadedStore, StoreLocation
 
 # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes. 5: the issue #11 fields.
 ENTRY_FORMAT_VERSION = 5
-# The modules whose code decides what an entry holds (relative to the package).
-_EXPORT_CODE_FILES = (
-    "model.py", "textsafe.py", "index.py", "bibfields.py", "entrycache.py", "export/__init__.py", "export/latex.py",
-    "export/bibtex.py", "export/biblatex.py", "export/csl_json.py",
-)  # fmt: skip
 # Third-party files whose content decides what an entry holds: pylatexenc's table of LaTeX symbols.
 _LIBRARY_FILES = (("pylatexenc", "version.py"), ("pylatexenc", "latexencode", "_uni2latexmap.py"))
 # An export of at least 1/_READ_SHARE of the store reads the stored entries (rendering fewer is
@@ -93,7 +89,7 @@ def _key(format_name: str) -> bytes:
         ENTRY_FORMAT_VERSION,
         format_name,
         tuple(sys.version_info[:2]),
-        cache.code_stamp(_EXPORT_CODE_FILES),
+        cache.code_digest(),
         _library_stamp(),
     )
     return repr(key).encode("utf-8", "backslashreplace")

@@ -25,10 +25,11 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scholarcli import fileio, validate, yamlio
 from scholarcli.errors import (
@@ -41,7 +42,12 @@ from scholarcli.errors import (
 from scholarcli.fileio import BACKUP_SUFFIX, LOCK_FILE, Content
 from scholarcli.model import Profile, Theme
 from scholarcli.store import PROFILE_FILE, PUBLICATIONS_FILE, THEMES_FILE, StoreLocation, read_text
-from scholarcli.yamledit import Outline
+from scholarcli.yamledit import Outline, RecordSpan
+
+if TYPE_CHECKING:
+    import xxhash
+
+    from scholarcli.cachewrite import Segment
 
 __all__ = ["BACKUP_SUFFIX", "LOCK_FILE", "StoreLockedError", "WriteSession", "store_lock", "write_session"]
 
@@ -133,12 +139,18 @@ class WriteSession:
     identity: FileIdentity  # of the file `raw` was read from
     lock_path: Path
     committed: bool = field(default=False)
+    # The outline's lines and record spans as first made (a commit of the outline compares them with
+    # its edited lines to carry the parse cache across the write: see cachewrite.py).
+    _outline_before: tuple[list[str], list[int], list[RecordSpan]] | None = field(default=None, repr=False)
 
     @cached_property
     def outline(self) -> Outline:
         """The file's record and field spans, for splicing. Made on first use: an add that only
         appends never needs it (see yamledit.scan_values), and on a large store it is most of the cost."""
-        return Outline(self.text, self.shown_path)
+        outline = Outline(self.text, self.shown_path)
+        records = list(outline.records)
+        self._outline_before = (list(outline.lines), [record.first for record in records], records)
+        return outline
 
     @property
     def shown_path(self) -> str:
@@ -149,14 +161,39 @@ class WriteSession:
         return tuple(theme.id for theme in self.themes)
 
     def commit(self, text: str | bytes) -> None:
-        """Replace the publications file with `text` (or its UTF-8 bytes), if it is still what was read."""
+        """Replace the publications file with `text` (or its UTF-8 bytes), if it is still what was read.
+        The parse cache is left for the next read to rebuild (see `commit_outline`)."""
         self._replace(text)
 
-    def commit_appended(self, extra: bytes) -> None:
-        """Replace the publications file with the bytes read followed by `extra` (an add), if it is
-        still what was read. The two are written one after the other: on a 13 MB store, joining them
-        first would cost a third copy of the file in fresh memory."""
-        self._replace((self.raw, extra))
+    def commit_outline(self) -> None:
+        """Replace the publications file with the text of the (edited) outline, if it is still what was
+        read; then carry the parse cache over to the new text (the records whose lines did not change
+        are kept, the others parsed: see cachewrite.py)."""
+        outline = self.outline
+        assert self._outline_before is not None  # set when the outline was made
+        old_lines, old_firsts, old_spans = self._outline_before
+
+        def segments(count: int) -> list[Segment]:
+            from scholarcli import cachewrite
+
+            return cachewrite.outline_segments(
+                old_lines, old_firsts, old_spans, outline.lines, outline.records, count
+            )
+
+        self._replace(outline.text(), segments)
+
+    def commit_appended(self, extra: bytes, added: int | None = None) -> None:
+        """Replace the publications file with the bytes read followed by `extra` (an add of `added`
+        records, where known), if it is still what was read; then carry the parse cache over to the
+        new bytes. The two are written one after the other: on a 13 MB store, joining them first
+        would cost a third copy of the file in fresh memory."""
+
+        def segments(count: int) -> list[Segment]:
+            from scholarcli import cachewrite
+
+            return cachewrite.appended_segments(self.raw, extra, added, count)
+
+        self._replace((self.raw, extra), segments)
 
     def _changed(self, detail: str = "") -> StoreChangedError:
         return StoreChangedError(
@@ -171,7 +208,7 @@ class WriteSession:
         except OSError:
             return False
 
-    def _replace(self, content: Content) -> None:
+    def _replace(self, content: Content, segments: Callable[[int], list[Segment]] | None = None) -> None:
         if self.committed:
             raise RuntimeError("a write session commits once")
         _step("render")
@@ -215,7 +252,13 @@ class WriteSession:
                 if leftover is not None:
                     with contextlib.suppress(OSError):
                         leftover.unlink()
-        _remember_checked(self.lock_path, self.target, _content_hash(content))
+        digest = _content_digest(content)
+        _remember_checked(self.lock_path, self.target, digest.hexdigest())
+        if segments is not None:  # still under the lock: two writers cannot interleave cache files
+            from scholarcli import cachewrite
+
+            old_stamp = (len(self.raw), self.identity.mtime_ns, _content_digest(self.raw).digest())
+            cachewrite.update(self.location, old_stamp, digest.digest(), self.theme_ids, segments)
 
     def _keep_backup(self, held: Path | None) -> None:
         """Make the replaced version `publications.yaml.bak`: the held link, renamed (no copy), or a copy
@@ -305,14 +348,18 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
 # The lock file holds `<file name> <XXH3-128 of its bytes>` for the content last checked to parse (or
 # written by a write of a checked file), so a run of writes does not parse a large store each time. A
 # torn or stale note only costs a parse.
-def _content_hash(content: Content) -> str:
+def _content_digest(content: Content) -> xxhash.xxh3_128:
     # XXH3, as the parse cache uses: 1 ms for 13 MB, where blake2b (already loaded) takes 76 ms.
     import xxhash
 
     digest = xxhash.xxh3_128()
     for part in content if isinstance(content, tuple) else (content,):
         digest.update(part.encode("utf-8") if isinstance(part, str) else part)
-    return digest.hexdigest()
+    return digest
+
+
+def _content_hash(content: Content) -> str:
+    return _content_digest(content).hexdigest()
 
 
 def _checked_note(target: Path, content_hash: str) -> str:

@@ -265,7 +265,8 @@ def add_publications(
         if not updates:  # the usual add: new records at the end, no outline needed
             if not dry_run and texts:
                 # The file's own bytes, then the new records': 13 MB of text is not encoded again.
-                session.commit_appended(yamledit.appended_part(session.text, texts, newline).encode("utf-8"))
+                appended = yamledit.appended_part(session.text, texts, newline)
+                session.commit_appended(appended.encode("utf-8"), len(texts))
             return report
         spans = _record_spans(session)
         for record, publication in sorted(
@@ -275,7 +276,7 @@ def add_publications(
             _update_record(session, record, publication)
         yamledit.append_records(session.outline, texts)
         if not dry_run:
-            session.commit(session.outline.text())
+            session.commit_outline()
     return report
 
 
@@ -465,7 +466,7 @@ def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, 
         if values.get("status") == "published":
             values["status"] = None  # the store leaves the default status out
         updated = _splice_fields(session, record, values)
-        session.commit(session.outline.text())
+        session.commit_outline()
     return updated
 
 
@@ -533,7 +534,7 @@ def replace_record(location: StoreLocation, original: RecordForEdit, text: str, 
         if session.outline.newline == "\r\n":
             lines = [line.removesuffix("\r\n").removesuffix("\n") + "\r\n" for line in lines]
         yamledit.replace_lines(session.outline, record.first, record.end, lines)
-        session.commit(session.outline.text())
+        session.commit_outline()
     return publication
 
 
@@ -559,5 +560,5 @@ def remove_publications(location: StoreLocation, publication_ids: Sequence[str])
             )
         for first in sorted(found, reverse=True):
             yamledit.remove_record(session.outline, found[first][1])
-        session.commit(session.outline.text())
+        session.commit_outline()
     return [found[first][0] for first in sorted(found)]
