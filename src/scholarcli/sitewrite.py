@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import posixpath
 import stat
 from collections.abc import Mapping
@@ -66,14 +65,15 @@ class TreePlan:
             for name in self.kept
         ]
 
-    def summary(self) -> str:
-        """`3 files written, 11 unchanged, 1 deleted` (counts that are zero left out)."""
+    def summary(self, *, dry_run: bool = False) -> str:
+        """`files 3 written, 11 unchanged, 1 deleted` (counts that are zero left out); for a dry
+        run `files 3 to write, 11 unchanged, 1 to delete`."""
         parts = [
             f"{count} {label}"
             for count, label in (
-                (len(self.writes), "written"),
+                (len(self.writes), "to write" if dry_run else "written"),
                 (len(self.unchanged), "unchanged"),
-                (len(self.deletes), "deleted"),
+                (len(self.deletes), "to delete" if dry_run else "deleted"),
             )
             if count
         ]
@@ -165,7 +165,9 @@ def plan_tree(
         data = files[name].encode("utf-8")
         target = folder / name
         if store is not None and _store_owns(store, resolved_folder / name):
-            raise ScholarError(f"{display_path(target)}: refusing to write an export over a file of the store")
+            raise ScholarError(
+                f"{display_path(target)}: refusing to write an export over a file of the store"
+            )
         try:
             current = _current(target)
         except OSError as exc:
@@ -252,7 +254,7 @@ def _remove_empty_parents(folder: Path, top: Path) -> None:
     work's Hugo bundle folder goes with its files, a folder holding anything else stays."""
     while folder != top and top in folder.parents:
         try:
-            os.rmdir(folder)
+            folder.rmdir()
         except OSError:  # not empty (the user's files), or gone
             return
         folder = folder.parent

@@ -65,7 +65,9 @@ def export_command(
     ] = NumberingChoice.plain,
     force: Annotated[
         bool,
-        typer.Option("--force", help="hugo, jekyll: overwrite files in the folder that scholar did not write."),
+        typer.Option(
+            "--force", help="hugo, jekyll: overwrite files in the folder that scholar did not write."
+        ),
     ] = False,
     store: StoreOption = None,
 ) -> None:
@@ -108,7 +110,13 @@ def _check_site_usage(format_name: str, output: Path | None) -> None:
 
 
 def _export_site(
-    format_name: str, folder: Path, loaded: LoadedStore, selection: Selection, options: ExportOptions, *, force: bool
+    format_name: str,
+    folder: Path,
+    loaded: LoadedStore,
+    selection: Selection,
+    options: ExportOptions,
+    *,
+    force: bool,
 ) -> None:
     from scholarcli.export import export_tree_selection
     from scholarcli.sitewrite import apply_tree, plan_tree, refusal_error

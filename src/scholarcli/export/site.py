@@ -24,7 +24,9 @@ from scholarcli.model import Publication
 _SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*")
 _UNSAFE_RUN = re.compile(r"[^a-z0-9]+")
 # Names Windows refuses as a file name whatever the extension (a site is often edited on Windows).
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 _MAX_SLUG = 80
 
 
@@ -40,11 +42,17 @@ def slug(work_id: str) -> str:
     are unique ignoring case, and an id that is not kept as it is gets a hash of its exact text, so
     `a/b`, `a:b` and `A-B` get different names. Never `..`, never absolute, never hidden.
     """
-    if work_id == work_id.lower() and len(work_id) <= _MAX_SLUG and _SAFE_SLUG.fullmatch(work_id):
-        if work_id.split(".")[0] not in _RESERVED:
-            return work_id
+    if (
+        work_id == work_id.lower()
+        and len(work_id) <= _MAX_SLUG
+        and _SAFE_SLUG.fullmatch(work_id)
+        and work_id.split(".")[0] not in _RESERVED
+    ):
+        return work_id
     folded = unicodedata.normalize("NFKC", work_id)
-    base = _UNSAFE_RUN.sub("-", " ".join(ascii_fold(word) for word in re.split(r"[/:.+\s]", folded))).strip("-")
+    base = _UNSAFE_RUN.sub("-", " ".join(ascii_fold(word) for word in re.split(r"[/:.+\s]", folded))).strip(
+        "-"
+    )
     base = base[:_MAX_SLUG].strip("-") or "work"
     return f"{base}-{_hash(work_id)}"
 
@@ -123,4 +131,3 @@ def work_date(work: Publication) -> datetime.date | None:
         return datetime.date(work.year, work.month or 1, work.day or 1 if work.month else 1)
     except ValueError:  # a year the date type cannot hold (validation allows it); day/month checked
         return None
-
