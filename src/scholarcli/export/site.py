@@ -113,9 +113,11 @@ def front_matter(fields: Mapping[str, Any]) -> str:
 
 
 def escape_body(text: str) -> str:
-    """Record text as one Markdown paragraph of a page body: escaped as markdown.py does, and `{`,
-    `}` escaped too, so no `{{< shortcode >}}` (Hugo) or `{{ liquid }}` / `{% tag %}` (Jekyll) forms."""
-    return escape_markdown(text).replace("{", "\\{").replace("}", "\\}")
+    """Record text as one Markdown paragraph of a page body: escaped as markdown.py does, and `{`
+    and `}` written as the character references `&#123;` `&#125;`, which Markdown prints as braces:
+    a backslash would not do, since Liquid (Jekyll) reads `\\{% x` as a tag all the same (and fails
+    the build on one left open) and Hugo reads `{{<` as a shortcode before Markdown sees it."""
+    return escape_markdown(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def markdown_inline(text: str) -> str:
