@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarcli.errors import ScholarError, display_path
-from scholarcli.fileio import _store_owns, atomic_write
+from scholarcli.fileio import _store_owns, atomic_write, fsync_folder, write_temp
 from scholarcli.store import StoreLocation
 
 MANIFEST_NAME = ".scholar-manifest.json"
@@ -227,15 +227,29 @@ def apply_tree(plan: TreePlan) -> None:
     folder = plan.folder.expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        touched: set[Path] = set()
         for name, data in plan.writes.items():
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, data)
+            # atomic_write, but each folder is fsynced once at the end, not once per file: a
+            # 10k-work Hugo site is 20k files, which would otherwise be 20k more fsyncs.
+            temp = write_temp(target, data)
+            try:
+                temp.replace(target)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
+                raise
+            touched.add(target.parent)
         for name in plan.deletes:
             target = folder / name
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             _remove_empty_parents(target.parent, folder)
+            touched.add(target.parent)
+        for parent in sorted(touched):
+            if parent.is_dir():
+                fsync_folder(parent)
         if plan.manifest_changed:
             text = json.dumps(
                 {"version": _MANIFEST_VERSION, "format": plan.format_name, "files": plan.manifest},

@@ -75,13 +75,18 @@ class _Quoted(str):
     """A string value written double-quoted, so YAML never reads it as anything but a string."""
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML has it (as the store reader uses its loader): the pure-Python one
+# takes ~4 ms a page, 40 s for a 10k-work site. Both write the same text for what we give them.
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _FrontMatterDumper(_BaseDumper):  # type: ignore[valid-type,misc]
     def ignore_aliases(self, data: Any) -> bool:
         # `date: &id001 2026-01-01` / `publishDate: *id001` is valid YAML but surprises every reader.
         return True
 
 
-def _represent_quoted(dumper: yaml.SafeDumper, value: _Quoted) -> yaml.ScalarNode:
+def _represent_quoted(dumper: Any, value: _Quoted) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"')
 
 
@@ -107,7 +112,7 @@ def front_matter(fields: Mapping[str, Any]) -> str:
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
-        width=float("inf"),
+        width=2**30,  # never fold a line: one key, one line
     )
     return f"---\n{text}---\n"
 
