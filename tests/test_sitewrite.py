@@ -198,3 +198,15 @@ def test_export_site_refuses_the_store_files(runner: CliRunner, default_store: P
         result.stderr
         == f"error: {default_store / 'profile.yaml'}: is a file; the hugo format writes a folder\n"
     )
+
+
+def test_a_tree_never_writes_a_store_file(default_store: Path) -> None:
+    from scholarcli.store import locate_store
+
+    location = locate_store(default_store)
+    with pytest.raises(ScholarError, match="refusing to write an export over a file of the store"):
+        plan_tree(default_store, {"notes.md": "x", "publications.yaml": "x"}, "hugo", location, force=True)
+    with pytest.raises(ScholarError, match="refusing to write an export over a file of the store"):
+        plan_tree(default_store / "sub" / "..", {"themes.yaml.bak": "x"}, "hugo", location, force=True)
+    plan = plan_tree(default_store, {"content/publication/x/index.md": "x"}, "hugo", location)
+    assert list(plan.writes) == ["content/publication/x/index.md"]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from scholarcli.errors import ScholarError, display_path
 from scholarcli.fileio import _store_owns, atomic_write, fsync_folder, write_temp
-from scholarcli.store import StoreLocation
+from scholarcli.store import STORE_FILES, StoreLocation
 
 MANIFEST_NAME = ".scholar-manifest.json"
 _MANIFEST_VERSION = 1
@@ -159,12 +159,12 @@ def plan_tree(
         raise ScholarError(f"{display_path(folder)}: is a file; the {format_name} format writes a folder")
     manifest = read_manifest(folder) if folder_mode is not None else {}
     plan = TreePlan(folder, format_name)
-    resolved_folder = folder.resolve()
+    owned = _StoreFiles(store)
     for name in sorted(files):
         check_relative_path(name)
         data = files[name].encode("utf-8")
         target = folder / name
-        if store is not None and _store_owns(store, resolved_folder / name):
+        if owned.holds(target):
             raise ScholarError(
                 f"{display_path(target)}: refusing to write an export over a file of the store"
             )
@@ -199,6 +199,28 @@ def plan_tree(
             plan.kept.append(name)
     plan.manifest_changed = plan.manifest != manifest or folder_mode is None
     return plan
+
+
+class _StoreFiles:
+    """Whether a path is one of the store's files (fileio._store_owns), asked of 20k paths: only a
+    path whose folder, resolved once per folder, is a folder of the store's files is checked."""
+
+    def __init__(self, store: StoreLocation | None) -> None:
+        self.store = store
+        self.folders: set[Path] = set()
+        if store is not None:
+            for name in STORE_FILES:
+                named = store.path / name
+                self.folders |= {named.parent.resolve(), named.resolve().parent}
+        self.resolved: dict[Path, Path] = {}
+
+    def holds(self, path: Path) -> bool:
+        if self.store is None:
+            return False
+        parent = self.resolved.get(path.parent)
+        if parent is None:
+            parent = self.resolved[path.parent] = path.parent.resolve()
+        return parent in self.folders and _store_owns(self.store, parent / path.name)
 
 
 class OverwriteRefusedError(ScholarError):

@@ -90,6 +90,8 @@ class ExportFormat:
     site: bool = False  # writes a folder: `export_tree` (see above), not `export`
 
     def exporter(self) -> Exporter:
+        if self.site:
+            raise ValueError(f"{self.name} writes a folder: use tree_exporter")
         module = importlib.import_module(self.module)
         return module.export
 
