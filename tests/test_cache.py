@@ -78,9 +78,30 @@ def test_export_is_identical_with_and_without_the_cache(
 ) -> None:
     module = FORMATS[format_name].module
     assert importlib.util.find_spec(module) is not None, f"the registry names a missing module {module}"
+    if FORMATS[format_name].site:  # a folder format: the same files, written three ways
+        _same_tree_three_ways(runner, monkeypatch, any_store, format_name)
+        return
     _same_output_three_ways(
         runner, monkeypatch, ["export", "--store", str(any_store), "--format", format_name]
     )
+
+
+def _same_tree_three_ways(runner, monkeypatch: pytest.MonkeyPatch, any_store: Path, format_name: str) -> None:
+    trees = []
+    for way in ("uncached", "miss", "hit"):
+        folder = any_store.parent / f"site-{way}"
+        arguments = ["export", "--store", str(any_store), "--format", format_name, "-o", str(folder)]
+        with monkeypatch.context() as patch:
+            if way == "hit":
+                patch.setattr(store, "parse_library", _refuse_parse)
+            result = runner.invoke(app, ["--no-cache", *arguments] if way == "uncached" else arguments)
+        assert result.exit_code == 0, result.output
+        assert len(_cache_files()) == (0 if way == "uncached" else 1)
+        trees.append(
+            {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+        )
+    assert trees[0] == trees[1] == trees[2]
+    assert len(trees[0]) > 1
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from scholarcli.errors import OutputError, ScholarError
 # not import the write commands' machinery nor build the dozen commands it does not run (~25 ms).
 COMMAND_MODULES: dict[str, str] = {
     "export": "scholarcli.cli.export",
+    "build": "scholarcli.cli.build",
     "list": "scholarcli.cli.read",
     "show": "scholarcli.cli.read",
     "themes": "scholarcli.cli.read",
@@ -41,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
 # of `--help`); tests/test_startup.py checks each against the command's own docstring.
 COMMAND_SUMMARIES: dict[str, str] = {
     "export": "Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.",
+    "build": "Write every output named in the store's scholar.toml (CV, web pages, bibliographies) that changed.",
     "list": "List works, newest first, filtered by theme, type, year, author and more.",
     "show": "Show every field of works, their themes and their ASA citation.",
     "themes": "List the research themes with their questions and number of works.",

@@ -11,7 +11,7 @@ from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, with_selection
 from scholarcli.export import FORMATS, ExportOptions, export_selection
 from scholarcli.query import Selection
-from scholarcli.store import open_store
+from scholarcli.store import LoadedStore, open_store
 
 FormatChoice = Enum("FormatChoice", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
@@ -49,7 +49,10 @@ def export_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (atomically) instead of stdout.", metavar="FILE"
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of stdout; hugo, jekyll: this folder (required).",
+            metavar="FILE",
         ),
     ] = None,
     group_by: Annotated[
@@ -71,6 +74,12 @@ def export_command(
             "--numbering", help="LaTeX: numbers in reverse per section: J5...J1 (prefix), 5...1, or none."
         ),
     ] = NumberingChoice.plain,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="hugo, jekyll: overwrite files in the folder that scholar did not write."
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.
@@ -90,6 +99,12 @@ def export_command(
     if style is not None and output_format is not None and output_format.value == "latex":
         # Silently ignored, a CV would come out in ASA while the user asked for another style.
         raise UsageError("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
+    site = output_format is not None and FORMATS[output_format.value].site
+    if site:
+        assert output_format is not None
+        _check_site_usage(output_format.value, output)
+    elif force:
+        raise UsageError("--force applies only to the folder formats (hugo, jekyll)")
     loaded = open_store(store)
     options = ExportOptions(group_by=group_by.value, style=style, numbering=numbering.value)
     if template is not None:
@@ -98,6 +113,10 @@ def export_command(
         exported = export_template(template, loaded, selection, options)
     else:
         assert output_format is not None
+        if site:
+            assert output is not None  # _check_site_usage refused a folder format without -o
+            _export_site(output_format.value, output, loaded, selection, options, force=force)
+            return
         exported = export_selection(output_format.value, loaded, selection, options)
     if output is None:
         console.out_utf8(exported.content)
@@ -106,3 +125,34 @@ def export_command(
 
     write_export(output, exported.content, loaded.location)
     console.message(f"wrote {exported.count} works to {output}")
+
+
+def _check_site_usage(format_name: str, output: Path | None) -> None:
+    if output is None:
+        from typer._click.exceptions import UsageError
+
+        # A folder of files has no place on stdout.
+        raise UsageError(f"--format {format_name} writes a folder: name it with -o DIR")
+
+
+def _export_site(
+    format_name: str,
+    folder: Path,
+    loaded: LoadedStore,
+    selection: Selection,
+    options: ExportOptions,
+    *,
+    force: bool,
+) -> None:
+    from scholarcli.export import export_tree_selection
+    from scholarcli.sitewrite import apply_tree, plan_tree, refusal_error
+
+    files, count = export_tree_selection(format_name, loaded, selection, options)
+    plan = plan_tree(folder, files, format_name, loaded.location, force=force)
+    error = refusal_error([plan])
+    if error is not None:
+        raise error
+    apply_tree(plan)
+    for warning in plan.warnings():
+        console.warning(warning)
+    console.message(f"wrote {count} works to {folder} ({plan.summary()})")

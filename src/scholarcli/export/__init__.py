@@ -7,6 +7,9 @@ A format written one entry per work (`per_record`) also has `render_entry(work) 
 `ENTRY_FRAME` (what goes before, between and after the entries), and its `export` is
 `ENTRY_FRAME.join(map(render_entry, works))`: `export_selection` then takes the entries from the entry
 cache (`scholarcli.entrycache`) when the store has one, as UTF-8 bytes, and joins them as bytes.
+
+A format that writes a folder (`site`: Hugo, Jekyll) has instead `export_tree(works, library,
+options) -> dict[relative path, text]`, which `scholarcli.sitewrite` puts in place.
 """
 
 from __future__ import annotations
@@ -38,6 +41,12 @@ class ExportOptions:
 
 class Exporter(Protocol):
     def __call__(self, works: Sequence[Publication], library: Library, options: ExportOptions) -> str: ...
+
+
+class TreeExporter(Protocol):
+    def __call__(
+        self, works: Sequence[Publication], library: Library, options: ExportOptions
+    ) -> dict[str, str]: ...
 
 
 EntryRenderer = Callable[[Publication], str]  # one work's entry, from the record alone
@@ -78,10 +87,20 @@ class ExportFormat:
     module: str  # dotted module path holding `export`
     suffix: str  # the usual file name ending, for messages and docs
     per_record: bool = False  # one entry per work, from `render_entry` and `ENTRY_FRAME` (see above)
+    site: bool = False  # writes a folder: `export_tree` (see above), not `export`
 
     def exporter(self) -> Exporter:
+        if self.site:
+            raise ValueError(f"{self.name} writes a folder: use tree_exporter")
         module = importlib.import_module(self.module)
         return module.export
+
+    def tree_exporter(self) -> TreeExporter:
+        """`export_tree` of a site format (ValueError for another format)."""
+        if not self.site:
+            raise ValueError(f"{self.name} writes one file, not a folder")
+        module = importlib.import_module(self.module)
+        return module.export_tree
 
     def entry_functions(self) -> tuple[EntryRenderer, EntryFrame]:
         """`render_entry` and `ENTRY_FRAME` of a per-record format (ValueError for another format)."""
@@ -104,6 +123,8 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("ris", "RIS for NCBI My Bibliography, Zotero, EndNote", "scholarcli.export.ris", ".ris", per_record=True),
         ExportFormat("jsonresume", "a JSON Resume (basics and publications)", "scholarcli.export.jsonresume", ".json"),
         ExportFormat("latex", "a LaTeX CV publications section to \\input (pdfLaTeX, XeLaTeX)", "scholarcli.export.cvlatex", ".tex"),
+        ExportFormat("hugo", "Hugo Blox publication page bundles (a folder: -o DIR)", "scholarcli.export.hugo", "/", site=True),
+        ExportFormat("jekyll", "academicpages pages and an al-folio papers.bib (a folder: -o DIR)", "scholarcli.export.jekyll", "/", site=True),
     )
 }  # fmt: skip
 
@@ -164,3 +185,15 @@ def export_selection(
     else:
         works = [library.publications[position] for position in positions]
     return Exported(export(format_name, works, library, options), len(works))
+
+
+def export_tree_selection(
+    format_name: str, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
+) -> tuple[dict[str, str], int]:
+    """The files of a site format (`site=True`) for the works a selection picks, and how many works.
+    Raises BadSelectionError (an unknown theme)."""
+    from scholarcli.query import select_from
+
+    works = select_from(loaded.library, selection)
+    tree = FORMATS[format_name].tree_exporter()(works, loaded.library, options or ExportOptions())
+    return tree, len(works)
