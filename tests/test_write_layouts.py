@@ -220,3 +220,61 @@ def test_the_scan_reads_each_layout_as_the_loader_does(layout: str) -> None:
 
 def _present(values):
     return [{key: value for key, value in found.items() if value is not None} for found in values]
+
+
+# Whole files whose line breaks are not "\n" (or CRLF): YAML ends a line at a lone CR, NEL, U+2028 and
+# U+2029 too, so `check` and `show` read every record, but the write path splits lines at "\n" only.
+# Writes refuse such a file (the id and DOI of a record there once looked free to `add`).
+OTHER_BREAKS = {"lone-cr": "\r", "nel": "\x85", "ls": "\u2028", "ps": "\u2029"}
+
+
+@pytest.mark.parametrize("layout", ["block", "flow", "comments-between"])
+@pytest.mark.parametrize("name", list(OTHER_BREAKS))
+def test_a_whole_file_with_other_line_breaks_is_refused_by_every_write(
+    runner: CliRunner, make_store, layout: str, name: str
+) -> None:
+    store = _store(make_store, layout)
+    path = store / "publications.yaml"
+    text = path.read_text(encoding="utf-8").replace("\n", OTHER_BREAKS[name])
+    path.write_bytes(text.encode("utf-8"))
+    assert "dupme" in records(store)  # the loader reads the file
+    before = path.read_bytes()
+    refusal = (
+        f"error: {path}:1: cannot edit this file in place: it has line breaks other than LF or CRLF (a lone "
+        "CR, NEL, U+2028 or U+2029) between records; convert them to LF (\\n) line breaks, or run "
+        "'scholar check'\n"
+    )
+    common = ["--type", "book", "--author", "A, B", "--year", "2021"]
+    for args in (
+        ["add", "--id", "dupme", "--title", "Other", *common],
+        ["add", "--doi", "10.1234/dup", "--title", "Other", *common],
+        ["add", "--title", "Fresh", *common],
+        ["set", "dupme", "note=x"],
+        ["remove", "dupme", "--yes"],
+    ):
+        result = _run(runner, args[0], "--store", str(store), *args[1:])
+        assert (result.exit_code, result.stderr) == (1, refusal), (args, result.output)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", list(OTHER_BREAKS))
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_scan_agrees_with_the_loader_or_refuses_with_other_line_breaks(layout: str, name: str) -> None:
+    for text in (
+        (BASE + "\n" + LAYOUTS[layout]).replace("\n", OTHER_BREAKS[name]),  # the whole file
+        BASE + "\n" + LAYOUTS[layout].replace("\n", OTHER_BREAKS[name]),  # the last record only
+    ):
+        try:
+            scanned = yamledit.scan_values(text, "p")
+        except yamledit.OutlineError:
+            scanned = None
+        try:
+            outline = yamledit.Outline(text, "p")
+            ids = [outline.value(record, "id") for record in outline.records]
+        except yamledit.OutlineError:
+            ids = None
+        reference = _reference(text)
+        if scanned is not None:
+            assert _present(scanned) == reference
+        if ids is not None:
+            assert ids == [r["id"] for r in reference]

@@ -223,6 +223,8 @@ class Outline:
         for number, first in enumerate(starts):
             limit = starts[number + 1] if number + 1 < len(starts) else len(self.lines)
             records.append(_record(self.lines, first, limit))
+        if _has_other_break(self.body):
+            _check_other_breaks(self.body, self.path, len(records))
         return records
 
     def text(self) -> str:
@@ -324,7 +326,10 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
     # for the scan (see _scan_matches).
     first = _first_record(body)
     _check_start("\n" + body[: len(body) if first is None else first + 1], path)  # the rest is in the scan
-    return _scan_values(body, path)
+    values = _scan_values(body, path)
+    if _has_other_break(body):
+        _check_other_breaks(body, path, len(values))
+    return values
 
 
 def _first_record(body: str) -> int | None:
@@ -451,6 +456,27 @@ def _has_other_break(body: str) -> bool:
         or "\u2028" in body
         or "\u2029" in body
         or ("\r" in body and _LONE_CR.search(body) is not None)
+    )
+
+
+def _check_other_breaks(body: str, path: str, scanned: int) -> None:
+    """Raise OutlineError unless the loader reads as many records in the file as the scan found.
+
+    The scans and the outline split lines at "\n" only; YAML also ends a line at a lone CR, NEL, U+2028
+    and U+2029. Inside a record the real parser reads such a record (see `_scan_records`), but where one
+    of them starts a record (a file saved with CR line breaks, say), the scan sees fewer records than the
+    loader: an id in use would look free and a record not found. Only files with such a break pay for
+    this whole-file parse.
+    """
+    data, problems = yamlio.load_text(body, path)
+    if not problems and isinstance(data, list) and len(data) == scanned:
+        return
+    found = _OTHER_BREAK.search(body)
+    line = 1 if found is None else body.count("\n", 0, found.start()) + 1
+    raise OutlineError(
+        f"{path}:{line}: cannot edit this file in place: it has line breaks other than LF or CRLF (a lone "
+        "CR, NEL, U+2028 or U+2029) between records; convert them to LF (\\n) line breaks, or run "
+        "'scholar check'"
     )
 
 
