@@ -469,7 +469,9 @@ def set_command(
         changes[key] = value
     options = {"status": status, "year": year, "title": title, "container": container, "volume": volume,
                "issue": issue, "pages": pages, "doi": doi, "url": url}  # fmt: skip
-    changes.update({key: value for key, value in options.items() if value is not None})
+    changes.update(
+        {key: writes.given_value(key, value) for key, value in options.items() if value is not None}
+    )
     if not changes:
         raise ScholarError("nothing to change; give field=value pairs or options such as --status published")
     location = locate_store(store)
