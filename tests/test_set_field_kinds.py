@@ -112,3 +112,44 @@ def test_a_blank_value_is_refused_as_the_loader_refuses_it(runner: CliRunner, ma
         f"error: '{field}' is blank; give a value, or {field}= with nothing after '=' to remove it\n",
     )
     assert (store / "publications.yaml").read_bytes() == before
+
+
+# Bytes that are not UTF-8 on the command line (Python passes them on as lone surrogates) --------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["add", "--type", "book", "--title", "A\udcffB", "--author", "A", "--year", "2020"],
+            "--title: the byte 0xFF",
+        ),
+        (
+            ["add", "--type", "book", "--title", "T", "--author", "A\udcffB", "--year", "2020"],
+            "--author: the byte 0xFF",
+        ),
+        (["set", "liu2022who", "note=A\udcffB"], "note: the byte 0xFF"),
+        (["set", "liu2022who", "--title", "A\udc85B"], "--title: the byte 0x85"),
+        (["import", "-", "--theme", "\udcff"], "--theme: the byte 0xFF"),
+    ],
+)
+def test_undecodable_bytes_in_an_argument_are_refused_by_name(
+    runner: CliRunner, make_store, args, message
+) -> None:
+    store = make_store(BASE)
+    before = (store / "publications.yaml").read_bytes()
+    result = runner.invoke(app, [args[0], "--store", str(store), *args[1:]], input="[]")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {message} is not text in UTF-8; nothing was written\n",
+    )
+    assert (store / "publications.yaml").read_bytes() == before
+
+
+def test_init_refuses_an_undecodable_name(runner: CliRunner, tmp_path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "new"), "--name", "A\udc85B"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: --name: the byte 0x85 is not text in UTF-8; nothing was written\n",
+    )
+    assert not (tmp_path / "new").exists()

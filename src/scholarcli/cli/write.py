@@ -76,6 +76,21 @@ def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
     return decode(raw, display_path(path), encoding), display_path(path)
 
 
+def refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
+    """Refuse a command-line value with bytes that are not text in the locale's encoding.
+
+    Python hands such bytes over as lone surrogates (`\\udcff` for the byte 0xFF), which no YAML or
+    UTF-8 writer can encode: refused by name before anything is read or written, rather than a
+    UnicodeEncodeError traceback halfway through a write.
+    """
+    for option, value in given.items():
+        for text in value if isinstance(value, list) else [value]:
+            bad = next((ch for ch in text or "" if "\ud800" <= ch <= "\udfff"), None)
+            if bad is not None:
+                shown = f"the byte 0x{ord(bad) - 0xDC00:02X}" if ord(bad) >= 0xDC80 else f"U+{ord(bad):04X}"
+                raise ScholarError(f"{option}: {shown} is not text in UTF-8; nothing was written")
+
+
 def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None:
     """What an import did, on stderr: notes on entries taken, duplicates skipped, every rejection with
     its reason, the fields kept in `extra` or dropped, then one summary line that says whether all was taken."""
@@ -133,6 +148,7 @@ def init_command(
 
     Example: scholar init --from-default
     """
+    refuse_undecodable({"--name": name})
     target = (path or user_store_path()).expanduser()
     if leads_back_to_itself(target):
         raise ScholarError(
@@ -256,6 +272,28 @@ def add_command(
     from scholarcli import writes
     from scholarcli.storewrite import refuse_read_only
 
+    refuse_undecodable(
+        {
+            "--title": title,
+            "--author": author,
+            "--editor": editor,
+            "--year": year,
+            "--type": work_type,
+            "--status": status,
+            "--container": container,
+            "--volume": volume,
+            "--issue": issue,
+            "--pages": pages,
+            "--publisher": publisher,
+            "--place": place,
+            "--doi": doi,
+            "--url": url,
+            "--note": note,
+            "--theme": theme,
+            "--tag": tag,
+            "--id": record_id,
+        }
+    )
     if bibtex is not None or csl_json is not None:
         # The record comes whole from the file: a field option beside it would be silently dropped.
         fields = {
@@ -386,6 +424,7 @@ def import_command(
     """
     from scholarcli.storewrite import refuse_read_only
 
+    refuse_undecodable({"--theme": theme})
     location = locate_store(store)
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
@@ -463,12 +502,16 @@ def set_command(
     """
     from scholarcli import writes
 
+    refuse_undecodable(
+        {"ID": publication_id, **{text.partition("=")[0] or text: text for text in assignments or ()}}
+    )
     changes: dict[str, str | None] = {}
     for text in assignments or ():
         key, value = writes.parse_assignment(text)
         changes[key] = value
     options = {"status": status, "year": year, "title": title, "container": container, "volume": volume,
                "issue": issue, "pages": pages, "doi": doi, "url": url}  # fmt: skip
+    refuse_undecodable({f"--{key}": value for key, value in options.items()})
     changes.update(
         {key: writes.given_value(key, value) for key, value in options.items() if value is not None}
     )
