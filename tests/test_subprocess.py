@@ -433,3 +433,65 @@ def test_ctrl_c_while_a_command_waits_exits_130_silently(default_store: Path) ->
     finally:
         process.kill()
     assert (process.returncode, stdout, stderr) == (130, b"", b"")
+
+
+# SIGTERM as SIGINT, and neither inside a write's critical section: the child sends itself the signal
+# right after the new file is swapped into place, before the old one becomes the backup.
+_SIGNAL_AFTER_SWAP = """
+import os, signal, sys
+import scholarcli.cli.entry as entry
+from scholarcli import fileio
+original, number = fileio.exchange, getattr(signal, sys.argv[1])
+def exchange(first, second):
+    done = original(first, second)
+    os.kill(os.getpid(), number)
+    return done
+fileio.exchange = exchange
+sys.argv = ["scholar", *sys.argv[2:]]
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_the_replace_waits_for_the_backup(
+    default_store: Path, name: str, status: int
+) -> None:
+    publications = default_store / "publications.yaml"
+    before = publications.read_bytes()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _SIGNAL_AFTER_SWAP,
+            name,
+            "set",
+            "--store",
+            str(default_store),
+            "liu2022who",
+            "note=changed",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (status, "", "")
+    assert b"note: changed" in publications.read_bytes()  # the change landed ...
+    assert (default_store / "publications.yaml.bak").read_bytes() == before  # ... and the backup rotated
+    assert sorted(path.name for path in default_store.iterdir() if path.name.endswith(".tmp")) == []
+
+
+def test_sigterm_while_a_command_waits_exits_143_silently(default_store: Path) -> None:
+    assert SCHOLAR is not None
+    process = subprocess.Popen(
+        [SCHOLAR, "show", "-", "--store", str(default_store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(1.5)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stdout, stderr) == (143, b"", b"")
