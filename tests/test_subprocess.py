@@ -495,3 +495,53 @@ def test_sigterm_while_a_command_waits_exits_143_silently(default_store: Path) -
     finally:
         process.kill()
     assert (process.returncode, stdout, stderr) == (143, b"", b"")
+
+
+# `scholar edit`: the temp file of the edit is removed, or kept and named when it holds the user's edit.
+def _edit_temp_files(tmp: Path) -> list[str]:
+    return sorted(path.name for path in tmp.iterdir() if path.name.startswith("scholar-"))
+
+
+@pytest.mark.parametrize(
+    ("editor_code", "status", "kept"),
+    [
+        ("sys.exit(3)", 1, False),  # the editor fails before any change: nothing to keep
+        ("open(sys.argv[1], 'a').write('  note: mine\\n'); sys.exit(3)", 1, True),  # after the user's save
+        ("os.kill(os.getppid(), signal.SIGTERM); time.sleep(5)", 143, False),
+        ("os.kill(os.getppid(), signal.SIGINT); time.sleep(5)", 130, False),
+        (
+            "open(sys.argv[1], 'a').write('  note: mine\\n'); os.kill(os.getppid(), signal.SIGTERM); time.sleep(5)",
+            143,
+            True,
+        ),
+    ],
+)
+def test_edit_leaves_no_unnamed_temp_file(
+    default_store: Path, tmp_path: Path, editor_code: str, status: int, kept: bool
+) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(f"import os, signal, sys, time\n{editor_code}\n", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    before = (default_store / "publications.yaml").read_bytes()
+    result = scholar(
+        "edit", "--store", str(default_store), "liu2022who",
+        env={"EDITOR": f"{sys.executable} {script}", "TMPDIR": str(temp)},
+    )  # fmt: skip
+    left = _edit_temp_files(temp)
+    assert result.returncode == status, result.stderr
+    assert (default_store / "publications.yaml").read_bytes() == before
+    if kept:
+        assert len(left) == 1
+        assert f"your edit is kept in {temp / left[0]}\n" in result.stderr
+        assert "note: mine" in (temp / left[0]).read_text(encoding="utf-8")
+    else:
+        assert left == []
+        assert "kept" not in result.stderr
+
+
+def test_an_editor_variable_with_an_unclosed_quote_is_one_clear_error(default_store: Path) -> None:
+    result = scholar("edit", "--store", str(default_store), "liu2022who", env={"EDITOR": '"unterminated'})
+    assert (result.returncode, result.stderr) == (
+        1, "error: $EDITOR '\"unterminated' cannot be read as a command (no closing quotation); check its quotes\n"
+    )  # fmt: skip

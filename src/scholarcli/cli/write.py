@@ -32,7 +32,7 @@ from scholarcli.store import (
 if TYPE_CHECKING:
     from collections import Counter
 
-    from scholarcli.writes import AddReport
+    from scholarcli.writes import AddReport, RecordForEdit
 
 # The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
 # commands that write: every other command, and --help, starts without it.
@@ -560,7 +560,13 @@ def _editor_command() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise ScholarError("set $VISUAL or $EDITOR to the editor to use, e.g. export EDITOR=nano")
-    words = shlex.split(editor)
+    try:
+        words = shlex.split(editor)
+    except ValueError as exc:  # an unclosed quote, a lone backslash at the end
+        variable = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR"
+        raise ScholarError(
+            f"{variable} '{editor}' cannot be read as a command ({str(exc).lower()}); check its quotes"
+        ) from None
     if not words or shutil.which(words[0]) is None:
         raise ScholarError(f"the editor '{editor}' was not found; check $VISUAL / $EDITOR")
     return words
@@ -585,23 +591,61 @@ def edit_command(
     handle, name = tempfile.mkstemp(prefix=f"scholar-{original.publication_id}-", suffix=".yaml")
     os.close(handle)
     edited_path = Path(name)
-    edited_path.write_text(original.text, encoding="utf-8")
+    saved = False
+    try:
+        edited_path.write_text(original.text, encoding="utf-8")
+        updated = _edit_until_valid(editor, location, original, edited_path)
+        saved = True
+    finally:
+        # The temp file goes unless it holds changes of the user's that were not saved (an editor that
+        # failed after a save, an invalid edit, an interrupt): then it stays, and the message names it.
+        if not saved and _holds_changes(edited_path, original.text):
+            if not isinstance(sys.exc_info()[1], ScholarError):  # our errors name it already
+                console.error(f"interrupted; your edit is kept in {edited_path}")
+        else:
+            edited_path.unlink(missing_ok=True)
+    if updated is None:
+        console.message("no changes")
+    else:
+        console.message(f"saved '{updated.id}'")
+
+
+def _holds_changes(path: Path, original: str) -> bool:
+    try:
+        return path.read_bytes() != original.encode("utf-8")
+    except OSError:
+        return False
+
+
+def _edit_until_valid(
+    editor: list[str], location: StoreLocation, original: "RecordForEdit", edited_path: Path
+) -> "Publication | None":
+    """Run the editor until the record is valid and saved (its new version), or unchanged (None)."""
+    from scholarcli import writes
+
     while True:
         completed = subprocess.run([*editor, str(edited_path)], check=False)
+        changed = _holds_changes(edited_path, original.text)
         if completed.returncode != 0:
-            raise ScholarError(f"the editor exited with status {completed.returncode}; nothing was changed")
-        text = edited_path.read_text(encoding="utf-8")
-        if text == original.text:
-            edited_path.unlink()
-            console.message("no changes")
-            return
-        problems = writes.check_record_text(location, original, text, str(edited_path))
+            kept = f"; your edit is kept in {edited_path}" if changed else ""
+            raise ScholarError(
+                f"the editor exited with status {completed.returncode}; nothing was changed{kept}"
+            )
+        if not changed:
+            return None
+        try:
+            text = edited_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems = [f"{edited_path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at {exc.start})"]
+        except OSError as exc:
+            raise ScholarError(
+                f"{edited_path}: cannot read: {exc.strerror or exc}; nothing was changed"
+            ) from None
+        else:
+            problems = [str(p) for p in writes.check_record_text(location, original, text, str(edited_path))]
         if not problems:
-            break
+            return writes.replace_record(location, original, text, str(edited_path))
         for problem in problems:
-            console.error(str(problem))
+            console.error(problem)
         if not stdin_is_terminal() or not typer.confirm("Edit again?", default=True, err=True):
             raise ScholarError(f"nothing was changed; your edit is kept in {edited_path}")
-    updated = writes.replace_record(location, original, text, str(edited_path))
-    edited_path.unlink()
-    console.message(f"saved '{updated.id}'")
