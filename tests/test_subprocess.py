@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from scholarcli import cache
-from tests.conftest import STRESS_STORE, require_program
+from tests.conftest import REQUIRE_EXTERNAL_ENV, STRESS_STORE, require_program
 
 SCHOLAR = shutil.which("scholar")
 
@@ -281,10 +281,18 @@ def _run_with_stdout(
     )
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def require_dev_full() -> None:
+    """Skip without /dev/full, but fail in CI (SCHOLAR_REQUIRE_EXTERNAL_TOOLS), as for pandoc."""
+    if not Path("/dev/full").exists():
+        if os.environ.get(REQUIRE_EXTERNAL_ENV):
+            pytest.fail(f"/dev/full is missing, and {REQUIRE_EXTERNAL_ENV} is set")
+        pytest.skip("needs /dev/full")
+
+
 @pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
 @pytest.mark.parametrize("arguments", OUTPUT_COMMANDS, ids=" ".join)
 def test_a_full_stdout_is_one_line_and_exit_1(arguments: list[str], buffering: dict[str, str]) -> None:
+    require_dev_full()
     with Path("/dev/full").open("w") as full:
         result = _run_with_stdout(arguments, full, buffering)
     error = "error: cannot write output: No space left on device"
@@ -331,7 +339,9 @@ def test_a_closed_stdout_never_lends_its_descriptor_to_a_store_file(default_stor
     result = _shell(
         f"'{SCHOLAR}' add --store '{default_store}' --type book --title 'Closed Out' --author 'A, B' --year 2020 >&-"
     )
-    assert (result.returncode, result.stderr) == (1, "error: cannot write output: Bad file descriptor\n")
+    assert (result.returncode, result.stderr) == (
+        1, "error: cannot write output: Bad file descriptor; the store was changed: added 'a2020closed'\n"
+    )  # fmt: skip
     text = (default_store / "publications.yaml").read_text(encoding="utf-8")
     assert text.count("Closed Out") == 1
     assert yaml.safe_load(text)[-1]["id"] == "a2020closed"
@@ -545,3 +555,23 @@ def test_an_editor_variable_with_an_unclosed_quote_is_one_clear_error(default_st
     assert (result.returncode, result.stderr) == (
         1, "error: $EDITOR '\"unterminated' cannot be read as a command (no closing quotation); check its quotes\n"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
+def test_a_full_stdout_after_a_write_says_the_store_was_changed(
+    default_store: Path, tmp_path: Path, buffering: dict[str, str]
+) -> None:
+    require_dev_full()
+    add = ["add", "--store", str(default_store), "--type", "book", "--title", "Full Out", "--author", "A, B",
+           "--year", "2020"]  # fmt: skip
+    with Path("/dev/full").open("w") as full:
+        added = _run_with_stdout(add, full, buffering)
+        created = _run_with_stdout(["init", str(tmp_path / "new")], full, buffering)
+    assert (added.returncode, added.stderr) == (
+        1, "error: cannot write output: No space left on device; the store was changed: added 'a2020full'\n"
+    )  # fmt: skip
+    assert created.returncode == 1
+    assert created.stderr.endswith(
+        f"error: cannot write output: No space left on device; the store was changed: created in {tmp_path / 'new'}\n"
+    )
+    assert (tmp_path / "new" / "publications.yaml").exists()

@@ -181,6 +181,7 @@ def init_command(
         raise ScholarError(
             f"{display_path(target)}: cannot create the store: {exc.strerror or exc}"
         ) from None
+    console.store_changed(f"created in {display_path(target)}")
     console.out(f"{target}\n")
     console.message(f"created a store in {display_path(target)}")
     if not from_default and name is None:
@@ -385,6 +386,10 @@ def add_command(
     report = writes.add_publications(
         location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
     )
+    changed = [f"added '{new_id}'" for _, new_id in report.added]
+    changed += [f"updated '{existing}'" for _, existing in report.updated]
+    if changed:
+        console.store_changed(", ".join(changed))
     if report.rejected:
         _refuse(report.rejected)
     for _, new_id in report.added:
