@@ -153,3 +153,30 @@ def test_init_refuses_an_undecodable_name(runner: CliRunner, tmp_path) -> None:
         "error: --name: the byte 0x85 is not text in UTF-8; nothing was written\n",
     )
     assert not (tmp_path / "new").exists()
+
+
+# A dangling symbolic link as a store file ------------------------------------------------------------
+
+
+def test_init_refuses_a_dangling_link_and_reads_name_it(runner: CliRunner, tmp_path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    link = folder / "publications.yaml"
+    link.symlink_to(tmp_path / "gone.yaml")
+    result = runner.invoke(app, ["init", str(folder)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {link}: a symbolic link to a missing file ({tmp_path / 'gone.yaml'}); nothing was changed "
+        "(remove the link, or create the file it points to)\n",
+    )
+    assert link.is_symlink()
+    assert not link.exists()
+    assert sorted(path.name for path in folder.iterdir()) == ["publications.yaml"]
+    for name in ("themes.yaml", "profile.yaml"):
+        (folder / name).write_text("", encoding="utf-8")
+    shown = runner.invoke(app, ["list", "--store", str(folder)])
+    assert (shown.exit_code, shown.stderr) == (
+        1,
+        f"error: {folder}: not a store, publications.yaml is a symbolic link to a missing file "
+        f"({tmp_path / 'gone.yaml'}) (given with --store)\n",
+    )

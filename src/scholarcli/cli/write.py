@@ -28,6 +28,7 @@ from scholarcli.store import (
     profile_problems,
     user_store_path,
 )
+from scholarcli.textsafe import visible
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -153,6 +154,13 @@ def init_command(
     if leads_back_to_itself(target):
         raise ScholarError(
             f"{display_path(target)}: a symbolic link that leads back to itself; nothing was changed"
+        )
+    dangling = [name for name in STORE_FILES if (target / name).is_symlink() and not (target / name).exists()]
+    if dangling:  # exists() says False for these; writing would replace the link with a file
+        link = target / dangling[0]
+        raise ScholarError(
+            f"{display_path(link)}: a symbolic link to a missing file ({visible(str(link.readlink()))}); "
+            "nothing was changed (remove the link, or create the file it points to)"
         )
     existing = [name for name in STORE_FILES if (target / name).exists()]
     if existing:
