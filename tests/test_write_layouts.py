@@ -197,8 +197,9 @@ def test_a_quote_open_across_the_next_dash_line_is_refused(runner: CliRunner, ma
         result = _run(runner, args[0], "--store", str(store), *args[1:])
         assert result.exit_code == 1
         assert result.stderr == (
-            f"error: {store / 'publications.yaml'}:25:1: cannot edit this file in place: YAML syntax error: "
-            "found unexpected end of stream (fix it or run 'scholar check')\n"
+            f"error: {store / 'publications.yaml'}:24:10: cannot edit this file in place: YAML syntax error: "
+            "found unexpected end of stream while scanning a quoted scalar that starts here (reached 1 line "
+            "below) (fix it or run 'scholar check')\n"
         ), result.stderr
     assert (store / "publications.yaml").read_text(encoding="utf-8") == text
 
