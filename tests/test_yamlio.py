@@ -206,3 +206,12 @@ def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
         "p.yaml:2:10: YAML syntax error: found unexpected end of stream while scanning a quoted scalar that "
         "starts here (reached 4 lines below)"
     ]
+
+
+def test_an_anchor_reused_several_times_is_one_problem() -> None:
+    text = "- id: a\n  title: &t 42\n- id: b\n  title: *t\n  note: *t\n- id: c\n  title: *t\n"
+    _, problems = yamlio.load_text(text, "p.yaml")
+    assert [str(problem) for problem in problems] == [
+        "p.yaml:2:10: YAML anchors and aliases are not supported (the value anchored here is reused by an "
+        "alias); write the value out in full where it is used"
+    ]

@@ -86,12 +86,16 @@ class _Converter:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self._said: set[Problem] = set()
         self.seen: set[int] = set()
         self.depth = 0  # lists and mappings open around the node being converted
 
     def problem(self, node: yaml.Node, message: str) -> None:
         line, column = _mark(node)
-        self.problems.append(Problem(self.path, line, column, message))
+        problem = Problem(self.path, line, column, message)
+        if problem not in self._said:  # an anchor reused N times is one problem, said once
+            self._said.add(problem)
+            self.problems.append(problem)
 
     def convert(self, node: yaml.Node) -> Any:
         # An alias makes the composer hand back the very node object it anchored, so identity
