@@ -279,3 +279,54 @@ def test_the_scan_agrees_with_the_loader_or_refuses_with_other_line_breaks(layou
             assert _present(scanned) == reference
         if ids is not None:
             assert ids == [r["id"] for r in reference]
+
+
+# An empty store as YAML writes one (`[]`), and a file with two byte-order marks: `check` reads both,
+# so writes take them too (review D3).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[]\n", ""),
+        ("[]", ""),
+        ("[ ]  # c\n", "# c\n"),
+        ("# head\n\n[]\n# tail\n", "# head\n\n# tail\n"),
+        ("# head\r\n[]\r\n", "# head\r\n"),
+    ],
+)
+def test_add_replaces_an_empty_flow_list(runner: CliRunner, make_store, text: str, expected: str) -> None:
+    store = make_store(text)
+    path = store / "publications.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    check = _run(runner, "check", "--store", str(store))
+    assert check.exit_code == 0, check.output
+    for args in (["set", "nope", "note=x"], ["remove", "nope", "--yes"]):  # no records: none found
+        missing = _run(runner, args[0], "--store", str(store), *args[1:])
+        assert missing.exit_code == 1
+        assert missing.stderr.startswith(f"error: no publication with the id 'nope' in {path}")
+    assert path.read_bytes() == text.encode("utf-8")
+    result = _run(runner, "add", "--store", str(store), "--type", "book", "--title", "T", "--author", "A, B",
+                  "--year", "2020")  # fmt: skip
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "a2020t\n", "")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    record = "- id: a2020t\n  type: book\n  title: T\n  authors:\n    - A, B\n  year: 2020\n".replace(
+        "\n", newline
+    )
+    after = path.read_bytes().decode("utf-8")
+    assert after in (expected + record, expected + newline + record)
+    assert list(records(store)) == ["a2020t"]
+
+
+def test_a_double_byte_order_mark_is_read_and_kept_by_writes(runner: CliRunner, make_store) -> None:
+    text = "\ufeff\ufeff" + BLOCK
+    store = make_store(text)
+    path = store / "publications.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert _run(runner, "check", "--store", str(store)).exit_code == 0
+    result = _run(runner, "add", "--store", str(store), "--type", "book", "--title", "T", "--author", "A, B",
+                  "--year", "2020", "--doi", "10.1234/dup")  # fmt: skip
+    assert result.exit_code == 1  # the duplicate is found: the record after the marks is read
+    assert "duplicates 'dupme' (same DOI 10.1234/dup)" in result.stderr
+    changed = _run(runner, "set", "--store", str(store), "dupme", "volume=7")
+    assert (changed.exit_code, changed.stderr) == (0, "updated 'dupme': volume\n")
+    assert path.read_bytes().decode("utf-8").startswith("\ufeff\ufeff- id: dupme\n")
+    assert records(store)["dupme"].volume == "7"

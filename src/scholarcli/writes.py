@@ -225,7 +225,10 @@ def add_publications(
                 [*duplicates, "choose --on-duplicate skip, update or keep-both"], "nothing was written"
             )
         if not updates:  # the usual add: new records at the end, no outline needed
-            if not dry_run and texts:
+            emptied = yamledit.empty_list_dropped(session.text)
+            if not dry_run and texts and emptied is not None:  # `[]`: the first records replace it
+                session.commit(emptied + yamledit.appended_part(emptied, texts, newline))
+            elif not dry_run and texts:
                 # The file's own bytes, then the new records': 13 MB of text is not encoded again.
                 session.commit_appended(yamledit.appended_part(session.text, texts, newline).encode("utf-8"))
             return report
