@@ -15,7 +15,7 @@ from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
 from scholarcli.duplicates import OnDuplicate
-from scholarcli.errors import ScholarError, display_path
+from scholarcli.errors import Problem, ScholarError, StoreInvalidError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import STATUSES, Name, Publication, parse_name
@@ -531,7 +531,20 @@ def set_command(
     if not changes:
         raise ScholarError("nothing to change; give field=value pairs or options such as --status published")
     location = locate_store(store)
-    updated = writes.set_fields(location, publication_id, changes)
+    # How each field was given, to name it in a message about its value (not the line it would be on).
+    given = {text.partition("=")[0].strip().partition(".")[0]: visible(text) for text in assignments or ()}
+    given.update({key: f"--{key}" for key, value in options.items() if value is not None})
+    try:
+        updated = writes.set_fields(location, publication_id, changes)
+    except StoreInvalidError as exc:
+        raise StoreInvalidError(
+            [
+                Problem(given[problem.field], 0, 0, problem.message, problem.severity, problem.field)
+                if problem.field in given
+                else problem
+                for problem in exc.problems
+            ]
+        ) from None
     console.message(f"updated '{updated.id}': {', '.join(changes)}")
 
 
