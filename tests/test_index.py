@@ -263,7 +263,9 @@ def _fragment(texts: list[str]) -> st.SearchStrategy[str]:
         end = draw(st.integers(start, min(len(text), start + 10)))
         return draw(st.sampled_from([str.lower, str.upper, str.title, lambda s: s]))(text[start:end])
 
-    return piece() | st.text(alphabet="aeiou |,.-éÉøß刘łŁØæŒþı'’ʼ`´–—", max_size=4)
+    blanks = st.sampled_from(["", "", " ", "  ", "\t"])  # around the needle: stripped, as on the command line
+    needle = piece() | st.text(alphabet="aeiou |,.-éÉøß刘łŁØæŒþı'’ʼ`´–—", max_size=4)
+    return st.tuples(blanks, needle, blanks).map("".join)
 
 
 def _selections(library: Library) -> st.SearchStrategy[Selection]:

@@ -304,3 +304,28 @@ def test_author_lodz_finds_lodz_on_the_command_line(runner: CliRunner, make_stor
             app, [*no_cache, "list", "--store", str(folder), "--author", "O’Brien", "-f", "keys"]
         )
         assert (result.exit_code, result.stdout, result.stderr) == (0, "obrien2021\n", "")
+
+
+def test_text_filters_are_stripped_and_blank_ones_filter_nothing(runner: CliRunner, make_store) -> None:
+    folder = make_store(FOLD_STORE.replace("Kowalski, Łukasz", "Łódź, Łukasz"))
+    every = runner.invoke(app, ["list", "--store", str(folder), "-f", "keys"]).stdout
+    assert every.count("\n") > 2
+    for no_cache in ([], ["--no-cache"]):
+        for option in ("--author", "--venue", "--search"):
+            for blank in (" ", "  \t "):
+                result = runner.invoke(
+                    app, [*no_cache, "list", "--store", str(folder), option, blank, "-f", "keys"]
+                )
+                assert (result.exit_code, result.stdout) == (0, every), (option, no_cache)
+        result = runner.invoke(
+            app, [*no_cache, "list", "--store", str(folder), "--author", "  lodz  ", "-f", "keys"]
+        )
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "lodz2020\n", "")
+
+
+def test_show_reads_ids_separated_by_any_blank_from_stdin(runner: CliRunner, default_store) -> None:
+    ids = DEFAULT_ORDER[:3]
+    result = runner.invoke(app, ["show", "-", "--store", str(default_store)], input=" ".join(ids) + "\n")
+    expected = runner.invoke(app, ["show", *ids, "--store", str(default_store)])
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout), result.stderr
+    assert expected.exit_code == 0

@@ -235,7 +235,11 @@ BIB = "@book{roe2020,\n  author = {Roe, R},\n  title = {Another},\n  year = {202
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (UNCLOSED_QUOTE, ":20:1: YAML syntax error: found unexpected end of stream"),
+        (
+            UNCLOSED_QUOTE,
+            ":15:10: YAML syntax error: found unexpected end of stream while scanning a quoted scalar that "
+            "starts here (reached 5 lines below)",
+        ),
         (DUPLICATE_KEY, ":9:3: duplicate key 'year' (first given on line 8); keep only one"),
     ],
     ids=["unclosed-quote", "duplicate-key"],

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from scholarcli import cache
-from tests.conftest import STRESS_STORE, require_program
+from tests.conftest import REQUIRE_EXTERNAL_ENV, STRESS_STORE, require_program
 
 SCHOLAR = shutil.which("scholar")
 
@@ -281,10 +281,18 @@ def _run_with_stdout(
     )
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def require_dev_full() -> None:
+    """Skip without /dev/full, but fail in CI (SCHOLAR_REQUIRE_EXTERNAL_TOOLS), as for pandoc."""
+    if not Path("/dev/full").exists():
+        if os.environ.get(REQUIRE_EXTERNAL_ENV):
+            pytest.fail(f"/dev/full is missing, and {REQUIRE_EXTERNAL_ENV} is set")
+        pytest.skip("needs /dev/full")
+
+
 @pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
 @pytest.mark.parametrize("arguments", OUTPUT_COMMANDS, ids=" ".join)
 def test_a_full_stdout_is_one_line_and_exit_1(arguments: list[str], buffering: dict[str, str]) -> None:
+    require_dev_full()
     with Path("/dev/full").open("w") as full:
         result = _run_with_stdout(arguments, full, buffering)
     error = "error: cannot write output: No space left on device"
@@ -331,7 +339,9 @@ def test_a_closed_stdout_never_lends_its_descriptor_to_a_store_file(default_stor
     result = _shell(
         f"'{SCHOLAR}' add --store '{default_store}' --type book --title 'Closed Out' --author 'A, B' --year 2020 >&-"
     )
-    assert (result.returncode, result.stderr) == (1, "error: cannot write output: Bad file descriptor\n")
+    assert (result.returncode, result.stderr) == (
+        1, "error: cannot write output: Bad file descriptor; the store was changed: added 'a2020closed'\n"
+    )  # fmt: skip
     text = (default_store / "publications.yaml").read_text(encoding="utf-8")
     assert text.count("Closed Out") == 1
     assert yaml.safe_load(text)[-1]["id"] == "a2020closed"
@@ -433,3 +443,135 @@ def test_ctrl_c_while_a_command_waits_exits_130_silently(default_store: Path) ->
     finally:
         process.kill()
     assert (process.returncode, stdout, stderr) == (130, b"", b"")
+
+
+# SIGTERM as SIGINT, and neither inside a write's critical section: the child sends itself the signal
+# right after the new file is swapped into place, before the old one becomes the backup.
+_SIGNAL_AFTER_SWAP = """
+import os, signal, sys
+import scholarcli.cli.entry as entry
+from scholarcli import fileio
+original, number = fileio.exchange, getattr(signal, sys.argv[1])
+def exchange(first, second):
+    done = original(first, second)
+    os.kill(os.getpid(), number)
+    return done
+fileio.exchange = exchange
+sys.argv = ["scholar", *sys.argv[2:]]
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_the_replace_waits_for_the_backup(
+    default_store: Path, name: str, status: int
+) -> None:
+    publications = default_store / "publications.yaml"
+    before = publications.read_bytes()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _SIGNAL_AFTER_SWAP,
+            name,
+            "set",
+            "--store",
+            str(default_store),
+            "liu2022who",
+            "note=changed",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (status, "", "")
+    assert b"note: changed" in publications.read_bytes()  # the change landed ...
+    assert (default_store / "publications.yaml.bak").read_bytes() == before  # ... and the backup rotated
+    assert sorted(path.name for path in default_store.iterdir() if path.name.endswith(".tmp")) == []
+
+
+def test_sigterm_while_a_command_waits_exits_143_silently(default_store: Path) -> None:
+    assert SCHOLAR is not None
+    process = subprocess.Popen(
+        [SCHOLAR, "show", "-", "--store", str(default_store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(1.5)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stdout, stderr) == (143, b"", b"")
+
+
+# `scholar edit`: the temp file of the edit is removed, or kept and named when it holds the user's edit.
+def _edit_temp_files(tmp: Path) -> list[str]:
+    return sorted(path.name for path in tmp.iterdir() if path.name.startswith("scholar-"))
+
+
+@pytest.mark.parametrize(
+    ("editor_code", "status", "kept"),
+    [
+        ("sys.exit(3)", 1, False),  # the editor fails before any change: nothing to keep
+        ("open(sys.argv[1], 'a').write('  note: mine\\n'); sys.exit(3)", 1, True),  # after the user's save
+        ("os.kill(os.getppid(), signal.SIGTERM); time.sleep(5)", 143, False),
+        ("os.kill(os.getppid(), signal.SIGINT); time.sleep(5)", 130, False),
+        (
+            "open(sys.argv[1], 'a').write('  note: mine\\n'); os.kill(os.getppid(), signal.SIGTERM); time.sleep(5)",
+            143,
+            True,
+        ),
+    ],
+)
+def test_edit_leaves_no_unnamed_temp_file(
+    default_store: Path, tmp_path: Path, editor_code: str, status: int, kept: bool
+) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(f"import os, signal, sys, time\n{editor_code}\n", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    before = (default_store / "publications.yaml").read_bytes()
+    result = scholar(
+        "edit", "--store", str(default_store), "liu2022who",
+        env={"EDITOR": f"{sys.executable} {script}", "TMPDIR": str(temp)},
+    )  # fmt: skip
+    left = _edit_temp_files(temp)
+    assert result.returncode == status, result.stderr
+    assert (default_store / "publications.yaml").read_bytes() == before
+    if kept:
+        assert len(left) == 1
+        assert f"your edit is kept in {temp / left[0]}\n" in result.stderr
+        assert "note: mine" in (temp / left[0]).read_text(encoding="utf-8")
+    else:
+        assert left == []
+        assert "kept" not in result.stderr
+
+
+def test_an_editor_variable_with_an_unclosed_quote_is_one_clear_error(default_store: Path) -> None:
+    result = scholar("edit", "--store", str(default_store), "liu2022who", env={"EDITOR": '"unterminated'})
+    assert (result.returncode, result.stderr) == (
+        1, "error: $EDITOR '\"unterminated' cannot be read as a command (no closing quotation); check its quotes\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("buffering", BUFFERING, ids=["buffered", "unbuffered"])
+def test_a_full_stdout_after_a_write_says_the_store_was_changed(
+    default_store: Path, tmp_path: Path, buffering: dict[str, str]
+) -> None:
+    require_dev_full()
+    add = ["add", "--store", str(default_store), "--type", "book", "--title", "Full Out", "--author", "A, B",
+           "--year", "2020"]  # fmt: skip
+    with Path("/dev/full").open("w") as full:
+        added = _run_with_stdout(add, full, buffering)
+        created = _run_with_stdout(["init", str(tmp_path / "new")], full, buffering)
+    assert (added.returncode, added.stderr) == (
+        1, "error: cannot write output: No space left on device; the store was changed: added 'a2020full'\n"
+    )  # fmt: skip
+    assert created.returncode == 1
+    assert created.stderr.endswith(
+        f"error: cannot write output: No space left on device; the store was changed: created in {tmp_path / 'new'}\n"
+    )
+    assert (tmp_path / "new" / "publications.yaml").exists()

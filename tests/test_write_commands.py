@@ -253,14 +253,21 @@ def test_set_changes_only_the_named_fields(runner: CliRunner, make_store) -> Non
     )
 
 
-def test_set_reports_problems_at_the_line_in_the_store(runner: CliRunner, make_store) -> None:
+def test_set_names_the_argument_of_a_bad_value(runner: CliRunner, make_store) -> None:
+    # A value typed on the command line is reported by the argument that gave it, not by the line of
+    # the file it would have been written on (review D2).
     store = make_store(BASE)
     before = (store / "publications.yaml").read_bytes()
     result = run(runner, "set", "--store", str(store), "liu2022who", "year=20x2")
     assert result.exit_code == 1
-    assert result.stderr.startswith(
-        f"error: {store / 'publications.yaml'}:8:9: year '20x2' must be a four-digit year"
-    )
+    assert result.stderr.startswith("error: year=20x2: year '20x2' must be a four-digit year")
+    by_option = run(runner, "set", "--store", str(store), "liu2022who", "--year", "²⁰²⁰")
+    assert by_option.exit_code == 1
+    assert by_option.stderr.startswith("error: --year: year '²⁰²⁰' must be a four-digit year")
+    by_name = run(runner, "set", "--store", str(store), "liu2022who", "authors=,")
+    assert (by_name.exit_code, by_name.stderr) == (
+        1, "error: authors=,: cannot read the name ','; write it as 'Family, Given'\n"
+    )  # fmt: skip
     assert (store / "publications.yaml").read_bytes() == before
     for args, message in (
         (["liu2022who", "yaer=2020"], "error: unknown field 'yaer' (did you mean 'year'?)\n"),

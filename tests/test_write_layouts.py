@@ -197,8 +197,9 @@ def test_a_quote_open_across_the_next_dash_line_is_refused(runner: CliRunner, ma
         result = _run(runner, args[0], "--store", str(store), *args[1:])
         assert result.exit_code == 1
         assert result.stderr == (
-            f"error: {store / 'publications.yaml'}:25:1: cannot edit this file in place: YAML syntax error: "
-            "found unexpected end of stream (fix it or run 'scholar check')\n"
+            f"error: {store / 'publications.yaml'}:24:10: cannot edit this file in place: YAML syntax error: "
+            "found unexpected end of stream while scanning a quoted scalar that starts here (reached 1 line "
+            "below) (fix it or run 'scholar check')\n"
         ), result.stderr
     assert (store / "publications.yaml").read_text(encoding="utf-8") == text
 
@@ -220,3 +221,112 @@ def test_the_scan_reads_each_layout_as_the_loader_does(layout: str) -> None:
 
 def _present(values):
     return [{key: value for key, value in found.items() if value is not None} for found in values]
+
+
+# Whole files whose line breaks are not "\n" (or CRLF): YAML ends a line at a lone CR, NEL, U+2028 and
+# U+2029 too, so `check` and `show` read every record, but the write path splits lines at "\n" only.
+# Writes refuse such a file (the id and DOI of a record there once looked free to `add`).
+OTHER_BREAKS = {"lone-cr": "\r", "nel": "\x85", "ls": "\u2028", "ps": "\u2029"}
+
+
+@pytest.mark.parametrize("layout", ["block", "flow", "comments-between"])
+@pytest.mark.parametrize("name", list(OTHER_BREAKS))
+def test_a_whole_file_with_other_line_breaks_is_refused_by_every_write(
+    runner: CliRunner, make_store, layout: str, name: str
+) -> None:
+    store = _store(make_store, layout)
+    path = store / "publications.yaml"
+    text = path.read_text(encoding="utf-8").replace("\n", OTHER_BREAKS[name])
+    path.write_bytes(text.encode("utf-8"))
+    assert "dupme" in records(store)  # the loader reads the file
+    before = path.read_bytes()
+    refusal = (
+        f"error: {path}:1: cannot edit this file in place: it has line breaks other than LF or CRLF (a lone "
+        "CR, NEL, U+2028 or U+2029) between records; convert them to LF (\\n) line breaks, or run "
+        "'scholar check'\n"
+    )
+    common = ["--type", "book", "--author", "A, B", "--year", "2021"]
+    for args in (
+        ["add", "--id", "dupme", "--title", "Other", *common],
+        ["add", "--doi", "10.1234/dup", "--title", "Other", *common],
+        ["add", "--title", "Fresh", *common],
+        ["set", "dupme", "note=x"],
+        ["remove", "dupme", "--yes"],
+    ):
+        result = _run(runner, args[0], "--store", str(store), *args[1:])
+        assert (result.exit_code, result.stderr) == (1, refusal), (args, result.output)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", list(OTHER_BREAKS))
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_scan_agrees_with_the_loader_or_refuses_with_other_line_breaks(layout: str, name: str) -> None:
+    for text in (
+        (BASE + "\n" + LAYOUTS[layout]).replace("\n", OTHER_BREAKS[name]),  # the whole file
+        BASE + "\n" + LAYOUTS[layout].replace("\n", OTHER_BREAKS[name]),  # the last record only
+    ):
+        try:
+            scanned = yamledit.scan_values(text, "p")
+        except yamledit.OutlineError:
+            scanned = None
+        try:
+            outline = yamledit.Outline(text, "p")
+            ids = [outline.value(record, "id") for record in outline.records]
+        except yamledit.OutlineError:
+            ids = None
+        reference = _reference(text)
+        if scanned is not None:
+            assert _present(scanned) == reference
+        if ids is not None:
+            assert ids == [r["id"] for r in reference]
+
+
+# An empty store as YAML writes one (`[]`), and a file with two byte-order marks: `check` reads both,
+# so writes take them too (review D3).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[]\n", ""),
+        ("[]", ""),
+        ("[ ]  # c\n", "# c\n"),
+        ("# head\n\n[]\n# tail\n", "# head\n\n# tail\n"),
+        ("# head\r\n[]\r\n", "# head\r\n"),
+    ],
+)
+def test_add_replaces_an_empty_flow_list(runner: CliRunner, make_store, text: str, expected: str) -> None:
+    store = make_store(text)
+    path = store / "publications.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    check = _run(runner, "check", "--store", str(store))
+    assert check.exit_code == 0, check.output
+    for args in (["set", "nope", "note=x"], ["remove", "nope", "--yes"]):  # no records: none found
+        missing = _run(runner, args[0], "--store", str(store), *args[1:])
+        assert missing.exit_code == 1
+        assert missing.stderr.startswith(f"error: no publication with the id 'nope' in {path}")
+    assert path.read_bytes() == text.encode("utf-8")
+    result = _run(runner, "add", "--store", str(store), "--type", "book", "--title", "T", "--author", "A, B",
+                  "--year", "2020")  # fmt: skip
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "a2020t\n", "")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    record = "- id: a2020t\n  type: book\n  title: T\n  authors:\n    - A, B\n  year: 2020\n".replace(
+        "\n", newline
+    )
+    after = path.read_bytes().decode("utf-8")
+    assert after in (expected + record, expected + newline + record)
+    assert list(records(store)) == ["a2020t"]
+
+
+def test_a_double_byte_order_mark_is_read_and_kept_by_writes(runner: CliRunner, make_store) -> None:
+    text = "\ufeff\ufeff" + BLOCK
+    store = make_store(text)
+    path = store / "publications.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert _run(runner, "check", "--store", str(store)).exit_code == 0
+    result = _run(runner, "add", "--store", str(store), "--type", "book", "--title", "T", "--author", "A, B",
+                  "--year", "2020", "--doi", "10.1234/dup")  # fmt: skip
+    assert result.exit_code == 1  # the duplicate is found: the record after the marks is read
+    assert "duplicates 'dupme' (same DOI 10.1234/dup)" in result.stderr
+    changed = _run(runner, "set", "--store", str(store), "dupme", "volume=7")
+    assert (changed.exit_code, changed.stderr) == (0, "updated 'dupme': volume\n")
+    assert path.read_bytes().decode("utf-8").startswith("\ufeff\ufeff- id: dupme\n")
+    assert records(store)["dupme"].volume == "7"

@@ -10,7 +10,8 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import yamledit
+from scholarcli import yamledit, yamlio
+from scholarcli.errors import ScholarError
 
 from .test_write_layouts import LAYOUTS
 
@@ -180,3 +181,37 @@ def test_every_layout_alone_and_after_a_house_record() -> None:
     for record in _RECORDS:
         for text in (record, house + record, record + house, "# head\n---\n" + record + "\n" + house):
             assert _fast(text) == _outcome(text)
+
+
+def _loader_values(text: str) -> list[dict[str, str]] | None:
+    """id, doi, title and year of each record as the YAML loader reads them; None when the loader
+    does not read the text as a list of records."""
+    data, problems = yamlio.load_text(text, "p.yaml")
+    if problems or not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        return None
+    return [
+        {
+            key: value
+            for key, value in item.items()
+            if key in ("id", "doi", "title", "year") and isinstance(value, str)
+        }
+        for item in data
+    ]
+
+
+@settings(max_examples=800, deadline=None)
+@given(_texts())
+@example("# a\r- id: a\r  title: T\r- id: b\r")
+@example("- id: a\x85- id: b\n")
+@example("- id: a\n  title: T\u2028- id: b\n")
+def test_the_scan_reads_what_the_loader_reads_or_refuses(text: str) -> None:
+    # Against the loader itself, not only the careful scan: the two scans share their "\n"-only view
+    # of lines, so a line break YAML reads elsewhere (a lone CR, NEL, U+2028, U+2029) was missed by both.
+    expected = _loader_values(text)
+    try:
+        scanned = yamledit.scan_values(text, "p.yaml")
+    except ScholarError:
+        return  # refused: a write then changes nothing
+    if expected is None:
+        return  # the loader does not read a list of records: writes validate what they change
+    assert [{k: v for k, v in found.items() if v is not None} for found in scanned] == expected

@@ -71,11 +71,21 @@ def test_a_separator_line_at_the_top_and_an_empty_file_are_accepted() -> None:
 
 
 def test_lines_split_only_at_newlines() -> None:
-    # U+2028 and form feed are line breaks for str.splitlines but not for YAML.
-    text = "- id: a\n  title: x\u2028y\x0cz\n- id: b\n"
+    # U+2028 is a line break for str.splitlines; inside a quoted value YAML folds it, and the outline's
+    # lines are split at "\n" alone.
+    text = '- id: a\n  title: "x\u2028y"\n- id: b\n'
     outline = yamledit.Outline(text, "p")
     assert [record.line for record in outline.records] == [1, 3]
     assert outline.text() == text
+
+
+def test_a_file_with_other_line_breaks_that_the_loader_refuses_is_refused_with_its_reason() -> None:
+    # U+2028 ends a line for YAML: `y z` is then a line of its own, which the loader refuses, and so
+    # does a write (the outline, split at "\n" alone, would have seen nothing wrong).
+    text = "- id: a\n  title: x\u2028y z\n- id: b\n"
+    message = "p:3:1: cannot edit this file in place: YAML syntax error: could not find expected ':'"
+    with pytest.raises(yamledit.OutlineError, match="^" + re.escape(message)):
+        yamledit.Outline(text, "p")
 
 
 @given(st.text(min_size=1).filter(lambda s: s.strip()))

@@ -195,3 +195,23 @@ def test_any_nesting_reads_or_is_refused_for_its_depth_never_a_crash(openers: li
     else:
         assert problems == []
         assert data is not None
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
+    # Found only at the end of the text; the place to fix is the quote's own line (issue #12 review D1).
+    text = '- id: a\n  title: "Open\n  year: 2020\n- id: b\n  title: B\n'
+    data, problems = yamlio.load_text(text, "p.yaml")
+    assert data is None
+    assert [str(problem) for problem in problems] == [
+        "p.yaml:2:10: YAML syntax error: found unexpected end of stream while scanning a quoted scalar that "
+        "starts here (reached 4 lines below)"
+    ]
+
+
+def test_an_anchor_reused_several_times_is_one_problem() -> None:
+    text = "- id: a\n  title: &t 42\n- id: b\n  title: *t\n  note: *t\n- id: c\n  title: *t\n"
+    _, problems = yamlio.load_text(text, "p.yaml")
+    assert [str(problem) for problem in problems] == [
+        "p.yaml:2:10: YAML anchors and aliases are not supported (the value anchored here is reused by an "
+        "alias); write the value out in full where it is used"
+    ]

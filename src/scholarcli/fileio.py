@@ -12,10 +12,12 @@ import functools
 import os
 import re
 import secrets
+import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from scholarcli.errors import ScholarError, display_path
@@ -30,6 +32,28 @@ _TEMP_NAME = re.compile(r"\.(?P<name>.+?)\.(?P<pid>[0-9]+)(?:\.[A-Za-z0-9_]+)?\.
 
 Content = str | bytes | tuple[bytes, ...]
 Step = Callable[[str], None]
+
+
+_DEFERRED_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM while the block runs; one that arrives meanwhile takes effect after.
+
+    For a write's critical section (the new file renamed into place, the old one made the backup): an
+    interrupt between the two once left the change in place and the backup not rotated. The signals are
+    blocked in the kernel (pending, not lost) and delivered, to whatever handler is set, when unblocked.
+    Where that is not available (Windows, a thread other than the main one), the block runs as is.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _no_step(name: str) -> None:

@@ -74,6 +74,15 @@ class Selection:
     reverse: bool = False
     limit: int | None = None
 
+    def __post_init__(self) -> None:
+        # A text filter is read without the blanks around it, and one of blanks alone filters nothing:
+        # `--author '  lodz  '` finds Łódź as `--author lodz` does, and `--venue ' '` drops no work, as
+        # `--author ' '` and `--search ' '` do not (indexed and unindexed searches see the same needle).
+        for name in ("author", "venue", "search"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, value.strip() or None)
+
     def check_against(self, library: Library) -> None:
         """Refuse a value no work could match: a theme, type or status that does not exist, a tag no
         work in the store has (a typo would otherwise just match nothing, with success)."""

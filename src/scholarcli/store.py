@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
 from scholarcli.model import Library
+from scholarcli.textsafe import visible
 
 PROFILE_FILE = "profile.yaml"
 THEMES_FILE = "themes.yaml"
@@ -142,6 +143,8 @@ def _not_a_file(path: Path) -> str | None:
         return "is a folder, not a file"
     if path.exists():
         return "is not a regular file"
+    if path.is_symlink():  # exists() follows the link: a dangling one is not "missing", it is broken
+        return f"is a symbolic link to a missing file ({visible(str(path.readlink()))})"
     return "missing"
 
 

@@ -224,27 +224,30 @@ class WriteSession:
             if not self._is_as_read(held or target):
                 raise self._changed()
             _step("before-replace")
-            try:
-                swapped = fileio.exchange(temp, target)
-            except FileNotFoundError:  # the file was deleted meanwhile
-                raise self._changed() from None
-            if swapped:  # `temp` now names the file that was in place a moment ago
-                if not self._is_as_read(temp):
-                    fileio.exchange(temp, target)  # another program saved it after the check: put it back
-                    raise self._changed()
-            else:
-                temp.replace(target)
-                pending = None
-                if held is not None and not self._is_as_read(held):
-                    # A save into the file in the moment between the check and the replace: restore it.
-                    restore = fileio.unique_temp_path(target)
-                    os.link(held, restore)
-                    restore.replace(target)
-                    raise self._changed()
-            fileio.fsync_folder(target.parent)
-            self.committed = True
-            self._keep_backup(held)
-            held = None
+            # From the replace to the backup's rotation, Ctrl-C and SIGTERM wait: an interrupt between
+            # the two would leave the new version in place with the backup of the one before.
+            with fileio.signals_deferred():
+                try:
+                    swapped = fileio.exchange(temp, target)
+                except FileNotFoundError:  # the file was deleted meanwhile
+                    raise self._changed() from None
+                if swapped:  # `temp` now names the file that was in place a moment ago
+                    if not self._is_as_read(temp):
+                        fileio.exchange(temp, target)  # another program saved it after the check: put it back
+                        raise self._changed()
+                else:
+                    temp.replace(target)
+                    pending = None
+                    if held is not None and not self._is_as_read(held):
+                        # A save into the file in the moment between the check and the replace: restore it.
+                        restore = fileio.unique_temp_path(target)
+                        os.link(held, restore)
+                        restore.replace(target)
+                        raise self._changed()
+                fileio.fsync_folder(target.parent)
+                self.committed = True
+                self._keep_backup(held)
+                held = None
         except OSError as exc:
             raise ScholarError(f"{self.shown_path}: cannot write: {exc.strerror or exc}") from None
         finally:

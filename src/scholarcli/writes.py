@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from scholarcli import ids, validate, yamledit, yamlio
 from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
-from scholarcli.model import PUBLICATION_FIELDS, Publication, fold, parse_name
+from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Publication, fold, parse_name
 from scholarcli.store import StoreLocation
 from scholarcli.storewrite import WriteSession, write_session
 
@@ -263,7 +263,10 @@ def add_publications(
                 [*duplicates, "choose --on-duplicate skip, update or keep-both"], "nothing was written"
             )
         if not updates:  # the usual add: new records at the end, no outline needed
-            if not dry_run and texts:
+            emptied = yamledit.empty_list_dropped(session.text)
+            if not dry_run and texts and emptied is not None:  # `[]`: the first records replace it
+                session.commit(emptied + yamledit.appended_part(emptied, texts, newline))
+            elif not dry_run and texts:
                 # The file's own bytes, then the new records': 13 MB of text is not encoded again.
                 appended = yamledit.appended_part(session.text, texts, newline)
                 session.commit_appended(appended.encode("utf-8"), len(texts))
@@ -406,34 +409,70 @@ def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
 
 # set -----------------------------------------------------------------------------------------------
 
-_LIST_FIELDS = ("themes", "tags")
-_NAME_FIELDS = ("authors", "editors")
+_TEXT_FIELDS = (
+    "type", "title", "subtitle", "short_title", "status", "container", "series", "number", "volume",
+    "issue", "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint",
+    "eprint_type", "url", "accessed", "language", "note", "abstract",
+)  # fmt: skip
+# How `set` reads a value typed on the command line, for every field of a record (a test holds the
+# table to model.PUBLICATION_FIELDS: a new field without a kind fails it, rather than being written as
+# one text where the loader wants a list, as `keywords=surveillance` once was, letter by letter).
+FIELD_KINDS: dict[str, str] = {
+    "id": "id",  # not changed with set
+    **dict.fromkeys(NAME_LIST_FIELDS, "names"),  # `;`-separated names
+    **dict.fromkeys(("themes", "tags", "keywords"), "list"),  # `,`-separated texts
+    **dict.fromkeys(("year", "month", "day", "original_year"), "number"),
+    "equal_contribution": "flag",
+    "extra": "mapping",  # one key at a time: extra.KEY=value
+    **dict.fromkeys(_TEXT_FIELDS, "text"),
+}
+EXTRA_PREFIX = "extra."
 
 
 def parse_assignment(text: str) -> tuple[str, str | None]:
-    """`field=value` -> (field, value); `field=` (nothing after '=') removes the field."""
+    """`field=value` -> (field, value); `field=` (nothing after '=') removes the field. `extra.KEY=value`
+    sets one key of the `extra` mapping (`extra.KEY=` removes it, `extra=` removes them all)."""
     key, equals, value = text.partition("=")
     key = key.strip()
     if not equals or not key:
         raise ScholarError(f"'{text}': write changes as field=value (field= with no value removes the field)")
+    if key.startswith(EXTRA_PREFIX) and key != EXTRA_PREFIX:
+        return key, given_value(key, value)
     if key not in PUBLICATION_FIELDS:
         raise ScholarError(f"unknown field '{key}'{validate.did_you_mean(key, PUBLICATION_FIELDS)}")
     if key == "id":
         raise ScholarError("the id cannot be changed with 'set'; use 'scholar edit ID' to rename a record")
-    return key, (value.strip() or None)
+    if FIELD_KINDS[key] == "mapping" and value.strip():
+        raise ScholarError(
+            f"'{text}': set one key of 'extra' with extra.KEY=value (extra.KEY= removes that key, extra= "
+            "removes them all)"
+        )
+    return key, given_value(key, value)
+
+
+def given_value(key: str, value: str) -> str | None:
+    """The value of `key=value`: None (remove) for nothing after '='; blank text is refused, as the
+    loader refuses a blank value in the file (rather than read as a removal)."""
+    if not value:
+        return None
+    if not value.strip():
+        raise ScholarError(f"'{key}' is blank; give a value, or {key}= with nothing after '=' to remove it")
+    return value.strip()
 
 
 def store_value_from_text(key: str, value: str | None) -> object | None:
-    """A value typed on the command line, as the store writes it (names `;`-separated, lists `,`-separated).
+    """A value typed on the command line, as the store writes it (by the field's kind in `FIELD_KINDS`:
+    names `;`-separated, lists `,`-separated).
 
     Nothing is judged here: the record is read back with the loader after the change (see
-    `_splice_fields`), so a bad value gets the rule and the message `scholar check` gives, at the line
-    it would be on. Text that does not convert (`maybe` for a flag, `²⁰²⁰` for a year, a name that
-    does not parse) is written as given for the loader to refuse.
+    `_splice_fields`), so a bad value gets the rule and the message `scholar check` gives. Text that does
+    not convert (`maybe` for a flag, `²⁰²⁰` for a year, a name that does not parse) is written as given
+    for the loader to refuse.
     """
     if value is None:
         return None
-    if key in _NAME_FIELDS:
+    kind = FIELD_KINDS[key]
+    if kind == "names":
         names: list[object] = []
         for part in value.split(";"):
             try:
@@ -441,11 +480,11 @@ def store_value_from_text(key: str, value: str | None) -> object | None:
             except ValueError:
                 names.append(part.strip())  # the loader reports it, with the same message
         return names
-    if key in _LIST_FIELDS:
+    if kind == "list":
         return [item.strip() for item in value.split(",") if item.strip()]
-    if key == "equal_contribution" and value in ("true", "false"):
+    if kind == "flag" and value in ("true", "false"):
         return value == "true"
-    if key == "year":
+    if kind == "number":
         return year_from_text(value)
     return value
 
@@ -462,12 +501,43 @@ def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, 
     """Change fields of one record; lines of the fields not changed stay as they are."""
     with write_session(location) as session:
         record = _find(session, publication_id)
-        values = {key: store_value_from_text(key, value) for key, value in changes.items()}
+        values = {
+            key: store_value_from_text(key, value)
+            for key, value in changes.items()
+            if not key.startswith(EXTRA_PREFIX)
+        }
+        extra_changes = {
+            key.removeprefix(EXTRA_PREFIX): value
+            for key, value in changes.items()
+            if key.startswith(EXTRA_PREFIX)
+        }
+        if extra_changes:
+            values["extra"] = _changed_extra(session, record, extra_changes, "extra" in changes)
         if values.get("status") == "published":
             values["status"] = None  # the store leaves the default status out
         updated = _splice_fields(session, record, values)
         session.commit_outline()
     return updated
+
+
+def _changed_extra(
+    session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, str | None], cleared: bool
+) -> dict[str, str] | None:
+    """The record's `extra` mapping with keys set or removed (None: no key left, the field goes)."""
+    current: dict[str, str] = {}
+    if not cleared:
+        parsed = yamledit.parse_record(
+            session.outline.record_text(record), session.shown_path, lambda: record.first
+        )
+        extra = None if parsed is None else parsed.get("extra")
+        if isinstance(extra, dict):
+            current = {str(key): value for key, value in extra.items()}
+    for key, value in changes.items():
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = value
+    return current or None
 
 
 # edit ----------------------------------------------------------------------------------------------

@@ -190,6 +190,40 @@ _SIMPLE_DOUBLE_QUOTED = re.compile(r'(?:[^\\"]|\\[\\"])*')
 _SIMPLE_ESCAPE = re.compile(r'\\([\\"])')
 
 
+def _split_bom(text: str) -> tuple[str, str]:
+    """(the byte-order marks the text starts with, the rest). The loader reads past any number of them,
+    so the writer does too (and keeps them as they are)."""
+    body = text.lstrip(_BOM)
+    return text[: len(text) - len(body)], body
+
+
+# A file whose only content is an empty flow list (`[]`, `[ ]  # none yet`), with blank and comment
+# lines around: an empty store as YAML writes one. A write takes it as no records (the `[]` dropped, a
+# comment on its line kept), so an add puts the first record there in the house layout.
+_EMPTY_FLOW_LIST = re.compile(
+    r"(?P<before>(?:[ \t]*(?:#[^\n]*)?\r?\n)*)[ \t]*\[[ \t]*\][ \t]*(?P<comment>#[^\n]*)?(?P<end>\r?\n|\Z)"
+    r"(?P<after>(?:[ \t]*(?:#[^\n]*)?\r?\n)*(?:[ \t]*(?:#[^\n]*)?)?)\Z"
+)
+
+
+def without_empty_flow_list(body: str) -> str | None:
+    """The text with its empty flow list taken out, if it is a file of one (see `_EMPTY_FLOW_LIST`)."""
+    if "[" not in body:
+        return None
+    found = _EMPTY_FLOW_LIST.match(body)
+    if found is None:
+        return None
+    comment = found["comment"] + (found["end"] or "\n") if found["comment"] else ""
+    return found["before"] + comment + found["after"]
+
+
+def empty_list_dropped(text: str) -> str | None:
+    """The whole text (byte-order marks kept) with its empty flow list taken out, if it is a file of one."""
+    bom, body = _split_bom(text)
+    emptied = without_empty_flow_list(body)
+    return None if emptied is None else bom + emptied
+
+
 def _split_lines(text: str) -> list[str]:
     # Only "\n" ends a line (as in YAML); str.splitlines would also split at U+2028, \x0c and others.
     parts = text.split("\n")
@@ -204,8 +238,10 @@ class Outline:
 
     def __init__(self, text: str, path: str) -> None:
         self.path = path
-        self.bom = text.startswith(_BOM)
-        self.body = text[1:] if self.bom else text
+        self.bom, self.body = _split_bom(text)
+        emptied = without_empty_flow_list(self.body)
+        if emptied is not None:
+            self.body = emptied
         self.lines: list[str] = _split_lines(self.body)
         self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
         self.scan_text = "\n" + self.body  # offsets in it are those of the body, shifted by the "\n"
@@ -223,10 +259,12 @@ class Outline:
         for number, first in enumerate(starts):
             limit = starts[number + 1] if number + 1 < len(starts) else len(self.lines)
             records.append(_record(self.lines, first, limit))
+        if _has_other_break(self.body):
+            _check_other_breaks(self.body, self.path, len(records))
         return records
 
     def text(self) -> str:
-        return (_BOM if self.bom else "") + "".join(self.lines)
+        return self.bom + "".join(self.lines)
 
     def record_text(self, record: RecordSpan) -> str:
         return "".join(self.lines[record.first : record.end])
@@ -317,14 +355,20 @@ def scan_values(text: str, path: str) -> list[dict[str, str | None]]:
     only YAML reads (quoted with escapes, over several lines), is outlined on its own. Raises
     OutlineError as the Outline would.
     """
-    body = text[1:] if text.startswith(_BOM) else text
+    body = _split_bom(text)[1]
+    emptied = without_empty_flow_list(body)
+    if emptied is not None:
+        body = emptied
     # The patterns read a line start as "\n", and a file's first line has none. The whole text is not
     # copied to put one there ("\n" + 13 MB of text costs ~20 ms on a fresh process, most of it page
     # faults): only the part up to the first record is, for the check, and the first two lines are
     # for the scan (see _scan_matches).
     first = _first_record(body)
     _check_start("\n" + body[: len(body) if first is None else first + 1], path)  # the rest is in the scan
-    return _scan_values(body, path)
+    values = _scan_values(body, path)
+    if _has_other_break(body):
+        _check_other_breaks(body, path, len(values))
+    return values
 
 
 def _first_record(body: str) -> int | None:
@@ -454,6 +498,33 @@ def _has_other_break(body: str) -> bool:
     )
 
 
+def _check_other_breaks(body: str, path: str, scanned: int) -> None:
+    """Raise OutlineError unless the loader reads as many records in the file as the scan found.
+
+    The scans and the outline split lines at "\n" only; YAML also ends a line at a lone CR, NEL, U+2028
+    and U+2029. Inside a record the real parser reads such a record (see `_scan_records`), but where one
+    of them starts a record (a file saved with CR line breaks, say), the scan sees fewer records than the
+    loader: an id in use would look free and a record not found. Only files with such a break pay for
+    this whole-file parse.
+    """
+    data, problems = yamlio.load_text(body, path)
+    if problems:  # the loader refuses the file: say why, as `check` would
+        problem = problems[0]
+        raise OutlineError(
+            f"{path}:{problem.line}:{problem.column}: cannot edit this file in place: {problem.message} (fix "
+            "it or run 'scholar check')"
+        )
+    if isinstance(data, list) and len(data) == scanned:
+        return
+    found = _OTHER_BREAK.search(body)
+    line = 1 if found is None else body.count("\n", 0, found.start()) + 1
+    raise OutlineError(
+        f"{path}:{line}: cannot edit this file in place: it has line breaks other than LF or CRLF (a lone "
+        "CR, NEL, U+2028 or U+2029) between records; convert them to LF (\\n) line breaks, or run "
+        "'scholar check'"
+    )
+
+
 def _parsed_values(body: str, start: int, end: int, path: str) -> dict[str, str | None]:
     """id, doi, title and year of the record at `body[start:end]`, as the loader reads it."""
     record = parse_record(body[start:end], path, lambda: body.count("\n", 0, start))
@@ -496,7 +567,7 @@ def appended_part(text: str, texts: Sequence[str], newline: str) -> str:
     adds its bytes to the file's own bytes instead of encoding the whole text again."""
     if not texts:
         return ""
-    body = text[1:] if text.startswith(_BOM) else text
+    body = _split_bom(text)[1]
     last = body[body.rfind("\n", 0, len(body) - 1) + 1 :] if body else None
     parts = []
     if body and not body.endswith("\n"):

@@ -86,12 +86,16 @@ class _Converter:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self._said: set[Problem] = set()
         self.seen: set[int] = set()
         self.depth = 0  # lists and mappings open around the node being converted
 
     def problem(self, node: yaml.Node, message: str) -> None:
         line, column = _mark(node)
-        self.problems.append(Problem(self.path, line, column, message))
+        problem = Problem(self.path, line, column, message)
+        if problem not in self._said:  # an anchor reused N times is one problem, said once
+            self._said.add(problem)
+            self.problems.append(problem)
 
     def convert(self, node: yaml.Node) -> Any:
         # An alias makes the composer hand back the very node object it anchored, so identity
@@ -190,6 +194,16 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
                 return None, [too_deep]
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         reason = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark
+        if context is not None and exc.problem and (exc.context or "").startswith("while scanning"):
+            # An unclosed quote or bracket is found only where the text ends (often the file's end):
+            # the place to fix is where it opened, so that is where the problem is reported.
+            # (Where the scan stopped is said relative to here: a record's problems are moved down to
+            # the record's place in the file by line number alone.)
+            below = line - (context.line + 1)
+            reached = f"{below} line{'s' if below != 1 else ''} below" if below else "on this line"
+            reason = f"{exc.problem} {exc.context} that starts here (reached {reached})"
+            line, column = context.line + 1, context.column + 1
         return None, [Problem(path, line, column, f"YAML syntax error: {reason}")]
     except yaml.YAMLError as exc:  # a reader error (e.g. a control character) carries its own position
         position = getattr(exc, "position", None)

@@ -148,6 +148,9 @@ class ScholarGroup(TyperGroup):
             return result
         except BrokenPipeError:
             _closed_pipe_exit()
+        except OutputError as exc:
+            console.error(console.output_error_message(exc))
+            raise typer.Exit(1) from None
         except ScholarError as exc:
             lines = exc.messages()
             for line in lines:
@@ -227,5 +230,5 @@ def main() -> None:
     except BrokenPipeError:  # raised outside a command (help or version text), or by the last flush
         _closed_pipe_exit()
     except OutputError as exc:  # raised outside a command (help or version text), or by the last flush
-        console.error(str(exc))
+        console.error(console.output_error_message(exc))
         raise SystemExit(1) from None

@@ -141,6 +141,23 @@ def use_color(stream_is_terminal: bool) -> bool:
 _CHUNK = 1 << 20
 
 
+# What this run changed in a store, for the message if its output then cannot be written: the write
+# happened, and a user seeing only "cannot write output" would run the command again (a second add).
+_changes: list[str] = []
+
+
+def store_changed(what: str) -> None:
+    """Note a change a write command made (`added 'liu2022who'`), before it prints anything."""
+    _changes.append(what)
+
+
+def output_error_message(error: Exception) -> str:
+    """An output error's message, with what this run changed in the store, if anything."""
+    if not _changes:
+        return str(error)
+    return f"{error}; the store was changed: {', '.join(_changes)}"
+
+
 def out(text: str) -> None:
     """Write data to stdout as is (callers pass text already made safe for its format)."""
     sys.stdout.write(text)

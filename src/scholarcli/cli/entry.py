@@ -9,19 +9,24 @@ dying on the spot, so `finally` blocks still run: a write in progress removes it
 releases its lock. The handler is installed when this module is imported (only the console script
 and `python -m scholarcli` import it), not when main() is called: the earliest our code can.
 (An interrupt during Python's own start-up, before this module, is Python's to report.)
+
+SIGTERM is handled the same way (status 143, 128 + SIGTERM), so that `kill` or a service manager
+stopping the program also runs the cleanup. A write's critical section (the replace and the backup's
+rotation) holds both signals back until it ends (see fileio.signals_deferred).
 """
 
 INTERRUPTED = 130
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    raise SystemExit(INTERRUPTED)
+    raise SystemExit(128 + signum)
 
 
 try:
     import signal
 
     signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
 except KeyboardInterrupt:  # arrived before the handler was in place
     raise SystemExit(INTERRUPTED) from None
 

@@ -107,7 +107,7 @@ def show_command(
     Example: scholar show liu2022who
     """
     if ids == ["-"]:
-        ids = [line.strip() for line in sys.stdin if line.strip()]
+        ids = sys.stdin.read().split()  # one id a line, or several on one line (ids hold no blanks)
         if not ids:
             raise UnknownIdError("no ids on stdin")
     loaded = open_store(store)

@@ -15,7 +15,7 @@ from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
 from scholarcli.duplicates import OnDuplicate
-from scholarcli.errors import ScholarError, display_path
+from scholarcli.errors import Problem, ScholarError, StoreInvalidError, display_path
 from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import STATUSES, Name, Publication, parse_name
@@ -28,11 +28,12 @@ from scholarcli.store import (
     profile_problems,
     user_store_path,
 )
+from scholarcli.textsafe import visible
 
 if TYPE_CHECKING:
     from collections import Counter
 
-    from scholarcli.writes import AddReport
+    from scholarcli.writes import AddReport, RecordForEdit
 
 # The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
 # commands that write: every other command, and --help, starts without it.
@@ -74,6 +75,21 @@ def _read_input(source: str, encoding: str | None) -> tuple[str, str]:
     except OSError as exc:
         raise ScholarError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
     return decode(raw, display_path(path), encoding), display_path(path)
+
+
+def refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
+    """Refuse a command-line value with bytes that are not text in the locale's encoding.
+
+    Python hands such bytes over as lone surrogates (`\\udcff` for the byte 0xFF), which no YAML or
+    UTF-8 writer can encode: refused by name before anything is read or written, rather than a
+    UnicodeEncodeError traceback halfway through a write.
+    """
+    for option, value in given.items():
+        for text in value if isinstance(value, list) else [value]:
+            bad = next((ch for ch in text or "" if "\ud800" <= ch <= "\udfff"), None)
+            if bad is not None:
+                shown = f"the byte 0x{ord(bad) - 0xDC00:02X}" if ord(bad) >= 0xDC80 else f"U+{ord(bad):04X}"
+                raise ScholarError(f"{option}: {shown} is not text in UTF-8; nothing was written")
 
 
 def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None:
@@ -133,10 +149,18 @@ def init_command(
 
     Example: scholar init --from-default
     """
+    refuse_undecodable({"--name": name})
     target = (path or user_store_path()).expanduser()
     if leads_back_to_itself(target):
         raise ScholarError(
             f"{display_path(target)}: a symbolic link that leads back to itself; nothing was changed"
+        )
+    dangling = [name for name in STORE_FILES if (target / name).is_symlink() and not (target / name).exists()]
+    if dangling:  # exists() says False for these; writing would replace the link with a file
+        link = target / dangling[0]
+        raise ScholarError(
+            f"{display_path(link)}: a symbolic link to a missing file ({visible(str(link.readlink()))}); "
+            "nothing was changed (remove the link, or create the file it points to)"
         )
     existing = [name for name in STORE_FILES if (target / name).exists()]
     if existing:
@@ -165,6 +189,7 @@ def init_command(
         raise ScholarError(
             f"{display_path(target)}: cannot create the store: {exc.strerror or exc}"
         ) from None
+    console.store_changed(f"created in {display_path(target)}")
     console.out(f"{target}\n")
     console.message(f"created a store in {display_path(target)}")
     if not from_default and name is None:
@@ -256,6 +281,28 @@ def add_command(
     from scholarcli import writes
     from scholarcli.storewrite import refuse_read_only
 
+    refuse_undecodable(
+        {
+            "--title": title,
+            "--author": author,
+            "--editor": editor,
+            "--year": year,
+            "--type": work_type,
+            "--status": status,
+            "--container": container,
+            "--volume": volume,
+            "--issue": issue,
+            "--pages": pages,
+            "--publisher": publisher,
+            "--place": place,
+            "--doi": doi,
+            "--url": url,
+            "--note": note,
+            "--theme": theme,
+            "--tag": tag,
+            "--id": record_id,
+        }
+    )
     if bibtex is not None or csl_json is not None:
         # The record comes whole from the file: a field option beside it would be silently dropped.
         fields = {
@@ -347,6 +394,10 @@ def add_command(
     report = writes.add_publications(
         location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
     )
+    changed = [f"added '{new_id}'" for _, new_id in report.added]
+    changed += [f"updated '{existing}'" for _, existing in report.updated]
+    if changed:
+        console.store_changed(", ".join(changed))
     if report.rejected:
         _refuse(report.rejected)
     for _, new_id in report.added:
@@ -386,6 +437,7 @@ def import_command(
     """
     from scholarcli.storewrite import refuse_read_only
 
+    refuse_undecodable({"--theme": theme})
     location = locate_store(store)
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
@@ -463,17 +515,36 @@ def set_command(
     """
     from scholarcli import writes
 
+    refuse_undecodable(
+        {"ID": publication_id, **{text.partition("=")[0] or text: text for text in assignments or ()}}
+    )
     changes: dict[str, str | None] = {}
     for text in assignments or ():
         key, value = writes.parse_assignment(text)
         changes[key] = value
     options = {"status": status, "year": year, "title": title, "container": container, "volume": volume,
                "issue": issue, "pages": pages, "doi": doi, "url": url}  # fmt: skip
-    changes.update({key: value for key, value in options.items() if value is not None})
+    refuse_undecodable({f"--{key}": value for key, value in options.items()})
+    changes.update(
+        {key: writes.given_value(key, value) for key, value in options.items() if value is not None}
+    )
     if not changes:
         raise ScholarError("nothing to change; give field=value pairs or options such as --status published")
     location = locate_store(store)
-    updated = writes.set_fields(location, publication_id, changes)
+    # How each field was given, to name it in a message about its value (not the line it would be on).
+    given = {text.partition("=")[0].strip().partition(".")[0]: visible(text) for text in assignments or ()}
+    given.update({key: f"--{key}" for key, value in options.items() if value is not None})
+    try:
+        updated = writes.set_fields(location, publication_id, changes)
+    except StoreInvalidError as exc:
+        raise StoreInvalidError(
+            [
+                Problem(given[problem.field], 0, 0, problem.message, problem.severity, problem.field)
+                if problem.field in given
+                else problem
+                for problem in exc.problems
+            ]
+        ) from None
     console.message(f"updated '{updated.id}': {', '.join(changes)}")
 
 
@@ -515,7 +586,13 @@ def _editor_command() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise ScholarError("set $VISUAL or $EDITOR to the editor to use, e.g. export EDITOR=nano")
-    words = shlex.split(editor)
+    try:
+        words = shlex.split(editor)
+    except ValueError as exc:  # an unclosed quote, a lone backslash at the end
+        variable = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR"
+        raise ScholarError(
+            f"{variable} '{editor}' cannot be read as a command ({str(exc).lower()}); check its quotes"
+        ) from None
     if not words or shutil.which(words[0]) is None:
         raise ScholarError(f"the editor '{editor}' was not found; check $VISUAL / $EDITOR")
     return words
@@ -540,23 +617,61 @@ def edit_command(
     handle, name = tempfile.mkstemp(prefix=f"scholar-{original.publication_id}-", suffix=".yaml")
     os.close(handle)
     edited_path = Path(name)
-    edited_path.write_text(original.text, encoding="utf-8")
+    saved = False
+    try:
+        edited_path.write_text(original.text, encoding="utf-8")
+        updated = _edit_until_valid(editor, location, original, edited_path)
+        saved = True
+    finally:
+        # The temp file goes unless it holds changes of the user's that were not saved (an editor that
+        # failed after a save, an invalid edit, an interrupt): then it stays, and the message names it.
+        if not saved and _holds_changes(edited_path, original.text):
+            if not isinstance(sys.exc_info()[1], ScholarError):  # our errors name it already
+                console.error(f"interrupted; your edit is kept in {edited_path}")
+        else:
+            edited_path.unlink(missing_ok=True)
+    if updated is None:
+        console.message("no changes")
+    else:
+        console.message(f"saved '{updated.id}'")
+
+
+def _holds_changes(path: Path, original: str) -> bool:
+    try:
+        return path.read_bytes() != original.encode("utf-8")
+    except OSError:
+        return False
+
+
+def _edit_until_valid(
+    editor: list[str], location: StoreLocation, original: "RecordForEdit", edited_path: Path
+) -> "Publication | None":
+    """Run the editor until the record is valid and saved (its new version), or unchanged (None)."""
+    from scholarcli import writes
+
     while True:
         completed = subprocess.run([*editor, str(edited_path)], check=False)
+        changed = _holds_changes(edited_path, original.text)
         if completed.returncode != 0:
-            raise ScholarError(f"the editor exited with status {completed.returncode}; nothing was changed")
-        text = edited_path.read_text(encoding="utf-8")
-        if text == original.text:
-            edited_path.unlink()
-            console.message("no changes")
-            return
-        problems = writes.check_record_text(location, original, text, str(edited_path))
+            kept = f"; your edit is kept in {edited_path}" if changed else ""
+            raise ScholarError(
+                f"the editor exited with status {completed.returncode}; nothing was changed{kept}"
+            )
+        if not changed:
+            return None
+        try:
+            text = edited_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems = [f"{edited_path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at {exc.start})"]
+        except OSError as exc:
+            raise ScholarError(
+                f"{edited_path}: cannot read: {exc.strerror or exc}; nothing was changed"
+            ) from None
+        else:
+            problems = [str(p) for p in writes.check_record_text(location, original, text, str(edited_path))]
         if not problems:
-            break
+            return writes.replace_record(location, original, text, str(edited_path))
         for problem in problems:
-            console.error(str(problem))
+            console.error(problem)
         if not stdin_is_terminal() or not typer.confirm("Edit again?", default=True, err=True):
             raise ScholarError(f"nothing was changed; your edit is kept in {edited_path}")
-    updated = writes.replace_record(location, original, text, str(edited_path))
-    edited_path.unlink()
-    console.message(f"saved '{updated.id}'")
