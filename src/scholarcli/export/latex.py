@@ -144,9 +144,15 @@ def _pylatexenc_form(char: str) -> str | None:
         )
         _decoder = LatexNodes2Text()
     form = _encoder.unicode_to_latex(char)
-    # Checked, not trusted: one braced ASCII group with no space, that reads back as the same
-    # character (its table also has look-alikes, such as `\textsc{k}` for `ĸ`).
+    # Checked, not trusted: one braced ASCII group with no space, that both pylatexenc (what other
+    # Python tools read with) and our own importer read back as the same character (its table also has
+    # look-alikes: `\textsc{k}` for `ĸ`; `{\textasciicircum}` for U+02C6, which reads back as `^`).
     if form == char or not form.isascii() or not form.startswith("{") or any(c.isspace() for c in form):
+        return None
+    from scholarcli.importers.latex_decode import decode  # the reader `scholar import` uses
+
+    read_back = decode(form)
+    if read_back.text != char or read_back.unknown:
         return None
     return form if _decoder.latex_to_text(form) == char else None
 
