@@ -32,7 +32,8 @@ from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
 # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes. 5: the issue #11 fields.
-ENTRY_FORMAT_VERSION = 5
+# 6: issue #14 (author roles, links, statuses).
+ENTRY_FORMAT_VERSION = 6
 # The modules whose code decides what an entry holds (relative to the package).
 _EXPORT_CODE_FILES = (
     "model.py", "textsafe.py", "index.py", "bibfields.py", "entrycache.py", "export/__init__.py", "export/latex.py",

@@ -66,6 +66,11 @@ NEW_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 NAME_LIST_FIELDS: tuple[str, ...] = ("authors", "editors", "translators")
 
+# Per-author roles (issue #14), in the order they are stored, shown and marked: `equal` is co-first
+# or co-senior contribution, `corresponding` the corresponding author, `student` a student the
+# owner supervised, `senior` the senior (last) author.
+ROLES: tuple[str, ...] = ("equal", "corresponding", "student", "senior")
+
 # A citation key as BibTeX and biber read one: letters of any script, digits and _:./+-, in any order
 # (`averroes/bland`, `пункт3`, `_dalain_2010`, `1984orwell`). The BibTeX specials (`,{}()"#%'=\\`
 # and spaces) and other punctuation stay out: they end a key in some reader.
@@ -106,6 +111,9 @@ class Name:
     particle: str | None = None  # "von", "van der": kept with the family name (CSL non-dropping)
     suffix: str | None = None  # "Jr.", "III"
     literal: str | None = None  # "World Health Organization"
+    # The author's roles on this work (a subset of ROLES, in ROLES order). Part of the name's value:
+    # the same person with and without a role are two Name objects, each written as the store has it.
+    roles: tuple[str, ...] = ()
 
     @property
     def full_family(self) -> str:
@@ -147,20 +155,37 @@ class Name:
             return fold(self.literal), ""
         return fold(self.family or ""), fold(self.given or "")
 
-    def as_dict(self) -> dict[str, str]:
-        """The store's mapping form, with only the parts that are set."""
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form: the parts that are set, and `roles` (a list) only when the name has any."""
+        result: dict[str, object] = self._parts()
+        if self.roles:
+            result["roles"] = list(self.roles)
+        return result
+
+    def _parts(self) -> dict[str, object]:
         if self.literal is not None:
             return {"literal": self.literal}
-        result = {}
+        result: dict[str, object] = {}
         for key in ("family", "given", "particle", "suffix"):
             value = getattr(self, key)
             if value is not None:
                 result[key] = value
         return result
 
+    def to_store_value(self) -> object:
+        """The name as `publications.yaml` holds it: `Family, Given` text when that reads back to this
+        very name, else a mapping whose roles are `role: equal` (one) or `role: [equal, student]`."""
+        text = self.to_store_string()
+        if text is not None:
+            return text
+        result = self._parts()
+        if self.roles:
+            result["role"] = self.roles[0] if len(self.roles) == 1 else list(self.roles)
+        return result
+
     def to_store_string(self) -> str | None:
         """`Family, Given` text when it parses back to this very name, else None (use a mapping)."""
-        if self.literal is not None or not self.family:
+        if self.literal is not None or not self.family or self.roles:
             return None
         parts = [self.full_family, self.suffix, self.given]
         text = ", ".join(part for part in parts if part)
@@ -279,6 +304,28 @@ class Publication:
         return STATUS_LABELS[self.status]
 
     @property
+    def equal_authors(self) -> bool:
+        """Whether equal contribution is marked per author (`role: equal` on some names); then it
+        replaces the record's `equal_contribution`, which otherwise means all authors contributed
+        equally."""
+        return any("equal" in name.roles for name in self.authors)
+
+    def author_roles(self, name: Name) -> tuple[str, ...]:
+        """An author's roles on this work, in ROLES order: the name's own, with `equal` for every
+        author when the record says `equal_contribution: true` and no name carries `equal` itself."""
+        if self.equal_contribution and "equal" not in name.roles and not self.equal_authors:
+            return tuple(role for role in ROLES if role == "equal" or role in name.roles)
+        return name.roles
+
+    @property
+    def all_equal(self) -> bool:
+        """Every author contributed equally: the shorthand, or `role: equal` on every author (the
+        CSL-JSON `equal-contribution` flag and the `show` view's "(equal)")."""
+        return self.equal_contribution or (
+            len(self.authors) > 1 and all("equal" in name.roles for name in self.authors)
+        )
+
+    @property
     def contributors(self) -> tuple[Name, ...]:
         """The names a work is known by: its authors, or for an edited book its editors."""
         return self.authors or self.editors
@@ -303,7 +350,8 @@ class Publication:
             "url": self.url,
             "themes": list(self.themes),
             "tags": list(self.tags),
-            "equal_contribution": self.equal_contribution,
+            # True when all authors contributed equally, by the flag or by `role: equal` on each.
+            "equal_contribution": self.all_equal,
             "note": self.note,
             "abstract": self.abstract,
             # The issue #11 fields, after the original keys (README: NEW_FIELDS order).
@@ -339,7 +387,7 @@ class Publication:
             value = getattr(self, key)
             if key in NAME_LIST_FIELDS:
                 if value:
-                    result[key] = [name.to_store_string() or name.as_dict() for name in value]
+                    result[key] = [name.to_store_value() for name in value]
             elif key in ("themes", "tags", "keywords"):
                 if value:
                     result[key] = list(value)

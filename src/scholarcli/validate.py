@@ -18,6 +18,7 @@ from scholarcli.model import (
     CSL_TYPES,
     ID_PATTERN,
     PUBLICATION_FIELDS,
+    ROLES,
     STATUSES,
     THEME_ID_PATTERN,
     Name,
@@ -40,6 +41,7 @@ PROFILE_FIELDS = (
 )
 THEME_FIELDS = ("id", "title", "summary")
 NAME_PARTS = ("family", "given", "particle", "suffix", "literal")
+NAME_KEYS = (*NAME_PARTS, "role")  # what a name mapping may hold: its parts and an author's roles
 _PLAIN_TEXT_FIELDS = ("container", "volume", "issue", "publisher", "place", "note", "abstract")
 _MULTILINE_FIELDS = frozenset({"abstract", "note", "summary"})
 _YEAR = re.compile(r"^[0-9]{4}$")
@@ -470,8 +472,8 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
         return parsed
     if isinstance(item, YamlMap):
         for part, part_mark in item.key_marks.items():
-            if part not in NAME_PARTS:
-                checker.error(part_mark, f"unknown name part '{part}'{did_you_mean(part, NAME_PARTS)}", key)
+            if part not in NAME_KEYS:
+                checker.error(part_mark, f"unknown name part '{part}'{did_you_mean(part, NAME_KEYS)}", key)
         parts = {part: checker.text(item, part) for part in NAME_PARTS if part in item}
         if "literal" in parts and len(parts) > 1:
             checker.error(mark, "a name is either {literal: ...} or {family, given, ...}, not both", key)
@@ -479,12 +481,51 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
         if "literal" not in parts and "family" not in parts:
             checker.error(mark, "a name needs 'family' (or 'literal' for an organisation)", key)
             return None
-        if any(value is None for value in parts.values()):
+        roles = _roles(checker, item, key)
+        if any(value is None for value in parts.values()) or roles is None:
             return None
-        return Name(**parts)
+        return Name(**parts, roles=roles)
     if item is not None:
         checker.error(mark, f"each of '{key}' must be 'Family, Given' or a mapping", key)
     return None
+
+
+def role_problem(role: str) -> str | None:
+    """Why `role` is not an author role, or None when it is one."""
+    if role in ROLES:
+        return None
+    return f"unknown role '{role}'{did_you_mean(role, ROLES)}; one of {', '.join(ROLES)}"
+
+
+def _roles(checker: _Checker, item: YamlMap, key: str) -> tuple[str, ...] | None:
+    """A name mapping's `role`: one role or a list of them, for authors only; in ROLES order, each
+    once. None when it is wrong (reported)."""
+    if "role" not in item or item["role"] is None:
+        return ()
+    mark = item.value_marks["role"]
+    if key != "authors":
+        checker.error(item.key_marks["role"], f"'role' is for authors only, not {key}", key)
+        return None
+    value = item["role"]
+    items: list[tuple[object, tuple[int, int]]]
+    if isinstance(value, YamlList):
+        if not value:
+            checker.error(mark, "'role' is an empty list; give at least one role or remove it", key)
+            return None
+        items = list(zip(value, value.item_marks, strict=True))
+    else:
+        items = [(value, mark)]
+    found: set[str] = set()
+    for role, role_mark in items:
+        if not isinstance(role, str):
+            checker.error(role_mark, f"each role must be one of {', '.join(ROLES)}", key)
+            return None
+        problem = role_problem(role.strip())
+        if problem is not None:
+            checker.error(role_mark, problem, key)
+            return None
+        found.add(role.strip())
+    return tuple(role for role in ROLES if role in found)
 
 
 # The fields issue #11 added (model.NEW_FIELDS): each rule below, called once per record ------------

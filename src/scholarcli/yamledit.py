@@ -727,7 +727,7 @@ def store_value(key: str, publication: Publication) -> object | None:
 
 
 def names_for_store(names: Sequence[Name]) -> list[object]:
-    return [name.to_store_string() or name.as_dict() for name in names]
+    return [name.to_store_value() for name in names]
 
 
 # Splicing ------------------------------------------------------------------------------------------

@@ -90,9 +90,11 @@ def test_list_json_fields_are_stable(runner: CliRunner) -> None:
         "edition", "genre", "isbn", "issn", "eprint", "eprint_type", "accessed", "language", "keywords",
         "extra",
     ]  # fmt: skip
+    # Equal co-first authors as roles (issue #14): `roles` only in names that have any; the record's
+    # `equal_contribution` still says all authors contributed equally.
     assert records[0]["authors"] == [
-        {"family": "Liu", "given": "Chuncheng"},
-        {"family": "Blomberg", "given": "Marianne", "particle": "von"},
+        {"family": "Liu", "given": "Chuncheng", "roles": ["equal"]},
+        {"family": "Blomberg", "given": "Marianne", "particle": "von", "roles": ["equal"]},
     ]
     assert records[0]["equal_contribution"] is True
     assert records[0]["year"] == 2026

@@ -60,6 +60,15 @@ def export_command(
             "--numbering", help="LaTeX: numbers in reverse per section: J5...J1 (prefix), 5...1, or none."
         ),
     ] = NumberingChoice.plain,
+    marks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--marks",
+            help="Markdown, HTML, LaTeX: ROLE=MARK for an author role's mark (equal, corresponding, student, "
+            "senior; repeatable; ROLE= for none).",
+            metavar="ROLE=MARK",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.
@@ -71,8 +80,18 @@ def export_command(
 
         # Silently ignored, a CV would come out in ASA while the user asked for another style.
         raise UsageError("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
+    from scholarcli.export import parse_marks
+
+    try:
+        chosen_marks = parse_marks(marks or ())
+    except ValueError as exc:
+        from typer._click.exceptions import BadParameter  # Typer >= 0.26 vendors Click
+
+        raise BadParameter(str(exc)) from None
     loaded = open_store(store)
-    options = ExportOptions(group_by=group_by.value, style=style, numbering=numbering.value)
+    options = ExportOptions(
+        group_by=group_by.value, style=style, numbering=numbering.value, marks=chosen_marks
+    )
     exported = export_selection(output_format.value, loaded, selection, options)
     if output is None:
         console.out_utf8(exported.content)

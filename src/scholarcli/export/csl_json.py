@@ -152,8 +152,12 @@ def csl_custom(work: Publication) -> dict[str, object]:
         custom["themes"] = list(work.themes)
     if work.tags:
         custom["tags"] = list(work.tags)
-    if work.equal_contribution:
+    if work.all_equal:
         custom["equal-contribution"] = True
+    # The authors' own roles (`role:` in the store), one list per author in order: the flag above
+    # stays for readers that know only it.
+    if any(name.roles for name in work.authors):
+        custom["author-roles"] = [list(name.roles) for name in work.authors]
     if work.subtitle is not None and work.title is not None:
         custom["subtitle"] = work.subtitle
     if work.keywords:

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from scholarcli.cite.styled import HtmlRenderer, is_web_url, safe_url
 from scholarcli.cite.styled import escape_html as _escape
-from scholarcli.export import ExportOptions
-from scholarcli.export.markdown import EQUAL_LEGEND, Cite, Section, citations, group
+from scholarcli.export import ExportOptions, legend_lines
+from scholarcli.export.markdown import Cite, Legend, Section, citations, group, legend_marks
 from scholarcli.model import Library, Profile, Publication, has_cjk
 
 PAGE_TITLE_SUFFIX = "Publications"
@@ -63,11 +63,13 @@ ol.works > li { margin: 0 0 0.7rem; padding-left: 0.2rem; overflow-wrap: anywher
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The HTML publications page of the given works (see the module docstring)."""
     sections = group(works, library, options.group_by)
-    cite, equal_marker = citations(works, library, options.style, HtmlRenderer(), target="html")
-    return render(library.profile, sections, cite, legend=bool(equal_marker))
+    cite, marks = citations(
+        works, library, options.style, HtmlRenderer(), target="html", marks=options.role_marks()
+    )
+    return render(library.profile, sections, cite, legend=marks)
 
 
-def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: bool) -> str:
+def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: Legend) -> str:
     """The document: head and style, header from the profile, then one section per group."""
     title = escape_html(profile.name)
     native = _native_name(profile)
@@ -93,7 +95,6 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
     ]
     if not sections:
         lines.append(f"<p>{NO_WORKS}</p>")
-    any_equal = False
     for number, section in enumerate(sections, start=1):
         section_heading = escape_html(section.title)
         if section.counted:
@@ -106,11 +107,11 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
             lines.append(f'<p class="intro">{escape_html(section.intro)}</p>')
         lines.append('<ol class="works">')
         for publication in section.works:
-            any_equal = any_equal or publication.equal_contribution
             lines.append(work_item(publication, cite))
         lines += ["</ol>", "</section>"]
-    if legend and any_equal:
-        lines.append(f'<p class="legend">{escape_html(EQUAL_LEGEND)}</p>')
+    explained = legend_lines((work for section in sections for work in section.works), legend_marks(legend))
+    if explained:
+        lines.append(f'<p class="legend">{"<br>".join(escape_html(line) for line in explained)}</p>')
     lines += ["</main>", "</body>", "</html>", ""]
     return "\n".join(lines)
 

@@ -199,8 +199,26 @@ _CONSUMED = frozenset(
      "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
 )  # fmt: skip
 _CUSTOM_CONSUMED = frozenset(
-    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
+    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra", "author-roles"}
 )
+
+
+def _with_roles(names: tuple[Name, ...], value: Any) -> tuple[Name, ...]:
+    """The authors with `custom.author-roles` (our export's per-author roles: a list per author)."""
+    if value is None:
+        return names
+    if not isinstance(value, list) or len(value) != len(names):
+        raise _ItemError("'custom.author-roles' must be a list with one list of roles per author")
+    from dataclasses import replace
+
+    from scholarcli.model import ROLES
+
+    result = []
+    for name, roles in zip(names, value, strict=True):
+        if not isinstance(roles, list) or any(role not in ROLES for role in roles):
+            raise _ItemError(f"'custom.author-roles' holds a role not among {', '.join(ROLES)}")
+        result.append(replace(name, roles=tuple(role for role in ROLES if role in roles)))
+    return tuple(result)
 
 
 def _date_parts(value: Any, key: str) -> list[Any]:
@@ -356,7 +374,7 @@ def to_publication(item: dict[str, Any]) -> Publication:
         type=kind,
         title=title,
         subtitle=subtitle,
-        authors=_names(item.get("author"), "author"),
+        authors=_with_roles(_names(item.get("author"), "author"), custom.get("author-roles")),
         editors=_names(item.get("editor"), "editor"),
         translators=_names(item.get("translator"), "translator"),
         year=_int_part(issued, 0, "issued"),
@@ -371,7 +389,9 @@ def to_publication(item: dict[str, Any]) -> Publication:
         themes=_string_list(custom.get("themes"), "custom.themes"),
         tags=tags,
         keywords=keywords,
-        equal_contribution=custom.get("equal-contribution") is True,
+        # With per-author roles, the flag is what `role: equal` on every author already says.
+        equal_contribution=custom.get("equal-contribution") is True
+        and not any("equal" in roles for roles in custom.get("author-roles") or ()),
         extra=tuple((key.lower(), value) for key, value in extra.items()),
         **fields,
         **mapped,
