@@ -321,9 +321,9 @@ class Publication:
     def all_equal(self) -> bool:
         """Every author contributed equally: the shorthand, or `role: equal` on every author (the
         CSL-JSON `equal-contribution` flag and the `show` view's "(equal)")."""
-        return self.equal_contribution or (
-            len(self.authors) > 1 and all("equal" in name.roles for name in self.authors)
-        )
+        if self.equal_authors:  # `role: equal` on some names replaces the flag
+            return len(self.authors) > 1 and all("equal" in name.roles for name in self.authors)
+        return self.equal_contribution
 
     @property
     def contributors(self) -> tuple[Name, ...]:

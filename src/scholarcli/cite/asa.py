@@ -425,10 +425,9 @@ class _Builder:
         """The marks after an author's name (see `NameMarks`): one per role of the author on this work
         (`Publication.author_roles`, so `equal_contribution` marks every author), in ROLES order,
         each span's `mark` naming its role; a role with no mark in `marks` is not shown."""
-        spans = tuple(
+        return tuple(
             Span(self.marks[role], mark=role) for role in self.work.author_roles(name) if self.marks.get(role)
         )
-        return spans
 
     def _name_list(self, names: Sequence[Name], *, marks: NameMarks | None) -> Rich:
         return _names(

@@ -47,7 +47,12 @@ class ExportOptions:
 # The marks a CV puts after an author's name for each role (model.ROLES), and the legend line each
 # one gets when a page uses it. Markdown has no underline, so a student is marked like the others;
 # `--marks` (ExportOptions.marks) chooses others.
-DEFAULT_MARKS: dict[str, str] = {"equal": "\u2020", "corresponding": "*", "student": "\u2021", "senior": "\u00a7"}
+DEFAULT_MARKS: dict[str, str] = {
+    "equal": "\u2020",
+    "corresponding": "*",
+    "student": "\u2021",
+    "senior": "\u00a7",
+}
 ROLE_LEGENDS: dict[str, str] = {
     "equal": "Equal contribution.",
     "corresponding": "Corresponding author.",
@@ -66,9 +71,7 @@ def parse_marks(specs: Iterable[str]) -> tuple[tuple[str, str], ...]:
             from scholarcli.validate import did_you_mean
 
             hint = did_you_mean(role, ROLES) if equals else ""
-            raise ValueError(
-                f"--marks '{spec}': give ROLE=MARK with a role of {', '.join(ROLES)}{hint}"
-            )
+            raise ValueError(f"--marks '{spec}': give ROLE=MARK with a role of {', '.join(ROLES)}{hint}")
         if any(not char.isprintable() for char in mark) or len(mark) > 8:
             raise ValueError(f"--marks '{spec}': a mark is up to 8 printable characters")
         pairs[role] = mark

@@ -260,7 +260,9 @@ def export(works: Sequence[Publication], library: Library, options: ExportOption
                 label += f"{number}}}]"
             lines.append(f"{label} {cite(publication)}{_status(publication)}")
         lines.append(r"\end{scholarpublications}")
-    legend = _legend(used_roles((work for section in sections for work in section.works), marks), commands, marks)
+    legend = _legend(
+        used_roles((work for section in sections for work in section.works), marks), commands, marks
+    )
     if legend:
         lines += ["", *legend]
     return "\n".join(lines) + "\n"

@@ -95,9 +95,7 @@ def citations(
     def cite(publication: Publication) -> str:
         text = cache.get(publication.id)
         if text is None:
-            text = cache[publication.id] = renderer.render(
-                citation(publication, owner=owner, marks=chosen)
-            )
+            text = cache[publication.id] = renderer.render(citation(publication, owner=owner, marks=chosen))
         return text
 
     return cite, chosen

@@ -199,7 +199,17 @@ _CONSUMED = frozenset(
      "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
 )  # fmt: skip
 _CUSTOM_CONSUMED = frozenset(
-    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra", "author-roles"}
+    {
+        "themes",
+        "tags",
+        "equal-contribution",
+        "subtitle",
+        "keywords",
+        "eprint",
+        "eprint-type",
+        "extra",
+        "author-roles",
+    }
 )
 
 
