@@ -137,4 +137,6 @@ def test_the_default_record_is_exactly_right() -> None:
     assert "Meritown" in (book.abstract or "")
     multiple = library.get("liu2019multiple")
     assert multiple is not None
-    assert multiple.url == "https://osf.io/preprints/socarxiv/v9frs"
+    # The seed's address is the article's SocArXiv preprint (issue #14): a labelled link, not its url.
+    assert multiple.url is None
+    assert multiple.links == (("preprint", "https://osf.io/preprints/socarxiv/v9frs"),)

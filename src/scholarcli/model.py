@@ -34,7 +34,9 @@ CSL_TYPES: tuple[str, ...] = (
 # Publication states, in the order a work moves through them (the order of undated works in lists).
 STATUSES: tuple[str, ...] = (
     "in-preparation",
+    "submitted",
     "under-review",
+    "revise-and-resubmit",
     "under-contract",
     "forthcoming",
     "in-press",
@@ -42,7 +44,9 @@ STATUSES: tuple[str, ...] = (
 )
 STATUS_LABELS: dict[str, str] = {
     "in-preparation": "In preparation",
+    "submitted": "Submitted",
     "under-review": "Under review",
+    "revise-and-resubmit": "Revise and resubmit",
     "under-contract": "Under contract",
     "forthcoming": "Forthcoming",
     "in-press": "In press",
@@ -56,8 +60,14 @@ PUBLICATION_FIELDS: tuple[str, ...] = (
     "id", "type", "title", "subtitle", "short_title", "authors", "editors", "translators", "year",
     "month", "day", "original_year", "status", "container", "series", "number", "volume", "issue",
     "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
-    "url", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "note",
-    "abstract", "extra",
+    "url", "links", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "award",
+    "featured", "preprint_of", "published_as", "note", "abstract", "extra",
+)  # fmt: skip
+# Issue #14's fields: in `as_dict` after NEW_FIELDS, in this order.
+CV_FIELDS: tuple[str, ...] = ("links", "award", "featured", "preprint_of", "published_as")
+# The labels of `links` a CV knows (any other lower-case slug is allowed too), in the order they show.
+LINK_LABELS: tuple[str, ...] = (
+    "pdf", "preprint", "code", "data", "slides", "poster", "video", "supplement", "press",
 )  # fmt: skip
 NEW_FIELDS: tuple[str, ...] = (
     "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
@@ -293,6 +303,17 @@ class Publication:
     # Any other field of a source, verbatim, as (lower-case field name, value) pairs in source order:
     # a tuple, not a dict, so the frozen record stays hashable.
     extra: tuple[tuple[str, str], ...] = ()
+    # Issue #14's fields, appended for the same reason.
+    links: tuple[tuple[str, str], ...] = ()  # (label, http(s) URL) in store order: pdf, code, ...
+    award: str | None = None  # "Best Paper Award, ASA Section on ..."
+    featured: bool = False
+    preprint_of: str | None = None  # on a preprint: the id of its published version
+    published_as: str | None = None  # the same link, under the other name (either may be used)
+
+    @property
+    def published_version(self) -> str | None:
+        """The id of the published version, when this record is a preprint linked to it."""
+        return self.preprint_of or self.published_as
 
     @property
     def is_out(self) -> bool:
@@ -373,6 +394,12 @@ class Publication:
             "language": self.language,
             "keywords": list(self.keywords),
             "extra": dict(self.extra),
+            # Issue #14's fields, after those (README: "JSON fields").
+            "links": dict(self.links),
+            "award": self.award,
+            "featured": self.featured,
+            "preprint_of": self.preprint_of,
+            "published_as": self.published_as,
         }
 
     def to_store_dict(self) -> dict[str, object]:
@@ -391,7 +418,7 @@ class Publication:
             elif key in ("themes", "tags", "keywords"):
                 if value:
                     result[key] = list(value)
-            elif key == "extra":
+            elif key in ("extra", "links"):
                 if value:
                     result[key] = dict(value)
             elif key in ("year", "month", "day", "original_year"):
@@ -400,7 +427,7 @@ class Publication:
             elif key == "status":
                 if value != "published":
                     result[key] = value
-            elif key == "equal_contribution":
+            elif key in ("equal_contribution", "featured"):
                 if value:
                     result[key] = True
             elif value is not None:

@@ -17,6 +17,7 @@ from scholarcli.errors import Problem
 from scholarcli.model import (
     CSL_TYPES,
     ID_PATTERN,
+    LINK_LABELS,
     PUBLICATION_FIELDS,
     ROLES,
     STATUSES,
@@ -329,6 +330,7 @@ def read_publications(
             continue
         seen[folded] = (publication.id, record.value_marks["id"][0])
         publications.append(publication)
+    _check_preprint_links(checker, publications)
     return tuple(publications), checker.sorted_problems()
 
 
@@ -387,6 +389,7 @@ def _read_publication(
             checker.error(theme_mark, problem, "themes")
     tags = checker.text_list(record, "tags") or ()
     added = _read_added_fields(checker, record, year)
+    added.update(_read_cv_fields(checker, record))
 
     equal_contribution = False
     flag = checker.text(record, "equal_contribution")
@@ -670,3 +673,146 @@ def _extra(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
             continue
         pairs.append((key, value))
     return tuple(pairs)
+
+
+# Issue #14's fields: links, award, featured and the preprint link ------------------------------------
+
+_LINK_LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RELATIONS = ("preprint_of", "published_as")
+
+
+def _read_cv_fields(checker: _Checker, record: YamlMap) -> dict[str, Any]:
+    """`links`, `award`, `featured`, `preprint_of` and `published_as` of one record, each checked."""
+    values: dict[str, Any] = {"award": checker.text(record, "award"), "featured": False}
+    if record.get("id") is not None and ("title" in record or "doi" in record):
+        # Where a record starts, for the warnings across records (`_unlinked_preprints`).
+        checker.__dict__.setdefault("record_marks", {})[record.get("id")] = (record.line, record.column)
+    flag = checker.text(record, "featured")
+    if flag is not None:
+        problem = flag_problem(flag, "featured")
+        if problem is not None:
+            checker.error(record.value_marks["featured"], problem, "featured")
+        values["featured"] = flag == "true"
+    values["links"] = _links(checker, record)
+    for key in _RELATIONS:
+        target = checker.text(record, key)
+        if target is not None and (problem := id_problem(target)) is not None:
+            checker.error(record.value_marks[key], f"'{key}': {problem}", key)
+            target = None
+        values[key] = target
+        if target is not None:
+            # Kept for the check across records (`_check_preprint_links`), which needs the place.
+            checker.__dict__.setdefault("relation_marks", {})[(record.get("id"), key)] = record.value_marks[
+                key
+            ]
+    preprint_of, published_as = values["preprint_of"], values["published_as"]
+    if preprint_of and published_as and preprint_of != published_as:
+        checker.error(
+            record.value_marks["published_as"],
+            f"'published_as' ({published_as}) and 'preprint_of' ({preprint_of}) name two works; they name "
+            "the same published version, so give one",
+            "published_as",
+        )
+    return values
+
+
+def _links(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
+    """`links`: labels (`pdf`, `code`, ... or any lower-case slug) to http(s) addresses."""
+    if "links" not in record or record["links"] is None:
+        return ()
+    mapping = checker.mapping(record["links"], record.value_marks["links"], "'links'")
+    if mapping is None:
+        return ()
+    pairs = []
+    for label, label_mark in mapping.key_marks.items():
+        mark = mapping.value_marks.get(label, label_mark)
+        if not _LINK_LABEL.match(label):
+            hint = did_you_mean(label.lower(), LINK_LABELS)
+            checker.error(
+                label_mark,
+                f"link label '{label}' must be a lower-case word such as {', '.join(LINK_LABELS[:3])}{hint}",
+                "links",
+            )
+            continue
+        url = checker.text(mapping, label)
+        if url is None:
+            continue
+        problem = url_problem(url, f"links.{label}")
+        if problem is not None:
+            checker.error(mark, problem, "links")
+            continue
+        pairs.append((label, url))
+    return tuple(pairs)
+
+
+def _check_preprint_links(checker: _Checker, publications: list[Publication]) -> None:
+    """A preprint's link names a work of the store that is not itself linked as a preprint, and no two
+    preprints name one published work; a preprint whose published version is here by DOI or title but
+    not linked is a warning (`scholar check` says how to link them)."""
+    marks: dict[tuple[object, str], tuple[int, int]] = checker.__dict__.get("relation_marks", {})
+    by_id = {publication.id.casefold(): publication for publication in publications}
+    claimed: dict[str, str] = {}
+    for publication in publications:
+        target_id = publication.published_version
+        if target_id is None:
+            continue
+        key = "preprint_of" if publication.preprint_of else "published_as"
+        mark = marks.get((publication.id, key), (1, 1))
+        target = by_id.get(target_id.casefold())
+        if target is None:
+            hint = did_you_mean(target_id, [p.id for p in publications])
+            checker.error(mark, f"'{key}': no work has the id '{target_id}'{hint}", key)
+        elif target is publication:
+            checker.error(mark, f"'{key}': a work cannot be its own published version", key)
+        elif target.published_version is not None:
+            checker.error(
+                mark, f"'{key}': '{target.id}' is itself a preprint (of '{target.published_version}')", key
+            )
+        elif target.id in claimed:
+            checker.error(
+                mark, f"'{key}': '{claimed[target.id]}' is already the preprint of '{target.id}'", key
+            )
+        else:
+            claimed[target.id] = publication.id
+    _unlinked_preprints(checker, publications, claimed)
+
+
+def is_preprint(publication: Publication) -> bool:
+    """A preprint: CSL type `article` (CSL's preprint type), or a work with a `preprint` link only."""
+    return publication.type == "article"
+
+
+def _unlinked_preprints(checker: _Checker, publications: list[Publication], claimed: dict[str, str]) -> None:
+    published: dict[str, Publication] = {}
+    for publication in publications:
+        if is_preprint(publication) or publication.published_version is not None:
+            continue
+        if publication.doi:
+            published.setdefault("doi:" + publication.doi.casefold(), publication)
+        if publication.title:
+            published.setdefault("title:" + _title_key(publication.title), publication)
+    if not published:
+        return
+    marks = checker.__dict__.get("record_marks", {})
+    for publication in publications:
+        if not is_preprint(publication) or publication.published_version is not None:
+            continue
+        keys = []
+        if publication.doi:
+            keys.append("doi:" + publication.doi.casefold())
+        if publication.title:
+            keys.append("title:" + _title_key(publication.title))
+        match = next((published[key] for key in keys if key in published), None)
+        if match is None or match.id in claimed:
+            continue
+        how = "DOI" if publication.doi and keys[0] in published else "title"
+        checker.warning(
+            marks.get(publication.id, (1, 1)),
+            f"'{publication.id}' looks like a preprint of '{match.id}' (same {how}); link them with "
+            f"'preprint_of: {match.id}'",
+            "preprint_of",
+        )
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", title.casefold()).split())

@@ -404,7 +404,7 @@ def store_value_from_text(key: str, value: str | None) -> object | None:
         return names
     if key in _LIST_FIELDS:
         return [item.strip() for item in value.split(",") if item.strip()]
-    if key == "equal_contribution" and value in ("true", "false"):
+    if key in ("equal_contribution", "featured") and value in ("true", "false"):
         return value == "true"
     if key == "year":
         return year_from_text(value)

@@ -117,7 +117,8 @@ def test_sections_and_citations_are_markdowns(store_name: str, group_by: str) ->
         for item, work in zip(items, section.works, strict=True):
             cited = plain.render(citation(work, owner=library.profile.is_owner, equal_marker=EQUAL_MARKER))
             status = "" if work.status == "published" else f" ({work.status_label})"
-            assert text_of(item) == " ".join(visible(cited + status).split())
+            links = "".join(f" {label}" for label, _ in work.links)  # the buttons (issue #14)
+            assert text_of(item) == " ".join(visible(cited + status + links).split())
 
 
 def test_header_from_the_profile_with_the_native_name_tagged_chinese() -> None:

@@ -220,3 +220,46 @@ def export_selection(
     else:
         works = [library.publications[position] for position in positions]
     return Exported(export(format_name, works, library, options), len(works))
+
+
+class WorkExtras(NamedTuple):
+    """What a CV shows after a work's citation (issue #14): its labelled links in order, a note on a
+    linked preprint with no address, its award and whether it is featured."""
+
+    links: tuple[tuple[str, str], ...]
+    preprint_note: str | None
+    award: str | None
+    featured: bool
+
+
+def fold_preprints(works: Sequence[Publication]) -> tuple[list[Publication], dict[str, Publication]]:
+    """The works a CV lists, without each preprint whose published version is among them, and those
+    preprints by the published version's id (the CV notes them under it)."""
+    ids = {work.id.casefold() for work in works}
+    preprints: dict[str, Publication] = {}
+    for work in works:
+        target = work.published_version
+        if target is not None and target.casefold() in ids:
+            preprints.setdefault(target.casefold(), work)
+    if not preprints:
+        return list(works), {}
+    folded = {id(work) for work in preprints.values()}
+    return [work for work in works if id(work) not in folded], preprints
+
+
+def work_extras(work: Publication, preprints: dict[str, Publication]) -> WorkExtras:
+    """A work's links, with its preprint's address as the `preprint` link when it has none itself."""
+    links = list(work.links)
+    note = None
+    preprint = preprints.get(work.id.casefold())
+    if preprint is not None and not any(label == "preprint" for label, _ in links):
+        from scholarcli.cite.asa import doi_url
+
+        address = dict(preprint.links).get("preprint") or preprint.url
+        if address is None and preprint.doi is not None:
+            address = doi_url(preprint.doi)
+        if address is not None:
+            links.append(("preprint", address))
+        else:
+            note = preprint.container or preprint.title or preprint.id
+    return WorkExtras(tuple(links), note, work.award, work.featured)

@@ -83,7 +83,9 @@ ENTRY_TYPES: dict[str, str] = {
 DEFAULT_ENTRY_TYPE = "misc"
 PUBSTATES: dict[str, str] = {
     "in-preparation": "inpreparation",
-    "under-review": "submitted",
+    "submitted": "submitted",
+    "under-review": "under review",  # not "submitted": that is a status of its own (issue #14)
+    "revise-and-resubmit": "revise and resubmit",
     "under-contract": "under contract",
     "forthcoming": "forthcoming",
     "in-press": "inpress",

@@ -168,6 +168,17 @@ def csl_custom(work: Publication) -> dict[str, object]:
         custom["eprint-type"] = work.eprint_type
     if work.extra:
         custom["extra"] = dict(work.extra)
+    # Issue #14's: the labelled links, the award, featured and the preprint's published version.
+    if work.links:
+        custom["links"] = dict(work.links)
+    if work.award is not None:
+        custom["award"] = work.award
+    if work.featured:
+        custom["featured"] = True
+    if work.preprint_of is not None:
+        custom["preprint-of"] = work.preprint_of
+    if work.published_as is not None:
+        custom["published-as"] = work.published_as
     return custom
 
 

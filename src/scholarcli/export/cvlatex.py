@@ -32,7 +32,15 @@ from urllib.parse import quote
 
 from scholarcli.cite.asa import citation
 from scholarcli.cite.styled import Rich, Span
-from scholarcli.export import DEFAULT_MARKS, ROLE_LEGENDS, ExportOptions, used_roles
+from scholarcli.export import (
+    DEFAULT_MARKS,
+    ROLE_LEGENDS,
+    ExportOptions,
+    WorkExtras,
+    fold_preprints,
+    used_roles,
+    work_extras,
+)
 from scholarcli.export.latex import accent_command, escape, latex_char
 from scholarcli.export.markdown import OTHER_SECTION, Section, group
 from scholarcli.model import Library, Publication
@@ -80,6 +88,10 @@ PREAMBLE = r"""% Publications: a CV section written by scholarcli (scholar expor
 \providecommand{\scholarlegend}[2]{\par\noindent#1 #2\par}% #1 the mark, #2 what it means
 \providecommand{\scholarstatus}[1]{ \textit{(#1)}}
 \providecommand{\scholarlink}[2]{\ifdefined\href\href{#1}{#2}\else#2\fi}
+\providecommand{\scholarlinks}[1]{ [#1]}% a work's links: \scholarlink{url}{pdf}, ... (issue #14)
+\providecommand{\scholarnote}[1]{ #1.}% a linked preprint with no address: Preprint: SocArXiv
+\providecommand{\scholaraward}[1]{ \textit{#1.}}
+\providecommand{\scholarfeatured}{ (Featured)}
 \providecommand{\scholarcjkfamily}{gbsn}
 \providecommand{\scholarcjk}[1]{\ifdefined\XeTeXversion#1\else\ifdefined\directlua#1\else
   \ifdefined\CJKfamily\begin{CJK}{UTF8}{\scholarcjkfamily}#1\end{CJK}\else
@@ -230,7 +242,8 @@ def _runs(rich: Sequence[Span]) -> list[list[Span]]:
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The LaTeX publications section of the given works (see the module docstring)."""
-    sections = group(works, library, options.group_by)
+    listed, preprints = fold_preprints(works)
+    sections = group(listed, library, options.group_by)
     owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
     marks = options.role_marks()
     # A role keeps its restylable command while its mark is the default one.
@@ -258,7 +271,8 @@ def export(works: Sequence[Publication], library: Library, options: ExportOption
             else:
                 label = r"\item[\scholarlabel{" + (prefix if options.numbering == "prefix" else "") + "}{"
                 label += f"{number}}}]"
-            lines.append(f"{label} {cite(publication)}{_status(publication)}")
+            extras = _extras(work_extras(publication, preprints))
+            lines.append(f"{label} {cite(publication)}{_status(publication)}{extras}")
         lines.append(r"\end{scholarpublications}")
     legend = _legend(
         used_roles((work for section in sections for work in section.works), marks), commands, marks
@@ -286,6 +300,25 @@ def _section(section: Section) -> str:
     if section.intro:
         heading += "\n" + r"\scholarintro{" + tex_text(section.intro) + "}"
     return heading
+
+
+def _extras(extras: WorkExtras) -> str:
+    r"""`\scholarlinks{\scholarlink{url}{pdf}, ...}`, `\scholarnote`, `\scholaraward`, `\scholarfeatured`."""
+    text = ""
+    links = [
+        r"\scholarlink{" + tex_url(url) + "}{" + tex_text(label) + "}"
+        for label, url in extras.links
+        if url.lower().startswith(("http://", "https://"))
+    ]
+    if links:
+        text += r"\scholarlinks{" + ", ".join(links) + "}"
+    if extras.preprint_note:
+        text += r"\scholarnote{" + tex_text("Preprint: " + extras.preprint_note) + "}"
+    if extras.award:
+        text += r"\scholaraward{" + tex_text(extras.award) + "}"
+    if extras.featured:
+        text += r"\scholarfeatured{}"
+    return text
 
 
 def _status(publication: Publication) -> str:

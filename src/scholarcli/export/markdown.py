@@ -13,8 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scholarcli.cite.asa import citation
-from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, safe_url
-from scholarcli.export import DEFAULT_MARKS, ExportOptions, legend_lines
+from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, is_web_url, safe_url
+from scholarcli.export import (
+    DEFAULT_MARKS,
+    ExportOptions,
+    WorkExtras,
+    fold_preprints,
+    legend_lines,
+    work_extras,
+)
 from scholarcli.model import Library, Profile, Publication
 from scholarcli.query import sort_key
 
@@ -60,11 +67,30 @@ Cite = Callable[[Publication], str]
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The Markdown CV of the given works (see the module docstring)."""
-    sections = group(works, library, options.group_by)
+    listed, preprints = fold_preprints(works)
+    sections = group(listed, library, options.group_by)
     cite, marks = citations(
-        works, library, options.style, MarkdownRenderer(), target="markdown", marks=options.role_marks()
+        listed, library, options.style, MarkdownRenderer(), target="markdown", marks=options.role_marks()
     )
-    return render(library.profile, sections, cite, legend=marks)
+    return render(
+        library.profile,
+        sections,
+        cite,
+        legend=marks,
+        extras=lambda work: markdown_extras(work_extras(work, preprints)),
+    )
+
+
+def markdown_extras(extras: WorkExtras) -> str:
+    """` [pdf](<url>) [code](<url>) Preprint: SocArXiv. Award: Best Paper. Featured.`"""
+    parts = [_link(label, url) for label, url in extras.links if is_web_url(url)]
+    if extras.preprint_note:
+        parts.append(f"Preprint: {escape_markdown(extras.preprint_note)}.")
+    if extras.award:
+        parts.append(f"Award: {escape_markdown(extras.award)}.")
+    if extras.featured:
+        parts.append("Featured.")
+    return " ".join(parts)
 
 
 def citations(
@@ -148,9 +174,12 @@ def legend_marks(legend: Legend) -> dict[str, str]:
     return dict(legend)
 
 
-def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: Legend) -> str:
-    """The document: header, then each section's heading, intro and one list item per work, then the
-    legend of the role marks its works use (one paragraph, only the marks used)."""
+def render(
+    profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: Legend, extras: Cite | None = None
+) -> str:
+    """The document: header, then each section's heading, intro and one list item per work (its
+    citation, status label and `extras`: links, award), then the legend of the role marks its works
+    use (one paragraph, only the marks used)."""
     lines = _header(profile)
     if not sections:
         lines += ["No works selected.", ""]
@@ -162,7 +191,8 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
         if section.intro:
             lines += [escape_markdown(section.intro), ""]
         for publication in section.works:
-            lines.append(f"- {cite(publication)}{_status_label(publication)}")
+            after = extras(publication) if extras is not None else ""
+            lines.append(f"- {cite(publication)}{_status_label(publication)}{' ' + after if after else ''}")
         lines.append("")
     explained = legend_lines((work for section in sections for work in section.works), legend_marks(legend))
     if explained:

@@ -108,7 +108,7 @@ def load_json(text: str, path: str) -> Any:
 
 
 _STATUS_BY_LABEL = {label.lower(): status for status, label in STATUS_LABELS.items()}
-_STATUS_BY_LABEL.update({"in press": "in-press", "submitted": "under-review", "accepted": "forthcoming"})
+_STATUS_BY_LABEL.update({"in press": "in-press", "accepted": "forthcoming"})
 _TEXT_FIELDS = {
     "container-title": "container",
     "volume": "volume",
@@ -199,18 +199,22 @@ _CONSUMED = frozenset(
      "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
 )  # fmt: skip
 _CUSTOM_CONSUMED = frozenset(
-    {
-        "themes",
-        "tags",
-        "equal-contribution",
-        "subtitle",
-        "keywords",
-        "eprint",
-        "eprint-type",
-        "extra",
-        "author-roles",
+    {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
+) | {"author-roles", "links", "award", "featured", "preprint-of", "published-as"}  # issue #14's
+
+
+def _cv_fields(custom: dict[str, Any]) -> dict[str, Any]:
+    """Issue #14's fields from our own export's `custom`: links, award, featured, the preprint link."""
+    links = custom.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(url, str) for url in links.values()):
+        raise _ItemError("'custom.links' must be an object of texts")
+    return {
+        "links": tuple((str(label), url) for label, url in links.items()),
+        "award": _text(custom.get("award"), "custom.award"),
+        "featured": custom.get("featured") is True,
+        "preprint_of": _text(custom.get("preprint-of"), "custom.preprint-of"),
+        "published_as": _text(custom.get("published-as"), "custom.published-as"),
     }
-)
 
 
 def _with_roles(names: tuple[Name, ...], value: Any) -> tuple[Name, ...]:
@@ -403,6 +407,7 @@ def to_publication(item: dict[str, Any]) -> Publication:
         equal_contribution=custom.get("equal-contribution") is True
         and not any("equal" in roles for roles in custom.get("author-roles") or ()),
         extra=tuple((key.lower(), value) for key, value in extra.items()),
+        **_cv_fields(custom),
         **fields,
         **mapped,
     )
