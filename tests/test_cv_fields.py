@@ -244,3 +244,52 @@ def test_the_writer_writes_links_as_a_block(tmp_path: Path) -> None:
         '  container: Journal\n  links:\n    pdf: "https://example.org/j.pdf"\n    code: "javascript:alert(1)"\n'
         "  award: Best Paper <Award>\n  featured: true\n"
     )
+
+
+_TALK = Publication(
+    id="t2024",
+    type="speech",
+    title="Scoring the City",
+    authors=_AUTHOR,
+    year=2024,
+    month=8,
+    day=10,
+    event="Annual Meeting of the American Sociological Association",
+    event_place="Montréal, QC",
+)
+
+
+def test_a_talk_is_read_cited_as_pandoc_does_and_grouped_under_presentations() -> None:
+    (work,) = records_of(
+        "- id: t2024\n  type: speech\n  title: Scoring the City\n  authors: ['Roe, Ann']\n  year: 2024\n"
+        "  month: 8\n  day: 10\n  event: Annual Meeting of the American Sociological Association\n"
+        "  event_place: Montréal, QC\n"
+    )
+    assert work == _TALK
+    library = _library(_TALK)
+    text = markdown.export(library.publications, library, ExportOptions())
+    # pandoc --citeproc with american-sociological-association.csl prints the same words.
+    assert (
+        "## Presentations (1)\n\n- **Roe, Ann**. 2024. “Scoring the City.” Presented at the Annual Meeting of "
+        "the American Sociological Association, August 10, Montréal, QC.\n"
+    ) in text
+    assert r"\scholarsection{Presentations}{1}" in cvlatex.export(
+        library.publications, library, ExportOptions()
+    )
+
+
+def test_a_talk_in_csl_json_and_bibtex() -> None:
+    item = csl_item(_TALK)
+    assert (item["event"], item["event-title"], item["event-place"]) == (
+        "Annual Meeting of the American Sociological Association",
+        "Annual Meeting of the American Sociological Association",
+        "Montréal, QC",
+    )
+    from scholarcli.export import biblatex, bibtex
+
+    assert (
+        "  eventtitle = {Annual Meeting of the American Sociological Association},\n"
+        in bibtex.render_entry(_TALK)
+    )
+    assert "  venue = {Montr{\\'e}al, QC},\n" in bibtex.render_entry(_TALK)
+    assert "  venue = {Montréal, QC},\n" in biblatex.render_entry(_TALK)

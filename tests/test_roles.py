@@ -180,7 +180,10 @@ def test_html_marks_and_legend() -> None:
     library = _library(_WORK)
     page = html.export(library.publications, library, ExportOptions())
     assert "<li><strong>Roe, Ann</strong>*, and Jane Doe‡. 2020." in page
-    assert '<p class="legend">* Corresponding author.<br>‡ Student author (supervised).</p>' in page
+    assert (
+        '<p class="legend">* Corresponding author.</p>\n<p class="legend">‡ Student author (supervised).</p>'
+        in page
+    )
 
 
 def test_latex_marks_are_commands_with_a_legend_line_each() -> None:

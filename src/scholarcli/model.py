@@ -59,12 +59,20 @@ STATUS_LABELS: dict[str, str] = {
 PUBLICATION_FIELDS: tuple[str, ...] = (
     "id", "type", "title", "subtitle", "short_title", "authors", "editors", "translators", "year",
     "month", "day", "original_year", "status", "container", "series", "number", "volume", "issue",
-    "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
+    "edition", "pages", "publisher", "place", "event", "event_place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
     "url", "links", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "award",
     "featured", "preprint_of", "published_as", "note", "abstract", "extra",
 )  # fmt: skip
 # Issue #14's fields: in `as_dict` after NEW_FIELDS, in this order.
-CV_FIELDS: tuple[str, ...] = ("links", "award", "featured", "preprint_of", "published_as")
+CV_FIELDS: tuple[str, ...] = (
+    "links",
+    "award",
+    "featured",
+    "preprint_of",
+    "published_as",
+    "event",
+    "event_place",
+)
 # The labels of `links` a CV knows (any other lower-case slug is allowed too), in the order they show.
 LINK_LABELS: tuple[str, ...] = (
     "pdf", "preprint", "code", "data", "slides", "poster", "video", "supplement", "press",
@@ -309,6 +317,8 @@ class Publication:
     featured: bool = False
     preprint_of: str | None = None  # on a preprint: the id of its published version
     published_as: str | None = None  # the same link, under the other name (either may be used)
+    event: str | None = None  # a talk's (or conference paper's) event: "Annual Meeting of the ASA"
+    event_place: str | None = None  # where the event was: "Montréal, QC"
 
     @property
     def published_version(self) -> str | None:
@@ -400,6 +410,8 @@ class Publication:
             "featured": self.featured,
             "preprint_of": self.preprint_of,
             "published_as": self.published_as,
+            "event": self.event,
+            "event_place": self.event_place,
         }
 
     def to_store_dict(self) -> dict[str, object]:

@@ -684,6 +684,8 @@ _RELATIONS = ("preprint_of", "published_as")
 def _read_cv_fields(checker: _Checker, record: YamlMap) -> dict[str, Any]:
     """`links`, `award`, `featured`, `preprint_of` and `published_as` of one record, each checked."""
     values: dict[str, Any] = {"award": checker.text(record, "award"), "featured": False}
+    values["event"] = checker.text(record, "event")
+    values["event_place"] = checker.text(record, "event_place")
     if record.get("id") is not None and ("title" in record or "doi" in record):
         # Where a record starts, for the warnings across records (`_unlinked_preprints`).
         checker.__dict__.setdefault("record_marks", {})[record.get("id")] = (record.line, record.column)

@@ -597,7 +597,11 @@ class _Builder:
                 " ",
             )
         if kind == "speech":
-            return join((self.title(), self.day_month()), ", ")
+            # The style's `presented at` term is "presented at the" in pandoc's en-US locale.
+            event = self.work.event
+            presented = plain(f"Presented at the {smart_text(event)}") if event else EMPTY
+            place = plain(smart_text(self.work.event_place or ""))
+            return join((join((self.title(), presented), ". "), self.day_month(), place), ", ")
         if kind in _WEB_TYPES:
             return join((self.title(), self.publisher()), ". ")
         numbers = concat(plain(self.work.volume or ""), affix(plain(self.work.issue or ""), "(", ")"))

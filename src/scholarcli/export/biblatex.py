@@ -102,7 +102,7 @@ _SUBTYPES = {"thesis": "phdthesis", "report": "techreport"}
 FIELD_ORDER: tuple[str, ...] = (
     "author", "editor", "translator", "title", "subtitle", "shorttitle", "journaltitle", "booktitle",
     "howpublished", "series", "volume", "number", "issue", "edition", "pages", "publisher",
-    "institution", "location", "type", "entrysubtype", "date", "origdate", "pubstate", "isbn", "issn",
+    "institution", "location", "eventtitle", "venue", "type", "entrysubtype", "date", "origdate", "pubstate", "isbn", "issn",
     "eprint", "eprinttype", "note", "language", "doi", "url", "urldate", "keywords", "abstract",
 )  # fmt: skip
 

@@ -57,7 +57,7 @@ PREFIXES: dict[str, str] = {
     "Reviews": "V",
     "Encyclopedia Entries": "E",
     "Magazine and Newspaper Articles": "M",
-    "Talks": "T",
+    "Presentations": "T",
     "Data Sets and Software": "S",
     "Web Publications": "O",
     OTHER_SECTION: "X",

@@ -121,7 +121,7 @@ def render(
         lines += ["</ol>", "</section>"]
     explained = legend_lines((work for section in sections for work in section.works), legend_marks(legend))
     if explained:
-        lines.append(f'<p class="legend">{"<br>".join(escape_html(line) for line in explained)}</p>')
+        lines += [f'<p class="legend">{escape_html(line)}</p>' for line in explained]
     lines += ["</main>", "</body>", "</html>", ""]
     return "\n".join(lines)
 

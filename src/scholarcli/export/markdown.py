@@ -42,7 +42,7 @@ TYPE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Reviews", ("review", "review-book")),
     ("Encyclopedia Entries", ("entry", "entry-dictionary", "entry-encyclopedia")),
     ("Magazine and Newspaper Articles", ("article-magazine", "article-newspaper", "periodical")),
-    ("Talks", ("speech", "event", "interview")),
+    ("Presentations", ("speech", "event", "interview")),
     ("Data Sets and Software", ("dataset", "software")),
     ("Web Publications", ("webpage", "post", "post-weblog")),
 )

@@ -521,6 +521,8 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "volume": ("volume",),
     "abstract": ("abstract",),
+    "event": ("eventtitle",),  # biblatex's event fields (issue #14: talks)
+    "event_place": ("venue",),
 }
 # The entry type and `type` words that mean "no genre": our own export writes them for a plain thesis
 # or report, so they read back as no genre.

@@ -116,6 +116,8 @@ _TEXT_FIELDS = {
     "page": "pages",
     "publisher": "publisher",
     "publisher-place": "place",
+    "event-title": "event",  # CSL 1.0.2's name; 1.0.1's `event` is read where it is missing
+    "event-place": "event_place",
     "DOI": "doi",
     "URL": "url",
     "note": "note",
@@ -196,7 +198,7 @@ _MAPPED_TEXT = {
 }
 _CONSUMED = frozenset(
     {"id", "type", "title", "author", "editor", "translator", "issued", "original-date", "accessed",
-     "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
+     "status", "custom", "keyword", "collection-number", "number", "event", *_TEXT_FIELDS, *_MAPPED_TEXT}
 )  # fmt: skip
 _CUSTOM_CONSUMED = frozenset(
     {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
@@ -356,6 +358,8 @@ def to_publication(item: dict[str, Any]) -> Publication:
     if not tags and not keywords:
         tags = keyword
     fields: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    if fields["event"] is None:
+        fields["event"] = _text(item.get("event"), "event")
     mapped: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
     title = _text(item.get("title"), "title")
     subtitle = _text(custom.get("subtitle"), "custom.subtitle")
