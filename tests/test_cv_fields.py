@@ -293,3 +293,14 @@ def test_a_talk_in_csl_json_and_bibtex() -> None:
     )
     assert "  venue = {Montr{\\'e}al, QC},\n" in bibtex.render_entry(_TALK)
     assert "  venue = {Montréal, QC},\n" in biblatex.render_entry(_TALK)
+
+
+def test_show_prints_links_one_a_line_and_featured(runner: CliRunner, make_store) -> None:
+    folder = make_store(
+        HEAD
+        + "  links:\n    pdf: https://example.org/a.pdf\n    code: https://example.org/c\n  featured: true\n"
+    )
+    result = runner.invoke(app, ["show", "a2020", "--store", str(folder)])
+    assert result.exit_code == 0
+    assert "links: pdf: https://example.org/a.pdf\n  code: https://example.org/c\n" in result.stdout
+    assert "featured: yes\n" in result.stdout

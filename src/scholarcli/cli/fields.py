@@ -28,8 +28,10 @@ def detail_fields(publication: Publication, library: Library) -> list[tuple[str,
             )
         elif key == "tags":
             rows.append((key, ", ".join(publication.tags)))
-        elif key == "equal_contribution":
+        elif key in ("equal_contribution", "featured"):
             rows.append((key, "yes"))
+        elif key == "links":
+            rows.append((key, "\n".join(f"{label}: {url}" for label, url in publication.links)))
         else:
             rows.append((key, str(value)))
     return rows
