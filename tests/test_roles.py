@@ -220,3 +220,12 @@ def test_cli_marks_option(runner: CliRunner, default_store: Path) -> None:
         "Invalid value: --marks 'equel=x': give ROLE=MARK with a role of equal, corresponding, student, "
         "senior (did you mean 'equal'?)" in " ".join(bad.stderr.split())
     )
+
+
+def test_the_flag_beside_per_author_equal_roles_is_a_warning() -> None:
+    text = (
+        HEAD + "  equal_contribution: true\n  authors:\n    - {family: Roe, role: equal}\n    - Doe, Jane\n"
+    )
+    assert problems_of(text) == [
+        "p.yaml:7:23: warning: 'equal_contribution' is not used when authors have 'role: equal'; remove it"
+    ]

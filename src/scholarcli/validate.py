@@ -696,6 +696,7 @@ def _read_cv_fields(checker: _Checker, record: YamlMap) -> dict[str, Any]:
             checker.error(record.value_marks["featured"], problem, "featured")
         values["featured"] = flag == "true"
     values["links"] = _links(checker, record)
+    _flag_beside_roles(checker, record)
     for key in _RELATIONS:
         target = checker.text(record, key)
         if target is not None and (problem := id_problem(target)) is not None:
@@ -716,6 +717,21 @@ def _read_cv_fields(checker: _Checker, record: YamlMap) -> dict[str, Any]:
             "published_as",
         )
     return values
+
+
+def _flag_beside_roles(checker: _Checker, record: YamlMap) -> None:
+    """`equal_contribution: true` with `role: equal` on some authors: the roles decide (a warning)."""
+    if record.get("equal_contribution") != "true" or not isinstance(record.get("authors"), YamlList):
+        return
+    for author in record["authors"]:
+        role = author.get("role") if isinstance(author, YamlMap) else None
+        if role == "equal" or (isinstance(role, YamlList) and "equal" in role):
+            checker.warning(
+                record.value_marks["equal_contribution"],
+                "'equal_contribution' is not used when authors have 'role: equal'; remove it",
+                "equal_contribution",
+            )
+            return
 
 
 def _links(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
