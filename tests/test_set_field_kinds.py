@@ -36,6 +36,9 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "tags": ("a, b", ("a", "b")),
     "keywords": ("surveillance", ("surveillance",)),
     "equal_contribution": ("true", True),
+    "featured": ("true", True),
+    "preprint_of": ("liu2026imaginary", "liu2026imaginary"),
+    "published_as": ("liu2026imaginary", "liu2026imaginary"),
 }
 
 
@@ -47,7 +50,7 @@ def _run(runner: CliRunner, *args: str):
     return runner.invoke(app, list(args))
 
 
-@pytest.mark.parametrize("field", [f for f in PUBLICATION_FIELDS if f not in ("id", "extra")])
+@pytest.mark.parametrize("field", [f for f in PUBLICATION_FIELDS if f not in ("id", "extra", "links")])
 def test_set_writes_every_field_as_its_kind(runner: CliRunner, make_store, field: str) -> None:
     assert field in writes.FIELD_KINDS, f"'{field}' has no kind in writes.FIELD_KINDS"
     store = make_store(BASE)
@@ -180,3 +183,19 @@ def test_init_refuses_a_dangling_link_and_reads_name_it(runner: CliRunner, tmp_p
         f"error: {folder}: not a store, publications.yaml is a symbolic link to a missing file "
         f"({tmp_path / 'gone.yaml'}) (given with --store)\n",
     )
+
+
+def test_a_preprint_link_names_a_work_of_the_store(runner: CliRunner, make_store) -> None:
+    # The write reads back only the changed record; the link is checked against the store's other ids.
+    store = make_store(BASE)
+    before = (store / "publications.yaml").read_bytes()
+    result = _run(runner, "set", "--store", str(store), "liu2022who", "preprint_of=nosuch")
+    assert result.exit_code == 1
+    assert "'preprint_of': no work has the id 'nosuch'" in result.stderr
+    assert (store / "publications.yaml").read_bytes() == before
+    linked = _run(runner, "set", "--store", str(store), "liu2022who", "links.pdf=https://example.org/a.pdf")
+    assert (linked.exit_code, linked.stderr) == (0, "updated 'liu2022who': links.pdf\n"), linked.output
+    assert records(store)["liu2022who"].links == (("pdf", "https://example.org/a.pdf"),)
+    removed = _run(runner, "set", "--store", str(store), "liu2022who", "links.pdf=")
+    assert removed.exit_code == 0, removed.output
+    assert records(store)["liu2022who"].links == ()

@@ -127,11 +127,16 @@ def test_the_default_record_is_exactly_right() -> None:
     assert handbook.publisher == "Oxford University Press"
     imaginary = library.get("LIU2026IMAGINARY")
     assert imaginary is not None
-    assert imaginary.equal_contribution
+    # Equal co-first authors, said per author (issue #14) rather than by the record's flag.
+    assert not imaginary.equal_contribution
+    assert [name.roles for name in imaginary.authors] == [("equal",), ("equal",)]
+    assert imaginary.all_equal
     book = library.get("liu-metricocracy")
     assert book is not None
     assert (book.status, book.publisher) == ("under-contract", "University of California Press")
     assert "Meritown" in (book.abstract or "")
     multiple = library.get("liu2019multiple")
     assert multiple is not None
-    assert multiple.url == "https://osf.io/preprints/socarxiv/v9frs"
+    # The seed's address is the article's SocArXiv preprint (issue #14): a labelled link, not its url.
+    assert multiple.url is None
+    assert multiple.links == (("preprint", "https://osf.io/preprints/socarxiv/v9frs"),)

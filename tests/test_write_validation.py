@@ -76,11 +76,12 @@ def test_set_values_get_the_loader_message(
 
 def test_set_status_gets_the_loader_message(runner: CliRunner, make_store) -> None:
     store = make_store(BASE)
-    result = runner.invoke(app, ["set", "--store", str(store), "liu2026imaginary", "--status", "submitted"])
+    result = runner.invoke(app, ["set", "--store", str(store), "liu2026imaginary", "--status", "submited"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: --status: unknown status 'submitted'; one of in-preparation, under-review, "
-        "under-contract, forthcoming, in-press, published\n"
+        "error: --status: unknown status 'submited' (did you mean 'submitted'?); one of "
+        "in-preparation, submitted, under-review, revise-and-resubmit, under-contract, forthcoming, in-press, "
+        "published\n"
     )
 
 
@@ -110,8 +111,8 @@ def test_add_year_that_is_not_a_year_is_the_loader_error(runner: CliRunner, make
     ("option", "message"),
     [
         (["--type", "artcle"], "unknown type 'artcle' (did you mean 'article'?)"),
-        (["--status", "submitted"], "unknown status 'submitted'; one of in-preparation, under-review, "
-         "under-contract, forthcoming, in-press, published"),
+        (["--status", "accepted"], "unknown status 'accepted'; one of in-preparation, submitted, under-review, "
+         "revise-and-resubmit, under-contract, forthcoming, in-press, published"),
         (["--id", "bad@id"], "id 'bad@id' must use only letters, digits and _:./+-"),
         (["--url", "ftp://x"], "'url' must start with http:// or https://"),
         (["--doi", "doi:10.1234/x"], "write the bare DOI '10.1234/x' without the prefix"),

@@ -190,7 +190,8 @@ def _check_output(raw: dict[str, Any], folder: Path, report: Callable[..., None]
     if force and isinstance(fmt, str) and fmt in FORMATS and not FORMATS[fmt].site:
         fail("force", "'force' applies only to the folder formats (hugo, jekyll)")
     reverse = _boolean(raw, "reverse", fail)
-    lists: dict[str, tuple[str, ...]] = {}
+    # Any: the keys are Selection's tuple fields, which mypy cannot tell from its other fields.
+    lists: dict[str, Any] = {}
     for key, attribute in _LIST_FILTERS.items():
         value = raw.get(key, [])
         values = [value] if isinstance(value, str) else value

@@ -49,8 +49,9 @@ NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 4: XXH3 hashes and checksums instead of SHA-256 and CRC-32; a checksum per record. 5: the index's
 # names and search texts folded by `query.search_fold` (ł as l, one apostrophe, one dash). 6: the
 # issue #11 fields (translators in the name table, month, day, isbn, extra, ...). 7: works with no
-# year or no names are valid (a warning), sorted and grouped as undated.
-FORMAT_VERSION = 7
+# year or no names are valid (a warning), sorted and grouped as undated. 8: a name's roles (issue #14)
+# in the name table.
+FORMAT_VERSION = 8
 _MAGIC = b"SCHOLARCLI-CACHE"
 # MAGIC; the lengths of the key, the directory and the body; the directory's checksum. Then the key, the
 # directory (marshal data: the profile, themes, names, ids, sort orders and the body's layout and

@@ -33,7 +33,8 @@ from scholarcli.model import Publication
 from scholarcli.store import LoadedStore, StoreLocation
 
 # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes. 5: the issue #11 fields.
-ENTRY_FORMAT_VERSION = 5
+# 6: issue #14 (author roles, links, statuses).
+ENTRY_FORMAT_VERSION = 6
 # Third-party files whose content decides what an entry holds: pylatexenc's table of LaTeX symbols.
 _LIBRARY_FILES = (("pylatexenc", "version.py"), ("pylatexenc", "latexencode", "_uni2latexmap.py"))
 # An export of at least 1/_READ_SHARE of the store reads the stored entries (rendering fewer is

@@ -34,7 +34,9 @@ CSL_TYPES: tuple[str, ...] = (
 # Publication states, in the order a work moves through them (the order of undated works in lists).
 STATUSES: tuple[str, ...] = (
     "in-preparation",
+    "submitted",
     "under-review",
+    "revise-and-resubmit",
     "under-contract",
     "forthcoming",
     "in-press",
@@ -42,7 +44,9 @@ STATUSES: tuple[str, ...] = (
 )
 STATUS_LABELS: dict[str, str] = {
     "in-preparation": "In preparation",
+    "submitted": "Submitted",
     "under-review": "Under review",
+    "revise-and-resubmit": "Revise and resubmit",
     "under-contract": "Under contract",
     "forthcoming": "Forthcoming",
     "in-press": "In press",
@@ -55,9 +59,23 @@ STATUS_LABELS: dict[str, str] = {
 PUBLICATION_FIELDS: tuple[str, ...] = (
     "id", "type", "title", "subtitle", "short_title", "authors", "editors", "translators", "year",
     "month", "day", "original_year", "status", "container", "series", "number", "volume", "issue",
-    "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
-    "url", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "note",
-    "abstract", "extra",
+    "edition", "pages", "publisher", "place", "event", "event_place", "genre", "isbn", "issn", "doi", "eprint", "eprint_type",
+    "url", "links", "accessed", "language", "themes", "tags", "keywords", "equal_contribution", "award",
+    "featured", "preprint_of", "published_as", "note", "abstract", "extra",
+)  # fmt: skip
+# Issue #14's fields: in `as_dict` after NEW_FIELDS, in this order.
+CV_FIELDS: tuple[str, ...] = (
+    "links",
+    "award",
+    "featured",
+    "preprint_of",
+    "published_as",
+    "event",
+    "event_place",
+)
+# The labels of `links` a CV knows (any other lower-case slug is allowed too), in the order they show.
+LINK_LABELS: tuple[str, ...] = (
+    "pdf", "preprint", "code", "data", "slides", "poster", "video", "supplement", "press",
 )  # fmt: skip
 NEW_FIELDS: tuple[str, ...] = (
     "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
@@ -65,6 +83,11 @@ NEW_FIELDS: tuple[str, ...] = (
     "extra",
 )  # fmt: skip
 NAME_LIST_FIELDS: tuple[str, ...] = ("authors", "editors", "translators")
+
+# Per-author roles (issue #14), in the order they are stored, shown and marked: `equal` is co-first
+# or co-senior contribution, `corresponding` the corresponding author, `student` a student the
+# owner supervised, `senior` the senior (last) author.
+ROLES: tuple[str, ...] = ("equal", "corresponding", "student", "senior")
 
 # A citation key as BibTeX and biber read one: letters of any script, digits and _:./+-, in any order
 # (`averroes/bland`, `пункт3`, `_dalain_2010`, `1984orwell`). The BibTeX specials (`,{}()"#%'=\\`
@@ -106,6 +129,9 @@ class Name:
     particle: str | None = None  # "von", "van der": kept with the family name (CSL non-dropping)
     suffix: str | None = None  # "Jr.", "III"
     literal: str | None = None  # "World Health Organization"
+    # The author's roles on this work (a subset of ROLES, in ROLES order). Part of the name's value:
+    # the same person with and without a role are two Name objects, each written as the store has it.
+    roles: tuple[str, ...] = ()
 
     @property
     def full_family(self) -> str:
@@ -147,20 +173,37 @@ class Name:
             return fold(self.literal), ""
         return fold(self.family or ""), fold(self.given or "")
 
-    def as_dict(self) -> dict[str, str]:
-        """The store's mapping form, with only the parts that are set."""
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form: the parts that are set, and `roles` (a list) only when the name has any."""
+        result: dict[str, object] = self._parts()
+        if self.roles:
+            result["roles"] = list(self.roles)
+        return result
+
+    def _parts(self) -> dict[str, object]:
         if self.literal is not None:
             return {"literal": self.literal}
-        result = {}
+        result: dict[str, object] = {}
         for key in ("family", "given", "particle", "suffix"):
             value = getattr(self, key)
             if value is not None:
                 result[key] = value
         return result
 
+    def to_store_value(self) -> object:
+        """The name as `publications.yaml` holds it: `Family, Given` text when that reads back to this
+        very name, else a mapping whose roles are `role: equal` (one) or `role: [equal, student]`."""
+        text = self.to_store_string()
+        if text is not None:
+            return text
+        result = self._parts()
+        if self.roles:
+            result["role"] = self.roles[0] if len(self.roles) == 1 else list(self.roles)
+        return result
+
     def to_store_string(self) -> str | None:
         """`Family, Given` text when it parses back to this very name, else None (use a mapping)."""
-        if self.literal is not None or not self.family:
+        if self.literal is not None or not self.family or self.roles:
             return None
         parts = [self.full_family, self.suffix, self.given]
         text = ", ".join(part for part in parts if part)
@@ -268,6 +311,19 @@ class Publication:
     # Any other field of a source, verbatim, as (lower-case field name, value) pairs in source order:
     # a tuple, not a dict, so the frozen record stays hashable.
     extra: tuple[tuple[str, str], ...] = ()
+    # Issue #14's fields, appended for the same reason.
+    links: tuple[tuple[str, str], ...] = ()  # (label, http(s) URL) in store order: pdf, code, ...
+    award: str | None = None  # "Best Paper Award, ASA Section on ..."
+    featured: bool = False
+    preprint_of: str | None = None  # on a preprint: the id of its published version
+    published_as: str | None = None  # the same link, under the other name (either may be used)
+    event: str | None = None  # a talk's (or conference paper's) event: "Annual Meeting of the ASA"
+    event_place: str | None = None  # where the event was: "Montréal, QC"
+
+    @property
+    def published_version(self) -> str | None:
+        """The id of the published version, when this record is a preprint linked to it."""
+        return self.preprint_of or self.published_as
 
     @property
     def is_out(self) -> bool:
@@ -277,6 +333,28 @@ class Publication:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def equal_authors(self) -> bool:
+        """Whether equal contribution is marked per author (`role: equal` on some names); then it
+        replaces the record's `equal_contribution`, which otherwise means all authors contributed
+        equally."""
+        return any("equal" in name.roles for name in self.authors)
+
+    def author_roles(self, name: Name) -> tuple[str, ...]:
+        """An author's roles on this work, in ROLES order: the name's own, with `equal` for every
+        author when the record says `equal_contribution: true` and no name carries `equal` itself."""
+        if self.equal_contribution and "equal" not in name.roles and not self.equal_authors:
+            return tuple(role for role in ROLES if role == "equal" or role in name.roles)
+        return name.roles
+
+    @property
+    def all_equal(self) -> bool:
+        """Every author contributed equally: the shorthand, or `role: equal` on every author (the
+        CSL-JSON `equal-contribution` flag and the `show` view's "(equal)")."""
+        if self.equal_authors:  # `role: equal` on some names replaces the flag
+            return len(self.authors) > 1 and all("equal" in name.roles for name in self.authors)
+        return self.equal_contribution
 
     @property
     def contributors(self) -> tuple[Name, ...]:
@@ -303,7 +381,8 @@ class Publication:
             "url": self.url,
             "themes": list(self.themes),
             "tags": list(self.tags),
-            "equal_contribution": self.equal_contribution,
+            # True when all authors contributed equally, by the flag or by `role: equal` on each.
+            "equal_contribution": self.all_equal,
             "note": self.note,
             "abstract": self.abstract,
             # The issue #11 fields, after the original keys (README: NEW_FIELDS order).
@@ -325,6 +404,14 @@ class Publication:
             "language": self.language,
             "keywords": list(self.keywords),
             "extra": dict(self.extra),
+            # Issue #14's fields, after those (README: "JSON fields").
+            "links": dict(self.links),
+            "award": self.award,
+            "featured": self.featured,
+            "preprint_of": self.preprint_of,
+            "published_as": self.published_as,
+            "event": self.event,
+            "event_place": self.event_place,
         }
 
     def to_store_dict(self) -> dict[str, object]:
@@ -339,11 +426,11 @@ class Publication:
             value = getattr(self, key)
             if key in NAME_LIST_FIELDS:
                 if value:
-                    result[key] = [name.to_store_string() or name.as_dict() for name in value]
+                    result[key] = [name.to_store_value() for name in value]
             elif key in ("themes", "tags", "keywords"):
                 if value:
                     result[key] = list(value)
-            elif key == "extra":
+            elif key in ("extra", "links"):
                 if value:
                     result[key] = dict(value)
             elif key in ("year", "month", "day", "original_year"):
@@ -352,7 +439,7 @@ class Publication:
             elif key == "status":
                 if value != "published":
                     result[key] = value
-            elif key == "equal_contribution":
+            elif key in ("equal_contribution", "featured"):
                 if value:
                     result[key] = True
             elif value is not None:

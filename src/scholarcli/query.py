@@ -70,6 +70,7 @@ class Selection:
     statuses: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     search: str | None = None
+    featured: bool = False  # only works marked `featured: true` (issue #14)
     sort: SortKey = "year"
     reverse: bool = False
     limit: int | None = None
@@ -225,6 +226,8 @@ def matches(publication: Publication, selection: Selection) -> bool:
         wanted = {fold(tag) for tag in selection.tags}
         if wanted.isdisjoint(fold(tag) for tag in publication.tags):
             return False
+    if selection.featured and not publication.featured:
+        return False
     if selection.venue and search_fold(selection.venue) not in search_fold(publication.container or ""):
         return False
     if selection.author and not _has_author(publication, _folded_query(selection.author)):

@@ -17,7 +17,9 @@ from scholarcli.errors import Problem
 from scholarcli.model import (
     CSL_TYPES,
     ID_PATTERN,
+    LINK_LABELS,
     PUBLICATION_FIELDS,
+    ROLES,
     STATUSES,
     THEME_ID_PATTERN,
     Name,
@@ -40,6 +42,7 @@ PROFILE_FIELDS = (
 )
 THEME_FIELDS = ("id", "title", "summary")
 NAME_PARTS = ("family", "given", "particle", "suffix", "literal")
+NAME_KEYS = (*NAME_PARTS, "role")  # what a name mapping may hold: its parts and an author's roles
 _PLAIN_TEXT_FIELDS = ("container", "volume", "issue", "publisher", "place", "note", "abstract")
 _MULTILINE_FIELDS = frozenset({"abstract", "note", "summary"})
 _YEAR = re.compile(r"^[0-9]{4}$")
@@ -295,9 +298,18 @@ def read_themes(data: Any, path: str) -> tuple[tuple[Theme, ...], list[Problem]]
 
 
 def read_publications(
-    data: Any, path: str, theme_ids: Iterable[str], *, today: datetime.date | None = None
+    data: Any,
+    path: str,
+    theme_ids: Iterable[str],
+    *,
+    today: datetime.date | None = None,
+    other_ids: Iterable[str] = (),
 ) -> tuple[tuple[Publication, ...], list[Problem]]:
-    """The works from `publications.yaml`, checked against the store's themes."""
+    """The works from `publications.yaml`, checked against the store's themes.
+
+    `other_ids`: the ids of the store's other works, when `data` is only some of them (a write reads
+    back the records it changes): a preprint link may name one of those.
+    """
     checker = _Checker(path)
     if data is None:
         return (), checker.problems
@@ -327,6 +339,7 @@ def read_publications(
             continue
         seen[folded] = (publication.id, record.value_marks["id"][0])
         publications.append(publication)
+    _check_preprint_links(checker, publications, frozenset(map(str.casefold, other_ids)))
     return tuple(publications), checker.sorted_problems()
 
 
@@ -385,6 +398,7 @@ def _read_publication(
             checker.error(theme_mark, problem, "themes")
     tags = checker.text_list(record, "tags") or ()
     added = _read_added_fields(checker, record, year)
+    added.update(_read_cv_fields(checker, record))
 
     equal_contribution = False
     flag = checker.text(record, "equal_contribution")
@@ -470,8 +484,8 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
         return parsed
     if isinstance(item, YamlMap):
         for part, part_mark in item.key_marks.items():
-            if part not in NAME_PARTS:
-                checker.error(part_mark, f"unknown name part '{part}'{did_you_mean(part, NAME_PARTS)}", key)
+            if part not in NAME_KEYS:
+                checker.error(part_mark, f"unknown name part '{part}'{did_you_mean(part, NAME_KEYS)}", key)
         parts = {part: checker.text(item, part) for part in NAME_PARTS if part in item}
         if "literal" in parts and len(parts) > 1:
             checker.error(mark, "a name is either {literal: ...} or {family, given, ...}, not both", key)
@@ -479,12 +493,51 @@ def _name(checker: _Checker, item: Any, mark: tuple[int, int], key: str) -> Name
         if "literal" not in parts and "family" not in parts:
             checker.error(mark, "a name needs 'family' (or 'literal' for an organisation)", key)
             return None
-        if any(value is None for value in parts.values()):
+        roles = _roles(checker, item, key)
+        if any(value is None for value in parts.values()) or roles is None:
             return None
-        return Name(**parts)
+        return Name(**parts, roles=roles)
     if item is not None:
         checker.error(mark, f"each of '{key}' must be 'Family, Given' or a mapping", key)
     return None
+
+
+def role_problem(role: str) -> str | None:
+    """Why `role` is not an author role, or None when it is one."""
+    if role in ROLES:
+        return None
+    return f"unknown role '{role}'{did_you_mean(role, ROLES)}; one of {', '.join(ROLES)}"
+
+
+def _roles(checker: _Checker, item: YamlMap, key: str) -> tuple[str, ...] | None:
+    """A name mapping's `role`: one role or a list of them, for authors only; in ROLES order, each
+    once. None when it is wrong (reported)."""
+    if "role" not in item or item["role"] is None:
+        return ()
+    mark = item.value_marks["role"]
+    if key != "authors":
+        checker.error(item.key_marks["role"], f"'role' is for authors only, not {key}", key)
+        return None
+    value = item["role"]
+    items: list[tuple[object, tuple[int, int]]]
+    if isinstance(value, YamlList):
+        if not value:
+            checker.error(mark, "'role' is an empty list; give at least one role or remove it", key)
+            return None
+        items = list(zip(value, value.item_marks, strict=True))
+    else:
+        items = [(value, mark)]
+    found: set[str] = set()
+    for role, role_mark in items:
+        if not isinstance(role, str):
+            checker.error(role_mark, f"each role must be one of {', '.join(ROLES)}", key)
+            return None
+        problem = role_problem(role.strip())
+        if problem is not None:
+            checker.error(role_mark, problem, key)
+            return None
+        found.add(role.strip())
+    return tuple(role for role in ROLES if role in found)
 
 
 # The fields issue #11 added (model.NEW_FIELDS): each rule below, called once per record ------------
@@ -629,3 +682,168 @@ def _extra(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
             continue
         pairs.append((key, value))
     return tuple(pairs)
+
+
+# Issue #14's fields: links, award, featured and the preprint link ------------------------------------
+
+_LINK_LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RELATIONS = ("preprint_of", "published_as")
+
+
+def _read_cv_fields(checker: _Checker, record: YamlMap) -> dict[str, Any]:
+    """`links`, `award`, `featured`, `preprint_of` and `published_as` of one record, each checked."""
+    values: dict[str, Any] = {"award": checker.text(record, "award"), "featured": False}
+    values["event"] = checker.text(record, "event")
+    values["event_place"] = checker.text(record, "event_place")
+    if record.get("id") is not None and ("title" in record or "doi" in record):
+        # Where a record starts, for the warnings across records (`_unlinked_preprints`).
+        checker.__dict__.setdefault("record_marks", {})[record.get("id")] = (record.line, record.column)
+    flag = checker.text(record, "featured")
+    if flag is not None:
+        problem = flag_problem(flag, "featured")
+        if problem is not None:
+            checker.error(record.value_marks["featured"], problem, "featured")
+        values["featured"] = flag == "true"
+    values["links"] = _links(checker, record)
+    _flag_beside_roles(checker, record)
+    for key in _RELATIONS:
+        target = checker.text(record, key)
+        if target is not None and (problem := id_problem(target)) is not None:
+            checker.error(record.value_marks[key], f"'{key}': {problem}", key)
+            target = None
+        values[key] = target
+        if target is not None:
+            # Kept for the check across records (`_check_preprint_links`), which needs the place.
+            checker.__dict__.setdefault("relation_marks", {})[(record.get("id"), key)] = record.value_marks[
+                key
+            ]
+    preprint_of, published_as = values["preprint_of"], values["published_as"]
+    if preprint_of and published_as and preprint_of != published_as:
+        checker.error(
+            record.value_marks["published_as"],
+            f"'published_as' ({published_as}) and 'preprint_of' ({preprint_of}) name two works; they name "
+            "the same published version, so give one",
+            "published_as",
+        )
+    return values
+
+
+def _flag_beside_roles(checker: _Checker, record: YamlMap) -> None:
+    """`equal_contribution: true` with `role: equal` on some authors: the roles decide (a warning)."""
+    if record.get("equal_contribution") != "true" or not isinstance(record.get("authors"), YamlList):
+        return
+    for author in record["authors"]:
+        role = author.get("role") if isinstance(author, YamlMap) else None
+        if role == "equal" or (isinstance(role, YamlList) and "equal" in role):
+            checker.warning(
+                record.value_marks["equal_contribution"],
+                "'equal_contribution' is not used when authors have 'role: equal'; remove it",
+                "equal_contribution",
+            )
+            return
+
+
+def _links(checker: _Checker, record: YamlMap) -> tuple[tuple[str, str], ...]:
+    """`links`: labels (`pdf`, `code`, ... or any lower-case slug) to http(s) addresses."""
+    if "links" not in record or record["links"] is None:
+        return ()
+    mapping = checker.mapping(record["links"], record.value_marks["links"], "'links'")
+    if mapping is None:
+        return ()
+    pairs = []
+    for label, label_mark in mapping.key_marks.items():
+        mark = mapping.value_marks.get(label, label_mark)
+        if not _LINK_LABEL.match(label):
+            hint = did_you_mean(label.lower(), LINK_LABELS)
+            checker.error(
+                label_mark,
+                f"link label '{label}' must be a lower-case word such as {', '.join(LINK_LABELS[:3])}{hint}",
+                "links",
+            )
+            continue
+        url = checker.text(mapping, label)
+        if url is None:
+            continue
+        problem = url_problem(url, f"links.{label}")
+        if problem is not None:
+            checker.error(mark, problem, "links")
+            continue
+        pairs.append((label, url))
+    return tuple(pairs)
+
+
+def _check_preprint_links(
+    checker: _Checker, publications: list[Publication], other_ids: frozenset[str] = frozenset()
+) -> None:
+    """A preprint's link names a work of the store that is not itself linked as a preprint, and no two
+    preprints name one published work; a preprint whose published version is here by DOI or title but
+    not linked is a warning (`scholar check` says how to link them)."""
+    marks: dict[tuple[object, str], tuple[int, int]] = checker.__dict__.get("relation_marks", {})
+    by_id = {publication.id.casefold(): publication for publication in publications}
+    claimed: dict[str, str] = {}
+    for publication in publications:
+        target_id = publication.published_version
+        if target_id is None:
+            continue
+        key = "preprint_of" if publication.preprint_of else "published_as"
+        mark = marks.get((publication.id, key), (1, 1))
+        target = by_id.get(target_id.casefold())
+        if target is None and target_id.casefold() in other_ids:
+            continue  # a work this partial read does not hold; the store's own read checks the rest
+        if target is None:
+            hint = did_you_mean(target_id, [p.id for p in publications])
+            checker.error(mark, f"'{key}': no work has the id '{target_id}'{hint}", key)
+        elif target is publication:
+            checker.error(mark, f"'{key}': a work cannot be its own published version", key)
+        elif target.published_version is not None:
+            checker.error(
+                mark, f"'{key}': '{target.id}' is itself a preprint (of '{target.published_version}')", key
+            )
+        elif target.id in claimed:
+            checker.error(
+                mark, f"'{key}': '{claimed[target.id]}' is already the preprint of '{target.id}'", key
+            )
+        else:
+            claimed[target.id] = publication.id
+    _unlinked_preprints(checker, publications, claimed)
+
+
+def is_preprint(publication: Publication) -> bool:
+    """A preprint: CSL type `article` (CSL's preprint type), or a work with a `preprint` link only."""
+    return publication.type == "article"
+
+
+def _unlinked_preprints(checker: _Checker, publications: list[Publication], claimed: dict[str, str]) -> None:
+    published: dict[str, Publication] = {}
+    for publication in publications:
+        if is_preprint(publication) or publication.published_version is not None:
+            continue
+        if publication.doi:
+            published.setdefault("doi:" + publication.doi.casefold(), publication)
+        if publication.title:
+            published.setdefault("title:" + _title_key(publication.title), publication)
+    if not published:
+        return
+    marks = checker.__dict__.get("record_marks", {})
+    for publication in publications:
+        if not is_preprint(publication) or publication.published_version is not None:
+            continue
+        keys = []
+        if publication.doi:
+            keys.append("doi:" + publication.doi.casefold())
+        if publication.title:
+            keys.append("title:" + _title_key(publication.title))
+        match = next((published[key] for key in keys if key in published), None)
+        if match is None or match.id in claimed:
+            continue
+        how = "DOI" if publication.doi and keys[0] in published else "title"
+        checker.warning(
+            marks.get(publication.id, (1, 1)),
+            f"'{publication.id}' looks like a preprint of '{match.id}' (same {how}); link them with "
+            f"'preprint_of: {match.id}'",
+            "preprint_of",
+        )
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", title.casefold()).split())

@@ -7,7 +7,7 @@ Records that a write does not touch are neither parsed nor re-emitted (see `yaml
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from scholarcli import ids, validate, yamledit, yamlio
@@ -172,13 +172,24 @@ def _year_of(text: str | None) -> int | None:
 
 
 def parse_records(
-    text: str, path: str, theme_ids: Sequence[str], line_offset: int = 0
+    text: str,
+    path: str,
+    theme_ids: Sequence[str],
+    line_offset: int = 0,
+    *,
+    other_ids: Iterable[str] = (),
 ) -> tuple[tuple[Publication, ...], list[Problem], object]:
-    """Validate records written as YAML list items; problems are moved `line_offset` lines down."""
+    """Validate records written as YAML list items; problems are moved `line_offset` lines down.
+    `other_ids`: the store's other works, which a preprint link may name."""
     data, problems = yamlio.load_text(text, path)
-    publications, record_problems = validate.read_publications(data, path, theme_ids)
+    publications, record_problems = validate.read_publications(data, path, theme_ids, other_ids=other_ids)
     shifted = yamledit.shift_problems(problems + record_problems, path, line_offset)
     return publications, shifted, data
+
+
+def _other_ids(outline: yamledit.Outline, record: yamledit.RecordSpan) -> list[str]:
+    """The ids of the file's records but `record`: what a preprint link in it may name."""
+    return [record_id for record_id, span in outline.ids() if span is not record]
 
 
 def _errors(problems: Sequence[Problem]) -> list[Problem]:
@@ -214,7 +225,7 @@ def add_publications(
             prepared.append(
                 replace(publication, id=publication.id or ids.base_id(publication), themes=themes)
             )
-        valid = _validate_new(prepared, candidates, session, report)
+        valid = _validate_new(prepared, candidates, session, report, in_store)
 
         # Pass 2: duplicates and ids, in input order.
         texts: list[str] = []
@@ -291,7 +302,11 @@ def _check_themes(themes: Sequence[str], known: Sequence[str]) -> None:
 
 
 def _validate_new(
-    prepared: Sequence[Publication], candidates: Sequence[Candidate], session: WriteSession, report: AddReport
+    prepared: Sequence[Publication],
+    candidates: Sequence[Candidate],
+    session: WriteSession,
+    report: AddReport,
+    store_ids: frozenset[str],
 ) -> dict[int, Publication]:
     """Render and read back every new record in one parse; those with errors are rejected."""
     lines: list[str] = []
@@ -300,7 +315,7 @@ def _validate_new(
         starts.append(len(lines))
         lines.extend(yamledit.render_record(publication).splitlines(keepends=True))
     path = "<new>"
-    publications, problems, _ = parse_records("".join(lines), path, session.theme_ids)
+    publications, problems, _ = parse_records("".join(lines), path, session.theme_ids, other_ids=store_ids)
     by_id = {publication.id.casefold(): publication for publication in publications}
     reasons: dict[int, list[str]] = {}
     seen_ids: set[str] = set()
@@ -320,7 +335,7 @@ def _validate_new(
             seen_ids.add(key)
             read_back = by_id[key]
         else:  # a provisional id shared with an earlier new record: read it alone
-            read_back = _read_one(publication, session)
+            read_back = _read_one(publication, session, store_ids)
         if read_back != publication:
             report.rejected.append((candidate.source, "the record does not survive being written (a bug)"))
             continue
@@ -328,8 +343,12 @@ def _validate_new(
     return valid
 
 
-def _read_one(publication: Publication, session: WriteSession) -> Publication | None:
-    publications, _, _ = parse_records(yamledit.render_record(publication), "<new>", session.theme_ids)
+def _read_one(
+    publication: Publication, session: WriteSession, store_ids: frozenset[str]
+) -> Publication | None:
+    publications, _, _ = parse_records(
+        yamledit.render_record(publication), "<new>", session.theme_ids, other_ids=store_ids
+    )
     return publications[0] if publications else None
 
 
@@ -367,7 +386,9 @@ def _splice_fields(
         spliced = None  # the first field removed: only a rewrite can
     spliced_errors: list[Problem] = []
     if spliced is not None:
-        publications, problems, _ = parse_records("".join(spliced), path, session.theme_ids, record.first)
+        publications, problems, _ = parse_records(
+            "".join(spliced), path, session.theme_ids, record.first, other_ids=_other_ids(outline, record)
+        )
         spliced_errors = _errors(problems) or (
             [] if len(publications) == 1 else [Problem(path, record.line, 1, "the record is not valid")]
         )
@@ -387,7 +408,9 @@ def _splice_fields(
             )
         yamledit.replace_lines(outline, record.first, record.end, spliced)
         return publications[0]
-    expected, problems, _ = parse_records("".join(rewritten), path, session.theme_ids, record.first)
+    expected, problems, _ = parse_records(
+        "".join(rewritten), path, session.theme_ids, record.first, other_ids=_other_ids(outline, record)
+    )
     errors = _errors(problems)
     if errors or len(expected) != 1:  # the change itself is invalid: say so at the file's own lines
         raise StoreInvalidError(
@@ -411,8 +434,9 @@ def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
 
 _TEXT_FIELDS = (
     "type", "title", "subtitle", "short_title", "status", "container", "series", "number", "volume",
-    "issue", "edition", "pages", "publisher", "place", "genre", "isbn", "issn", "doi", "eprint",
-    "eprint_type", "url", "accessed", "language", "note", "abstract",
+    "issue", "edition", "pages", "publisher", "place", "event", "event_place", "genre", "isbn", "issn",
+    "doi", "eprint", "eprint_type", "url", "accessed", "language", "award", "preprint_of",
+    "published_as", "note", "abstract",
 )  # fmt: skip
 # How `set` reads a value typed on the command line, for every field of a record (a test holds the
 # table to model.PUBLICATION_FIELDS: a new field without a kind fails it, rather than being written as
@@ -422,21 +446,24 @@ FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(NAME_LIST_FIELDS, "names"),  # `;`-separated names
     **dict.fromkeys(("themes", "tags", "keywords"), "list"),  # `,`-separated texts
     **dict.fromkeys(("year", "month", "day", "original_year"), "number"),
-    "equal_contribution": "flag",
-    "extra": "mapping",  # one key at a time: extra.KEY=value
+    **dict.fromkeys(("equal_contribution", "featured"), "flag"),
+    # One key at a time: extra.KEY=value, links.LABEL=https://...
+    **dict.fromkeys(("extra", "links"), "mapping"),
     **dict.fromkeys(_TEXT_FIELDS, "text"),
 }
-EXTRA_PREFIX = "extra."
+MAPPING_FIELDS = tuple(key for key, kind in FIELD_KINDS.items() if kind == "mapping")
 
 
 def parse_assignment(text: str) -> tuple[str, str | None]:
     """`field=value` -> (field, value); `field=` (nothing after '=') removes the field. `extra.KEY=value`
-    sets one key of the `extra` mapping (`extra.KEY=` removes it, `extra=` removes them all)."""
+    sets one key of the `extra` mapping (`extra.KEY=` removes it, `extra=` removes them all); likewise
+    `links.LABEL=URL`."""
     key, equals, value = text.partition("=")
     key = key.strip()
     if not equals or not key:
         raise ScholarError(f"'{text}': write changes as field=value (field= with no value removes the field)")
-    if key.startswith(EXTRA_PREFIX) and key != EXTRA_PREFIX:
+    mapping, dot, sub_key = key.partition(".")
+    if dot and mapping in MAPPING_FIELDS and sub_key:
         return key, given_value(key, value)
     if key not in PUBLICATION_FIELDS:
         raise ScholarError(f"unknown field '{key}'{validate.did_you_mean(key, PUBLICATION_FIELDS)}")
@@ -444,7 +471,7 @@ def parse_assignment(text: str) -> tuple[str, str | None]:
         raise ScholarError("the id cannot be changed with 'set'; use 'scholar edit ID' to rename a record")
     if FIELD_KINDS[key] == "mapping" and value.strip():
         raise ScholarError(
-            f"'{text}': set one key of 'extra' with extra.KEY=value (extra.KEY= removes that key, extra= "
+            f"'{text}': set one key of '{key}' with {key}.KEY=value ({key}.KEY= removes that key, {key}= "
             "removes them all)"
         )
     return key, given_value(key, value)
@@ -501,18 +528,16 @@ def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, 
     """Change fields of one record; lines of the fields not changed stay as they are."""
     with write_session(location) as session:
         record = _find(session, publication_id)
-        values = {
-            key: store_value_from_text(key, value)
-            for key, value in changes.items()
-            if not key.startswith(EXTRA_PREFIX)
-        }
-        extra_changes = {
-            key.removeprefix(EXTRA_PREFIX): value
-            for key, value in changes.items()
-            if key.startswith(EXTRA_PREFIX)
-        }
-        if extra_changes:
-            values["extra"] = _changed_extra(session, record, extra_changes, "extra" in changes)
+        values = {key: store_value_from_text(key, value) for key, value in changes.items() if "." not in key}
+        for mapping in MAPPING_FIELDS:
+            prefix = mapping + "."
+            mapping_changes = {
+                key.removeprefix(prefix): value for key, value in changes.items() if key.startswith(prefix)
+            }
+            if mapping_changes:
+                values[mapping] = _changed_mapping(
+                    session, record, mapping, mapping_changes, cleared=mapping in changes
+                )
         if values.get("status") == "published":
             values["status"] = None  # the store leaves the default status out
         updated = _splice_fields(session, record, values)
@@ -520,18 +545,24 @@ def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, 
     return updated
 
 
-def _changed_extra(
-    session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, str | None], cleared: bool
+def _changed_mapping(
+    session: WriteSession,
+    record: yamledit.RecordSpan,
+    mapping: str,
+    changes: dict[str, str | None],
+    *,
+    cleared: bool,
 ) -> dict[str, str] | None:
-    """The record's `extra` mapping with keys set or removed (None: no key left, the field goes)."""
+    """The record's `extra` or `links` mapping with keys set or removed (None: no key left, the field
+    goes)."""
     current: dict[str, str] = {}
     if not cleared:
         parsed = yamledit.parse_record(
             session.outline.record_text(record), session.shown_path, lambda: record.first
         )
-        extra = None if parsed is None else parsed.get("extra")
-        if isinstance(extra, dict):
-            current = {str(key): value for key, value in extra.items()}
+        found = None if parsed is None else parsed.get(mapping)
+        if isinstance(found, dict):
+            current = {str(key): value for key, value in found.items()}
     for key, value in changes.items():
         if value is None:
             current.pop(key, None)
@@ -573,7 +604,9 @@ def _check_edit(
     data, problems = yamlio.load_text(text, path)
     if not problems and not (isinstance(data, list) and len(data) == 1):
         return None, [Problem(path, 1, 1, "write exactly one record, starting with '- id: ...'")]
-    publications, record_problems = validate.read_publications(data, path, session.theme_ids)
+    publications, record_problems = validate.read_publications(
+        data, path, session.theme_ids, other_ids=(record_id for record_id, _ in session.outline.ids())
+    )
     errors = _errors(problems + record_problems)
     if errors or not publications:
         return None, errors or [Problem(path, 1, 1, "the record is not valid")]

@@ -728,7 +728,10 @@ def render_field(key: str, value: object, indent: int, newline: str = "\n") -> l
         return lines
     if key in ("themes", "tags", "keywords"):
         return [f"{pad}{key}: {_render_flow(list(value))}{newline}"]  # type: ignore[call-overload]
-    if key == "extra":  # a block mapping, each value one scalar line (newlines as escapes: verbatim)
+    if key in (
+        "extra",
+        "links",
+    ):  # a block mapping, each value one scalar line (newlines as escapes: verbatim)
         lines = [f"{pad}{key}:{newline}"]
         for name, text in value.items():  # type: ignore[attr-defined]
             lines.append(f"{pad}  {render_scalar(name)}: {render_scalar(text)}{newline}")
@@ -798,7 +801,7 @@ def store_value(key: str, publication: Publication) -> object | None:
 
 
 def names_for_store(names: Sequence[Name]) -> list[object]:
-    return [name.to_store_string() or name.as_dict() for name in names]
+    return [name.to_store_value() for name in names]
 
 
 # Splicing ------------------------------------------------------------------------------------------

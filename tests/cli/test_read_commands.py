@@ -89,10 +89,14 @@ def test_list_json_fields_are_stable(runner: CliRunner) -> None:
         "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
         "edition", "genre", "isbn", "issn", "eprint", "eprint_type", "accessed", "language", "keywords",
         "extra",
+        # issue #14's fields, after those
+        "links", "award", "featured", "preprint_of", "published_as", "event", "event_place",
     ]  # fmt: skip
+    # Equal co-first authors as roles (issue #14): `roles` only in names that have any; the record's
+    # `equal_contribution` still says all authors contributed equally.
     assert records[0]["authors"] == [
-        {"family": "Liu", "given": "Chuncheng"},
-        {"family": "Blomberg", "given": "Marianne", "particle": "von"},
+        {"family": "Liu", "given": "Chuncheng", "roles": ["equal"]},
+        {"family": "Blomberg", "given": "Marianne", "particle": "von", "roles": ["equal"]},
     ]
     assert records[0]["equal_contribution"] is True
     assert records[0]["year"] == 2026

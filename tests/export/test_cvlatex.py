@@ -95,7 +95,12 @@ def test_owner_bold_equal_contribution_marked_and_legend() -> None:
     assert "\\scholarowner{Chuncheng Liu}" in text  # the second author's form of the owner
     assert text.count("\\scholarequallegend") == 2  # its definition and its one use, at the end
     assert text.rstrip().endswith("\\scholarequallegend")
-    assert "\\scholarequallegend" not in export_store("rich").split("\\fi\n", 1)[1]  # no equal work there
+    # The rich store's talk has every role: each gets its legend line, in ROLES order.
+    assert export_store("rich").endswith(
+        "\n\\scholarequallegend\n\\scholarlegend{\\scholarcorresponding{}}{Corresponding author.}\n"
+        "\\scholarlegend{\\scholarstudent{}}{Student author (supervised).}\n"
+        "\\scholarlegend{\\scholarsenior{}}{Senior author.}\n"
+    )
 
 
 def test_status_and_owner_in_cjk() -> None:

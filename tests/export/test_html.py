@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scholarcli.cite.asa import citation
 from scholarcli.cite.styled import HtmlRenderer, PlainRenderer, Span
 from scholarcli.cite.styled import visible_in_html as visible
-from scholarcli.export import FORMATS, ExportOptions, export
+from scholarcli.export import DEFAULT_MARKS, FORMATS, ExportOptions, export
 from scholarcli.export.markdown import EQUAL_LEGEND, EQUAL_MARKER, group
 from scholarcli.model import Library, Name, Profile, Publication, Theme
 from scholarcli.query import Selection, select_from
@@ -115,9 +115,12 @@ def test_sections_and_citations_are_markdowns(store_name: str, group_by: str) ->
     for (_, items), section in zip(found, expected, strict=True):
         assert len(items) == len(section.works)
         for item, work in zip(items, section.works, strict=True):
-            cited = plain.render(citation(work, owner=library.profile.is_owner, equal_marker=EQUAL_MARKER))
+            cited = plain.render(citation(work, owner=library.profile.is_owner, marks=DEFAULT_MARKS))
             status = "" if work.status == "published" else f" ({work.status_label})"
-            assert text_of(item) == " ".join(visible(cited + status).split())
+            # Issue #14: the featured badge, then the links as buttons and the award badge.
+            featured = "Featured " if work.featured else ""
+            links = "".join(f" {label}" for label, _ in work.links) + (f" {work.award}" if work.award else "")
+            assert text_of(item) == " ".join(visible(featured + cited + status + links).split())
 
 
 def test_header_from_the_profile_with_the_native_name_tagged_chinese() -> None:
@@ -247,7 +250,7 @@ def test_hostile_text_is_text(group_by: str) -> None:
     assert item is not None
     item_text = text_of(item)
     work = library.publications[0]
-    cited = PlainRenderer().render(citation(work, owner=library.profile.is_owner, equal_marker=EQUAL_MARKER))
+    cited = PlainRenderer().render(citation(work, owner=library.profile.is_owner, marks=DEFAULT_MARKS))
     assert item_text == " ".join(visible(cited).split())
     for piece in ("</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{} 100% ---"):
         assert piece in item_text.lower()

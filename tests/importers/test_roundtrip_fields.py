@@ -70,7 +70,7 @@ def records(draw: st.DrawFn) -> Publication:
         note=draw(st.none() | TEXT),
         extra=tuple(
             draw(
-                st.dictionaries(st.sampled_from(["addendum", "primaryclass", "venue"]), TEXT, max_size=2)
+                st.dictionaries(st.sampled_from(["addendum", "primaryclass", "library"]), TEXT, max_size=2)
             ).items()
         ),
     )

@@ -19,7 +19,7 @@ keywords or `extra`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from scholarcli.cite.styled import (
     EMPTY,
@@ -27,6 +27,7 @@ from scholarcli.cite.styled import (
     PlainRenderer,
     Renderer,
     Rich,
+    Span,
     affix,
     concat,
     join,
@@ -367,10 +368,13 @@ def _names(
 class _Builder:
     """One record's citation, following the style's macros; tracks substituted variables."""
 
-    def __init__(self, publication: Publication, owner: OwnerTest | None, equal_marker: str) -> None:
+    def __init__(self, publication: Publication, owner: OwnerTest | None, marks: Mapping[str, str]) -> None:
         self.work = publication
         self.owner = owner
-        self.marker = equal_marker if publication.equal_contribution else ""
+        self.marks = marks
+        # Names are marked only when some author has a role that has a mark: the common case (no
+        # roles) builds no marks at all.
+        self.marker = bool(marks) and any(publication.author_roles(name) for name in publication.authors)
         self.used: set[str] = set()  # variables consumed by the author substitute, not repeated
         self.english = is_english(publication.language)  # the style title-cases English works only
 
@@ -418,9 +422,12 @@ class _Builder:
         )
 
     def author_marks(self, name: Name) -> Rich:
-        """The marks after an author's name (see `NameMarks`): `equal_marker` when all contributed
-        equally (the record's `equal_contribution`)."""
-        return plain(self.marker, mark="equal")
+        """The marks after an author's name (see `NameMarks`): one per role of the author on this work
+        (`Publication.author_roles`, so `equal_contribution` marks every author), in ROLES order,
+        each span's `mark` naming its role; a role with no mark in `marks` is not shown."""
+        return tuple(
+            Span(self.marks[role], mark=role) for role in self.work.author_roles(name) if self.marks.get(role)
+        )
 
     def _name_list(self, names: Sequence[Name], *, marks: NameMarks | None) -> Rich:
         return _names(
@@ -590,7 +597,11 @@ class _Builder:
                 " ",
             )
         if kind == "speech":
-            return join((self.title(), self.day_month()), ", ")
+            # The style's `presented at` term is "presented at the" in pandoc's en-US locale.
+            event = self.work.event
+            presented = plain(f"Presented at the {smart_text(event)}") if event else EMPTY
+            place = plain(smart_text(self.work.event_place or ""))
+            return join((join((self.title(), presented), ". "), self.day_month(), place), ", ")
         if kind in _WEB_TYPES:
             return join((self.title(), self.publisher()), ". ")
         numbers = concat(plain(self.work.volume or ""), affix(plain(self.work.issue or ""), "(", ")"))
@@ -614,13 +625,22 @@ class _Builder:
         return concat(concat(main, affix(self.access(), prefix=". ")), plain("."))
 
 
-def citation(publication: Publication, *, owner: OwnerTest | None = None, equal_marker: str = "") -> Rich:
+def citation(
+    publication: Publication,
+    *,
+    owner: OwnerTest | None = None,
+    equal_marker: str = "",
+    marks: Mapping[str, str] | None = None,
+) -> Rich:
     """The ASA reference for one work as styled text.
 
-    `owner` picks names to set in bold; `equal_marker` is appended to each author's name when the
-    authors contributed equally (the Markdown CV uses `†` with a legend).
+    `owner` picks names to set in bold; `marks` maps each author role (model.ROLES) to the mark put
+    after the names that have it (the CVs use `export.markdown.DEFAULT_MARKS` with a legend).
+    `equal_marker` alone is the older form of `marks={"equal": equal_marker}`.
     """
-    return _Builder(publication, owner, equal_marker).build()
+    if marks is None:
+        marks = {"equal": equal_marker} if equal_marker else {}
+    return _Builder(publication, owner, marks).build()
 
 
 def render_citation(publication: Publication, renderer: Renderer, **options: object) -> str:

@@ -80,6 +80,15 @@ def export_command(
             "--force", help="hugo, jekyll: overwrite files in the folder that scholar did not write."
         ),
     ] = False,
+    marks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--marks",
+            help="Markdown, HTML, LaTeX: ROLE=MARK for an author role's mark (equal, corresponding, student, "
+            "senior; repeatable; ROLE= for none).",
+            metavar="ROLE=MARK",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the selected works as BibTeX, BibLaTeX, CSL-JSON, Markdown, HTML, LaTeX, RIS, JSON Resume, YAML or JSON.
@@ -106,7 +115,17 @@ def export_command(
     elif force:
         raise UsageError("--force applies only to the folder formats (hugo, jekyll)")
     loaded = open_store(store)
-    options = ExportOptions(group_by=group_by.value, style=style, numbering=numbering.value)
+    from scholarcli.export import parse_marks
+
+    try:
+        chosen_marks = parse_marks(marks or ())
+    except ValueError as exc:
+        from typer._click.exceptions import BadParameter  # Typer >= 0.26 vendors Click
+
+        raise BadParameter(str(exc)) from None
+    options = ExportOptions(
+        group_by=group_by.value, style=style, numbering=numbering.value, marks=chosen_marks
+    )
     if template is not None:
         from scholarcli.export.template import export_template  # imports Jinja2: only when asked
 

@@ -16,7 +16,7 @@ def detail_fields(publication: Publication, library: Library) -> list[tuple[str,
             continue
         if key in ("authors", "editors", "translators"):
             names = getattr(publication, key)
-            rows.append((key, "; ".join(name.display() for name in names)))
+            rows.append((key, "; ".join(_with_roles(name.display(), name.roles) for name in names)))
         elif key == "keywords":
             rows.append((key, ", ".join(publication.keywords)))
         elif key == "extra":
@@ -28,8 +28,15 @@ def detail_fields(publication: Publication, library: Library) -> list[tuple[str,
             )
         elif key == "tags":
             rows.append((key, ", ".join(publication.tags)))
-        elif key == "equal_contribution":
+        elif key in ("equal_contribution", "featured"):
             rows.append((key, "yes"))
+        elif key == "links":
+            rows.append((key, "\n".join(f"{label}: {url}" for label, url in publication.links)))
         else:
             rows.append((key, str(value)))
     return rows
+
+
+def _with_roles(text: str, roles: tuple[str, ...]) -> str:
+    """A name followed by its roles: `Chuncheng Liu (equal, corresponding)`."""
+    return f"{text} ({', '.join(roles)})" if roles else text

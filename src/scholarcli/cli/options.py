@@ -131,6 +131,10 @@ _SELECTION_PARAMETERS = {
         Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="Only works with this tag (repeatable).", rich_help_panel="Selection")],
         None,
     ),
+    "featured": (
+        Annotated[bool, typer.Option("--featured", help="Only works marked featured.", rich_help_panel="Selection")],
+        False,
+    ),
     "search": (
         Annotated[
             str | None,
@@ -171,6 +175,7 @@ def selection_from_options(options: dict[str, Any]) -> Selection:
         statuses=tuple(options.get("status") or ()),
         tags=tuple(options.get("tag") or ()),
         search=options.get("search"),
+        featured=bool(options.get("featured")),
         sort=options.get("sort", SortChoice.year).value,
         reverse=bool(options.get("reverse")),
         limit=options.get("limit"),

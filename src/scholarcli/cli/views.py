@@ -19,7 +19,12 @@ def _names(publication: Publication, profile: Profile) -> Text:
         if index:
             text.append(", ")
         text.append(one_line(name.display()), style="bold" if profile.is_owner(name) else "")
-    if publication.equal_contribution:
+        roles = [
+            role for role in publication.author_roles(name) if role != "equal" or not publication.all_equal
+        ]
+        if roles:
+            text.append(f" ({', '.join(roles)})", style="dim")
+    if publication.all_equal:
         text.append(" (equal)", style="dim")
     return text
 

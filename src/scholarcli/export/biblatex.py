@@ -83,7 +83,9 @@ ENTRY_TYPES: dict[str, str] = {
 DEFAULT_ENTRY_TYPE = "misc"
 PUBSTATES: dict[str, str] = {
     "in-preparation": "inpreparation",
-    "under-review": "submitted",
+    "submitted": "submitted",
+    "under-review": "under review",  # not "submitted": that is a status of its own (issue #14)
+    "revise-and-resubmit": "revise and resubmit",
     "under-contract": "under contract",
     "forthcoming": "forthcoming",
     "in-press": "inpress",
@@ -100,7 +102,7 @@ _SUBTYPES = {"thesis": "phdthesis", "report": "techreport"}
 FIELD_ORDER: tuple[str, ...] = (
     "author", "editor", "translator", "title", "subtitle", "shorttitle", "journaltitle", "booktitle",
     "howpublished", "series", "volume", "number", "issue", "edition", "pages", "publisher",
-    "institution", "location", "type", "entrysubtype", "date", "origdate", "pubstate", "isbn", "issn",
+    "institution", "location", "eventtitle", "venue", "type", "entrysubtype", "date", "origdate", "pubstate", "isbn", "issn",
     "eprint", "eprinttype", "note", "language", "doi", "url", "urldate", "keywords", "abstract",
 )  # fmt: skip
 

@@ -116,7 +116,7 @@ def render_entry(work: Publication) -> str:
 FIELD_ORDER: tuple[str, ...] = (
     "author", "editor", "translator", "title", "subtitle", "shorttitle", "journal", "booktitle",
     "howpublished", "series", "volume", "number", "issue", "edition", "pages", "publisher", "school",
-    "institution", "address", "type", "entrysubtype", "year", "month", "day", "origdate", "isbn", "issn",
+    "institution", "address", "eventtitle", "venue", "type", "entrysubtype", "year", "month", "day", "origdate", "isbn", "issn",
     "eprint", "eprinttype", "note", "language", "doi", "url", "urldate", "keywords", "abstract",
 )  # fmt: skip
 

@@ -22,7 +22,7 @@ from scholarcli.textsafe import json_safe
 ITEM_KEYS: tuple[str, ...] = (
     "id", "type", "title", "title-short", "author", "editor", "translator", "issued", "original-date",
     "status", "container-title", "collection-title", "collection-number", "volume", "issue", "edition",
-    "page", "publisher", "publisher-place", "genre", "ISBN", "ISSN", "DOI", "URL", "accessed",
+    "page", "publisher", "publisher-place", "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "DOI", "URL", "accessed",
     "language", "keyword", "note", "abstract", "custom",
 )  # fmt: skip
 
@@ -95,6 +95,13 @@ def csl_item(publication: Publication) -> dict[str, object]:
         item["publisher"] = work.publisher
     if work.place is not None:
         item["publisher-place"] = work.place
+    if work.event is not None:
+        # `event-title` is CSL 1.0.2's name; `event` (1.0.1's, still in the schema) is what pandoc 2's
+        # citeproc and the ASA style read.
+        item["event"] = work.event
+        item["event-title"] = work.event
+    if work.event_place is not None:
+        item["event-place"] = work.event_place
     if work.genre is not None:
         item["genre"] = work.genre
     if work.isbn is not None:
@@ -152,8 +159,12 @@ def csl_custom(work: Publication) -> dict[str, object]:
         custom["themes"] = list(work.themes)
     if work.tags:
         custom["tags"] = list(work.tags)
-    if work.equal_contribution:
+    if work.all_equal:
         custom["equal-contribution"] = True
+    # The authors' own roles (`role:` in the store), one list per author in order: the flag above
+    # stays for readers that know only it.
+    if any(name.roles for name in work.authors):
+        custom["author-roles"] = [list(name.roles) for name in work.authors]
     if work.subtitle is not None and work.title is not None:
         custom["subtitle"] = work.subtitle
     if work.keywords:
@@ -164,6 +175,17 @@ def csl_custom(work: Publication) -> dict[str, object]:
         custom["eprint-type"] = work.eprint_type
     if work.extra:
         custom["extra"] = dict(work.extra)
+    # Issue #14's: the labelled links, the award, featured and the preprint's published version.
+    if work.links:
+        custom["links"] = dict(work.links)
+    if work.award is not None:
+        custom["award"] = work.award
+    if work.featured:
+        custom["featured"] = True
+    if work.preprint_of is not None:
+        custom["preprint-of"] = work.preprint_of
+    if work.published_as is not None:
+        custom["published-as"] = work.published_as
     return custom
 
 
@@ -206,6 +228,9 @@ def render_entry(work: Publication) -> str:
         ("page", work.pages),
         ("publisher", work.publisher),
         ("publisher-place", work.place),
+        ("event", work.event),
+        ("event-title", work.event),
+        ("event-place", work.event_place),
         ("genre", work.genre),
         ("ISBN", work.isbn),
         ("ISSN", work.issn),

@@ -32,7 +32,15 @@ from urllib.parse import quote
 
 from scholarcli.cite.asa import citation
 from scholarcli.cite.styled import Rich, Span
-from scholarcli.export import ExportOptions
+from scholarcli.export import (
+    DEFAULT_MARKS,
+    ROLE_LEGENDS,
+    ExportOptions,
+    WorkExtras,
+    fold_preprints,
+    used_roles,
+    work_extras,
+)
 from scholarcli.export.latex import accent_command, escape, latex_char
 from scholarcli.export.markdown import OTHER_SECTION, Section, group
 from scholarcli.model import Library, Publication
@@ -49,14 +57,19 @@ PREFIXES: dict[str, str] = {
     "Reviews": "V",
     "Encyclopedia Entries": "E",
     "Magazine and Newspaper Articles": "M",
-    "Talks": "T",
+    "Presentations": "T",
     "Data Sets and Software": "S",
     "Web Publications": "O",
     OTHER_SECTION: "X",
 }
 
 # LaTeX for the marks a citation puts after names (`Span.mark`); new roles get a command here.
-MARK_COMMANDS: dict[str, str] = {"equal": r"\scholarequal{}"}
+MARK_COMMANDS: dict[str, str] = {
+    "equal": r"\scholarequal{}",
+    "corresponding": r"\scholarcorresponding{}",
+    "student": r"\scholarstudent{}",
+    "senior": r"\scholarsenior{}",
+}
 
 PREAMBLE = r"""% Publications: a CV section written by scholarcli (scholar export --format latex).
 % \input this file into a LaTeX document. pdfLaTeX needs \usepackage[T1]{fontenc} (UTF-8 input is the
@@ -69,8 +82,16 @@ PREAMBLE = r"""% Publications: a CV section written by scholarcli (scholar expor
 \providecommand{\scholarowner}[1]{\textbf{#1}}
 \providecommand{\scholarequal}{\textdagger}
 \providecommand{\scholarequallegend}{\par\medskip\noindent\scholarequal{} Equal contribution.\par}
+\providecommand{\scholarcorresponding}{*}
+\providecommand{\scholarstudent}{\textdaggerdbl}
+\providecommand{\scholarsenior}{\S}
+\providecommand{\scholarlegend}[2]{\par\noindent#1 #2\par}% #1 the mark, #2 what it means
 \providecommand{\scholarstatus}[1]{ \textit{(#1)}}
 \providecommand{\scholarlink}[2]{\ifdefined\href\href{#1}{#2}\else#2\fi}
+\providecommand{\scholarlinks}[1]{ [#1]}% a work's links: \scholarlink{url}{pdf}, ... (issue #14)
+\providecommand{\scholarnote}[1]{ #1.}% a linked preprint with no address: Preprint: SocArXiv
+\providecommand{\scholaraward}[1]{ \textit{#1.}}
+\providecommand{\scholarfeatured}{ (Featured)}
 \providecommand{\scholarcjkfamily}{gbsn}
 \providecommand{\scholarcjk}[1]{\ifdefined\XeTeXversion#1\else\ifdefined\directlua#1\else
   \ifdefined\CJKfamily\begin{CJK}{UTF8}{\scholarcjkfamily}#1\end{CJK}\else
@@ -175,14 +196,21 @@ def _key(span: Span) -> tuple[bool, bool, str | None, str | None]:
 
 
 class LatexRenderer:
-    """Styled citation text as LaTeX: `\\textit`, `\\scholarowner` (bold), `\\scholarlink`, marks."""
+    """Styled citation text as LaTeX: `\\textit`, `\\scholarowner` (bold), `\\scholarlink`, marks.
+
+    A mark is its `\\scholar...` command (MARK_COMMANDS) unless `commands` leaves its role out (a mark
+    chosen with `--marks`), which then prints as text.
+    """
+
+    def __init__(self, commands: dict[str, str] | None = None) -> None:
+        self.commands = MARK_COMMANDS if commands is None else commands
 
     def render(self, rich: Rich) -> str:
         pieces: list[str] = []
         for run in _runs(rich):
             first = run[0]
-            if first.mark is not None and first.mark in MARK_COMMANDS:
-                pieces.append(MARK_COMMANDS[first.mark])
+            if first.mark is not None and first.mark in self.commands:
+                pieces.append(self.commands[first.mark])
                 continue
             raw = "".join(span.text for span in run)
             core = tex_text(raw)
@@ -214,38 +242,57 @@ def _runs(rich: Sequence[Span]) -> list[list[Span]]:
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The LaTeX publications section of the given works (see the module docstring)."""
-    sections = group(works, library, options.group_by)
+    listed, preprints = fold_preprints(works)
+    sections = group(listed, library, options.group_by)
     owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
-    renderer = LatexRenderer()
+    marks = options.role_marks()
+    # A role keeps its restylable command while its mark is the default one.
+    commands = {role: MARK_COMMANDS[role] for role, mark in marks.items() if mark == DEFAULT_MARKS[role]}
+    renderer = LatexRenderer(commands)
     cache: dict[str, str] = {}  # a work under several themes is formatted once
 
     def cite(publication: Publication) -> str:
         text = cache.get(publication.id)
         if text is None:
-            rich = citation(publication, owner=owner, equal_marker="\u2020")
+            rich = citation(publication, owner=owner, marks=marks)
             text = cache[publication.id] = renderer.render(rich)
         return text
 
     lines = [PREAMBLE.rstrip("\n")]
     if not sections:
         lines += ["", "No works selected."]
-    any_equal = False
     for section in sections:
         prefix = PREFIXES.get(section.title, "") if options.group_by == "type" else ""
         lines += ["", _section(section), r"\begin{scholarpublications}"]
         for position, publication in enumerate(section.works):
-            any_equal = any_equal or publication.equal_contribution
             number = len(section.works) - position  # newest first, numbered in reverse: J5 ... J1
             if options.numbering == "none":
                 label = r"\item{}"  # `{}`: a citation opening with `[` is not read as a label
             else:
                 label = r"\item[\scholarlabel{" + (prefix if options.numbering == "prefix" else "") + "}{"
                 label += f"{number}}}]"
-            lines.append(f"{label} {cite(publication)}{_status(publication)}")
+            extras = _extras(work_extras(publication, preprints))
+            lines.append(f"{label} {cite(publication)}{_status(publication)}{extras}")
         lines.append(r"\end{scholarpublications}")
-    if any_equal:
-        lines += ["", r"\scholarequallegend"]
+    legend = _legend(
+        used_roles((work for section in sections for work in section.works), marks), commands, marks
+    )
+    if legend:
+        lines += ["", *legend]
     return "\n".join(lines) + "\n"
+
+
+def _legend(roles: Sequence[str], commands: dict[str, str], marks: dict[str, str]) -> list[str]:
+    """A legend line per role used: `\\scholarequallegend` for the default equal mark (as before roles),
+    `\\scholarlegend{mark}{meaning}` for the others."""
+    lines = []
+    for role in roles:
+        if role == "equal" and role in commands:
+            lines.append(r"\scholarequallegend")
+            continue
+        mark = commands.get(role) or tex_text(marks[role])
+        lines.append(r"\scholarlegend{" + mark + "}{" + tex_text(ROLE_LEGENDS[role]) + "}")
+    return lines
 
 
 def _section(section: Section) -> str:
@@ -253,6 +300,25 @@ def _section(section: Section) -> str:
     if section.intro:
         heading += "\n" + r"\scholarintro{" + tex_text(section.intro) + "}"
     return heading
+
+
+def _extras(extras: WorkExtras) -> str:
+    r"""`\scholarlinks{\scholarlink{url}{pdf}, ...}`, `\scholarnote`, `\scholaraward`, `\scholarfeatured`."""
+    text = ""
+    links = [
+        r"\scholarlink{" + tex_url(url) + "}{" + tex_text(label) + "}"
+        for label, url in extras.links
+        if url.lower().startswith(("http://", "https://"))
+    ]
+    if links:
+        text += r"\scholarlinks{" + ", ".join(links) + "}"
+    if extras.preprint_note:
+        text += r"\scholarnote{" + tex_text("Preprint: " + extras.preprint_note) + "}"
+    if extras.award:
+        text += r"\scholaraward{" + tex_text(extras.award) + "}"
+    if extras.featured:
+        text += r"\scholarfeatured{}"
+    return text
 
 
 def _status(publication: Publication) -> str:

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from scholarcli.cite.styled import HtmlRenderer, is_web_url, safe_url
 from scholarcli.cite.styled import escape_html as _escape
-from scholarcli.export import ExportOptions
-from scholarcli.export.markdown import EQUAL_LEGEND, Cite, Section, citations, group
+from scholarcli.export import ExportOptions, WorkExtras, fold_preprints, legend_lines, work_extras
+from scholarcli.export.markdown import Cite, Legend, Section, citations, group, legend_marks
 from scholarcli.model import Library, Profile, Publication, has_cjk
 
 PAGE_TITLE_SUFFIX = "Publications"
@@ -43,6 +43,8 @@ h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem; border-bo
 ol.works { padding-left: 2.2rem; margin: 0; }
 ol.works > li { margin: 0 0 0.7rem; padding-left: 0.2rem; overflow-wrap: anywhere; }
 .status { font-style: italic; }
+.button { display: inline-block; padding: 0 0.45rem; margin: 0.15rem 0.2rem 0 0; border: 1px solid #17457a; border-radius: 0.25rem; font-size: 0.85rem; text-decoration: none; }
+.badge { display: inline-block; padding: 0 0.4rem; border-radius: 0.25rem; font-size: 0.85rem; background: #fff3d6; color: #4a3200; }
 .legend { margin-top: 2rem; font-size: 0.95rem; }
 @media (prefers-color-scheme: dark) {
   body { color: #e8e8e8; background: #161616; }
@@ -62,12 +64,22 @@ ol.works > li { margin: 0 0 0.7rem; padding-left: 0.2rem; overflow-wrap: anywher
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The HTML publications page of the given works (see the module docstring)."""
-    sections = group(works, library, options.group_by)
-    cite, equal_marker = citations(works, library, options.style, HtmlRenderer(), target="html")
-    return render(library.profile, sections, cite, legend=bool(equal_marker))
+    listed, preprints = fold_preprints(works)
+    sections = group(listed, library, options.group_by)
+    cite, marks = citations(
+        listed, library, options.style, HtmlRenderer(), target="html", marks=options.role_marks()
+    )
+    return render(library.profile, sections, cite, legend=marks, preprints=preprints)
 
 
-def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: bool) -> str:
+def render(
+    profile: Profile,
+    sections: Sequence[Section],
+    cite: Cite,
+    *,
+    legend: Legend,
+    preprints: dict[str, Publication] | None = None,
+) -> str:
     """The document: head and style, header from the profile, then one section per group."""
     title = escape_html(profile.name)
     native = _native_name(profile)
@@ -93,7 +105,6 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
     ]
     if not sections:
         lines.append(f"<p>{NO_WORKS}</p>")
-    any_equal = False
     for number, section in enumerate(sections, start=1):
         section_heading = escape_html(section.title)
         if section.counted:
@@ -106,28 +117,41 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
             lines.append(f'<p class="intro">{escape_html(section.intro)}</p>')
         lines.append('<ol class="works">')
         for publication in section.works:
-            any_equal = any_equal or publication.equal_contribution
-            lines.append(work_item(publication, cite))
+            lines.append(work_item(publication, cite, work_extras(publication, preprints or {})))
         lines += ["</ol>", "</section>"]
-    if legend and any_equal:
-        lines.append(f'<p class="legend">{escape_html(EQUAL_LEGEND)}</p>')
+    explained = legend_lines((work for section in sections for work in section.works), legend_marks(legend))
+    if explained:
+        lines += [f'<p class="legend">{escape_html(line)}</p>' for line in explained]
     lines += ["</main>", "</body>", "</html>", ""]
     return "\n".join(lines)
 
 
-def work_item(publication: Publication, cite: Cite) -> str:
-    """One work's list item: its citation, then a label when it is not out yet.
+def work_item(publication: Publication, cite: Cite, extras: WorkExtras | None = None) -> str:
+    """One work's list item: a "Featured" badge, its citation, a label when it is not out yet, then
+    its links as buttons (`<a class="button">`, http(s) addresses only, escaped like the header's),
+    a linked preprint with no address as a note, and its award as a badge.
 
-    This is the one place a work's entry is assembled. Issue #14's per-author roles belong in the
-    citation (`citation(..., equal_marker=...)` marks names; add their legend next to `EQUAL_LEGEND`
-    in `render`), and its labelled links (`pdf`, `code`, `data`, ...) as buttons go here, after the
-    citation: `<a class="button" href=...>` built only from `is_web_url` addresses and escaped like
-    the header's links.
+    This is the one place a work's entry is assembled (the authors' role marks are in the citation).
     """
     status = ""
     if publication.status != "published":
         status = f' <span class="status">({escape_html(publication.status_label)})</span>'
-    return f"<li>{cite(publication)}{status}</li>"
+    before, after = "", ""
+    if extras is not None:
+        if extras.featured:
+            before = '<span class="badge featured">Featured</span> '
+        buttons = [
+            f'<a class="button" href="{_escape(safe_url(url), attribute=True)}">{escape_html(label)}</a>'
+            for label, url in extras.links
+            if is_web_url(url)
+        ]
+        if extras.preprint_note:
+            buttons.append(f'<span class="note">Preprint: {escape_html(extras.preprint_note)}</span>')
+        if extras.award:
+            buttons.append(f'<span class="badge award">{escape_html(extras.award)}</span>')
+        if buttons:
+            after = f' <span class="links">{" ".join(buttons)}</span>'
+    return f"<li>{before}{cite(publication)}{status}{after}</li>"
 
 
 def escape_html(text: str) -> str:

@@ -452,6 +452,10 @@ def entry_fields(
         "pages": pages(work.pages, ascii_only=ascii_only) if work.pages else None,
         publisher_field: _braced_and(text(work.publisher), ascii_only),
         place_field: text(work.place),
+        # A talk's event and its place: biblatex's `eventtitle` and `venue` (BibTeX styles skip them;
+        # biber and our importer read them in either dialect).
+        "eventtitle": text(work.event),
+        "venue": text(work.event_place),
         "type": text(work.genre) or subtype,
         "entrysubtype": entrysubtype,
         **date_values,

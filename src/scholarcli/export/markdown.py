@@ -9,17 +9,25 @@ first inside a section. Citations are ASA by the built-in formatter, or any CSL 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scholarcli.cite.asa import citation
-from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, safe_url
-from scholarcli.export import ExportOptions
+from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, is_web_url, safe_url
+from scholarcli.export import (
+    DEFAULT_MARKS,
+    ExportOptions,
+    WorkExtras,
+    fold_preprints,
+    legend_lines,
+    work_extras,
+)
 from scholarcli.model import Library, Profile, Publication
 from scholarcli.query import sort_key
 
-EQUAL_MARKER = "†"
+EQUAL_MARKER = DEFAULT_MARKS["equal"]
 EQUAL_LEGEND = f"{EQUAL_MARKER} Equal contribution."
+Legend = bool | Mapping[str, str]  # the marks a page's legend explains (True: the defaults)
 
 # Section headings for `--group-by type`, in the order a CV lists them. Types not named here
 # (legal cases, maps, songs, ...) share one last section.
@@ -34,7 +42,7 @@ TYPE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Reviews", ("review", "review-book")),
     ("Encyclopedia Entries", ("entry", "entry-dictionary", "entry-encyclopedia")),
     ("Magazine and Newspaper Articles", ("article-magazine", "article-newspaper", "periodical")),
-    ("Talks", ("speech", "event", "interview")),
+    ("Presentations", ("speech", "event", "interview")),
     ("Data Sets and Software", ("dataset", "software")),
     ("Web Publications", ("webpage", "post", "post-weblog")),
 )
@@ -59,24 +67,53 @@ Cite = Callable[[Publication], str]
 
 def export(works: Sequence[Publication], library: Library, options: ExportOptions) -> str:
     """The Markdown CV of the given works (see the module docstring)."""
-    sections = group(works, library, options.group_by)
-    cite, equal_marker = citations(works, library, options.style, MarkdownRenderer(), target="markdown")
-    return render(library.profile, sections, cite, legend=bool(equal_marker))
+    listed, preprints = fold_preprints(works)
+    sections = group(listed, library, options.group_by)
+    cite, marks = citations(
+        listed, library, options.style, MarkdownRenderer(), target="markdown", marks=options.role_marks()
+    )
+    return render(
+        library.profile,
+        sections,
+        cite,
+        legend=marks,
+        extras=lambda work: markdown_extras(work_extras(work, preprints)),
+    )
+
+
+def markdown_extras(extras: WorkExtras) -> str:
+    """` [pdf](<url>) [code](<url>) Preprint: SocArXiv. Award: Best Paper. Featured.`"""
+    parts = [_link(label, url) for label, url in extras.links if is_web_url(url)]
+    if extras.preprint_note:
+        parts.append(f"Preprint: {escape_markdown(extras.preprint_note)}.")
+    if extras.award:
+        parts.append(f"Award: {escape_markdown(extras.award)}.")
+    if extras.featured:
+        parts.append("Featured.")
+    return " ".join(parts)
 
 
 def citations(
-    works: Sequence[Publication], library: Library, style: str | None, renderer: Renderer, *, target: str
-) -> tuple[Cite, str]:
-    """How a CV page (Markdown, HTML) cites each work, and the equal-contribution marker it uses.
+    works: Sequence[Publication],
+    library: Library,
+    style: str | None,
+    renderer: Renderer,
+    *,
+    target: str,
+    marks: Mapping[str, str] | None = None,
+) -> tuple[Cite, dict[str, str]]:
+    """How a CV page (Markdown, HTML) cites each work, and the role marks it uses (for the legend).
 
-    Built-in ASA through `renderer` with the owner bold and `EQUAL_MARKER` (the page then prints
-    `EQUAL_LEGEND`), or a CSL style through pandoc writing `target`, whose text has no marker ("").
+    Built-in ASA through `renderer` with the owner bold and each author role marked (`marks`, by
+    default DEFAULT_MARKS), or a CSL style through pandoc writing `target`, whose text has no marks
+    ({}: no legend).
     """
     if style is not None:
         from scholarcli.cite.pandoc_style import render_with_style
 
         rendered = render_with_style(works, library, style, to=target)
-        return (lambda publication: rendered[publication.id]), ""
+        return (lambda publication: rendered[publication.id]), {}
+    chosen = dict(DEFAULT_MARKS if marks is None else marks)
 
     owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)  # names recur across works
     cache: dict[str, str] = {}  # a work under several themes is formatted once
@@ -84,12 +121,10 @@ def citations(
     def cite(publication: Publication) -> str:
         text = cache.get(publication.id)
         if text is None:
-            text = cache[publication.id] = renderer.render(
-                citation(publication, owner=owner, equal_marker=EQUAL_MARKER)
-            )
+            text = cache[publication.id] = renderer.render(citation(publication, owner=owner, marks=chosen))
         return text
 
-    return cite, EQUAL_MARKER
+    return cite, chosen
 
 
 def group(works: Sequence[Publication], library: Library, group_by: str) -> list[Section]:
@@ -132,10 +167,20 @@ def _newest_first(works: Sequence[Publication]) -> tuple[Publication, ...]:
     return tuple(sorted(works, key=lambda publication: sort_key(publication, "year")))
 
 
-def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: bool) -> str:
-    """The document: header, then each section's heading, intro and one list item per work."""
+def legend_marks(legend: Legend) -> dict[str, str]:
+    """The marks a page's legend explains: `True` means the defaults, `False` none."""
+    if isinstance(legend, bool):
+        return dict(DEFAULT_MARKS) if legend else {}
+    return dict(legend)
+
+
+def render(
+    profile: Profile, sections: Sequence[Section], cite: Cite, *, legend: Legend, extras: Cite | None = None
+) -> str:
+    """The document: header, then each section's heading, intro and one list item per work (its
+    citation, status label and `extras`: links, award), then the legend of the role marks its works
+    use (one paragraph, only the marks used)."""
     lines = _header(profile)
-    any_equal = False
     if not sections:
         lines += ["No works selected.", ""]
     for section in sections:
@@ -146,11 +191,12 @@ def render(profile: Profile, sections: Sequence[Section], cite: Cite, *, legend:
         if section.intro:
             lines += [escape_markdown(section.intro), ""]
         for publication in section.works:
-            any_equal = any_equal or publication.equal_contribution
-            lines.append(f"- {cite(publication)}{_status_label(publication)}")
+            after = extras(publication) if extras is not None else ""
+            lines.append(f"- {cite(publication)}{_status_label(publication)}{' ' + after if after else ''}")
         lines.append("")
-    if legend and any_equal:
-        lines += [EQUAL_LEGEND, ""]
+    explained = legend_lines((work for section in sections for work in section.works), legend_marks(legend))
+    if explained:
+        lines += [" ".join(escape_markdown(line) for line in explained), ""]
     return "\n".join(lines)
 
 

@@ -37,7 +37,8 @@ _PUBSTATES = {
     "forthcoming": "forthcoming",
     "inpress": "in-press",
     "in press": "in-press",
-    "submitted": "under-review",
+    "submitted": "submitted",
+    "revise and resubmit": "revise-and-resubmit",
     "under review": "under-review",
     "in preparation": "in-preparation",
     "inpreparation": "in-preparation",
@@ -45,7 +46,8 @@ _PUBSTATES = {
     "prepublished": "forthcoming",
 }
 _NOTE_STATE = re.compile(
-    r"^(Forthcoming|In press|Under review|Under contract|In preparation|Published)(?:\.\s*(.*))?$", re.DOTALL
+    r"^(Forthcoming|In press|Under review|Submitted|Revise and resubmit|Under contract|In preparation|Published)(?:\.\s*(.*))?$",
+    re.DOTALL,
 )
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t\r\n]*([{(])")
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+-]*")
@@ -584,6 +586,8 @@ _TEXT_MAP: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "volume": ("volume",),
     "abstract": ("abstract",),
+    "event": ("eventtitle",),  # biblatex's event fields (issue #14: talks)
+    "event_place": ("venue",),
 }
 # The entry type and `type` words that mean "no genre": our own export writes them for a plain thesis
 # or report, so they read back as no genre.

@@ -108,7 +108,7 @@ def load_json(text: str, path: str) -> Any:
 
 
 _STATUS_BY_LABEL = {label.lower(): status for status, label in STATUS_LABELS.items()}
-_STATUS_BY_LABEL.update({"in press": "in-press", "submitted": "under-review", "accepted": "forthcoming"})
+_STATUS_BY_LABEL.update({"in press": "in-press", "accepted": "forthcoming"})
 _TEXT_FIELDS = {
     "container-title": "container",
     "volume": "volume",
@@ -116,6 +116,8 @@ _TEXT_FIELDS = {
     "page": "pages",
     "publisher": "publisher",
     "publisher-place": "place",
+    "event-title": "event",  # CSL 1.0.2's name; 1.0.1's `event` is read where it is missing
+    "event-place": "event_place",
     "DOI": "doi",
     "URL": "url",
     "note": "note",
@@ -196,11 +198,43 @@ _MAPPED_TEXT = {
 }
 _CONSUMED = frozenset(
     {"id", "type", "title", "author", "editor", "translator", "issued", "original-date", "accessed",
-     "status", "custom", "keyword", "collection-number", "number", *_TEXT_FIELDS, *_MAPPED_TEXT}
+     "status", "custom", "keyword", "collection-number", "number", "event", *_TEXT_FIELDS, *_MAPPED_TEXT}
 )  # fmt: skip
 _CUSTOM_CONSUMED = frozenset(
     {"themes", "tags", "equal-contribution", "subtitle", "keywords", "eprint", "eprint-type", "extra"}
-)
+) | {"author-roles", "links", "award", "featured", "preprint-of", "published-as"}  # issue #14's
+
+
+def _cv_fields(custom: dict[str, Any]) -> dict[str, Any]:
+    """Issue #14's fields from our own export's `custom`: links, award, featured, the preprint link."""
+    links = custom.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(url, str) for url in links.values()):
+        raise _ItemError("'custom.links' must be an object of texts")
+    return {
+        "links": tuple((str(label), url) for label, url in links.items()),
+        "award": _text(custom.get("award"), "custom.award"),
+        "featured": custom.get("featured") is True,
+        "preprint_of": _text(custom.get("preprint-of"), "custom.preprint-of"),
+        "published_as": _text(custom.get("published-as"), "custom.published-as"),
+    }
+
+
+def _with_roles(names: tuple[Name, ...], value: Any) -> tuple[Name, ...]:
+    """The authors with `custom.author-roles` (our export's per-author roles: a list per author)."""
+    if value is None:
+        return names
+    if not isinstance(value, list) or len(value) != len(names):
+        raise _ItemError("'custom.author-roles' must be a list with one list of roles per author")
+    from dataclasses import replace
+
+    from scholarcli.model import ROLES
+
+    result = []
+    for name, roles in zip(names, value, strict=True):
+        if not isinstance(roles, list) or any(role not in ROLES for role in roles):
+            raise _ItemError(f"'custom.author-roles' holds a role not among {', '.join(ROLES)}")
+        result.append(replace(name, roles=tuple(role for role in ROLES if role in roles)))
+    return tuple(result)
 
 
 def _date_parts(value: Any, key: str) -> list[Any]:
@@ -324,6 +358,8 @@ def to_publication(item: dict[str, Any]) -> Publication:
     if not tags and not keywords:
         tags = keyword
     fields: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _TEXT_FIELDS.items()}
+    if fields["event"] is None:
+        fields["event"] = _text(item.get("event"), "event")
     mapped: dict[str, Any] = {ours: _text(item.get(key), key) for key, ours in _MAPPED_TEXT.items()}
     title = _text(item.get("title"), "title")
     subtitle = _text(custom.get("subtitle"), "custom.subtitle")
@@ -356,7 +392,7 @@ def to_publication(item: dict[str, Any]) -> Publication:
         type=kind,
         title=title,
         subtitle=subtitle,
-        authors=_names(item.get("author"), "author"),
+        authors=_with_roles(_names(item.get("author"), "author"), custom.get("author-roles")),
         editors=_names(item.get("editor"), "editor"),
         translators=_names(item.get("translator"), "translator"),
         year=_int_part(issued, 0, "issued"),
@@ -371,8 +407,11 @@ def to_publication(item: dict[str, Any]) -> Publication:
         themes=_string_list(custom.get("themes"), "custom.themes"),
         tags=tags,
         keywords=keywords,
-        equal_contribution=custom.get("equal-contribution") is True,
+        # With per-author roles, the flag is what `role: equal` on every author already says.
+        equal_contribution=custom.get("equal-contribution") is True
+        and not any("equal" in roles for roles in custom.get("author-roles") or ()),
         extra=tuple((key.lower(), value) for key, value in extra.items()),
+        **_cv_fields(custom),
         **fields,
         **mapped,
     )
