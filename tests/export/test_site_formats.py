@@ -100,15 +100,88 @@ def test_jekyll_tree_names_pages_by_date_and_writes_alfolio_bib() -> None:
     assert set(parsed.entries) == {work.id for work in library.publications}
     for entry in parsed.entries.values():
         assert entry.fields["bibtex_show"] == "true"
-    assert parsed.entries["liu2019multiple"].fields["html"] == "https://osf.io/preprints/socarxiv/v9frs"
+    # The 2019 article's SocArXiv preprint is `links.preprint` now, which al-folio has no field for.
+    assert "html" not in parsed.entries["liu2019multiple"].fields
 
 
-def test_featured_tag_sets_featured_and_selected() -> None:
-    work = Publication(id="x1", type="article-journal", title="T", year=2020, tags=("featured",))
+def test_the_featured_field_sets_featured_and_selected() -> None:
+    work = Publication(id="x1", type="article-journal", title="T", year=2020, featured=True)
     profile = Profile(name="P")
     assert hugo.fields(work, profile)["featured"] is True
     assert "selected = {true}" in jekyll.alfolio_entry(work)
-    assert "selected" not in jekyll.alfolio_entry(Publication(id="x2", type="book", title="T", year=2020))
+    # The tag `featured` no longer counts: `--featured` and the CVs read the field alone.
+    tagged = Publication(id="x2", type="book", title="T", year=2020, tags=("featured",))
+    assert hugo.fields(tagged, profile)["featured"] is False
+    assert "selected" not in jekyll.alfolio_entry(tagged)
+
+
+ROLE_WORK = Publication(
+    id="x3",
+    type="article-journal",
+    title="T",
+    year=2020,
+    authors=(
+        Name(family="Liu", given="Chuncheng", roles=("equal", "corresponding")),
+        Name(family="Wu", given="Ann", roles=("equal", "student")),
+        Name(family="Roe", given="Jane"),
+        Name(family="Poe", given="Sam", roles=("senior",)),
+    ),
+    links=(
+        ("pdf", "https://example.org/p.pdf"),
+        ("preprint", "https://osf.io/x"),
+        ("code", "https://github.com/x/y"),
+        ("data", "https://example.org/d"),
+        ("slides", "https://example.org/s"),
+        ("poster", "https://example.org/po"),
+        ("video", "https://example.org/v"),
+        ("supplement", "https://example.org/su"),
+    ),
+    award="Best Paper {Award} & more",
+    url="https://example.org/page",
+)
+
+
+def test_hugo_author_notes_from_roles_and_links_as_url_fields() -> None:
+    matter = hugo.fields(ROLE_WORK, Profile(name="Chuncheng Liu"))
+    assert matter["authors"] == ["admin", "Ann Wu", "Jane Roe", "Sam Poe"]
+    assert matter["author_notes"] == [
+        "Equal contribution, Corresponding author",
+        "Equal contribution, Student",
+        "",
+        "Senior author",
+    ]
+    assert matter["url_pdf"] == "https://example.org/p.pdf"
+    assert matter["url_code"] == "https://github.com/x/y"
+    assert matter["url_dataset"] == "https://example.org/d"
+    assert matter["url_slides"] == "https://example.org/s"
+    assert matter["url_poster"] == "https://example.org/po"
+    assert matter["url_video"] == "https://example.org/v"
+    assert matter["url_source"] == "https://example.org/page"
+    assert matter["links"] == [
+        {"name": "preprint", "url": "https://osf.io/x"},
+        {"name": "supplement", "url": "https://example.org/su"},
+    ]
+    plain = Publication(id="x4", type="book", title="T", year=2020, authors=(Name(family="A", given="B"),))
+    assert "author_notes" not in hugo.fields(plain, Profile(name="P"))
+    assert "links" not in hugo.fields(plain, Profile(name="P"))
+
+
+def test_jekyll_links_award_and_paperurl() -> None:
+    matter = jekyll.fields(ROLE_WORK, "2020-01-01-x3")
+    assert matter["paperurl"] == "https://example.org/p.pdf"  # links.pdf before url
+    assert matter["slidesurl"] == "https://example.org/s"
+    parsed = pybtex.database.parse_string(jekyll.alfolio_entry(ROLE_WORK), "bibtex")
+    fields = parsed.entries["x3"].fields
+    assert fields["html"] == "https://example.org/page"
+    assert fields["pdf"] == "https://example.org/p.pdf"
+    assert fields["code"] == "https://github.com/x/y"
+    assert fields["slides"] == "https://example.org/s"
+    assert fields["poster"] == "https://example.org/po"
+    assert fields["video"] == "https://example.org/v"
+    assert fields["supp"] == "https://example.org/su"
+    assert "Best Paper" in fields["award"]
+    assert "\\&" in fields["award"]
+    assert "award_name" not in fields
 
 
 @pytest.mark.parametrize("format_name", SITE_FORMATS)

@@ -516,3 +516,81 @@ def test_the_readme_worked_example_gives_the_output_shown(runner: CliRunner, tmp
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == shown
+
+
+# --- issue #14: roles, links, award, featured, preprints ------------------------------------------
+
+
+def _issue14_library() -> Library:
+    from scholarcli.model import Name, Profile, Publication
+
+    published = Publication(
+        id="pub1",
+        type="article-journal",
+        title="Published *work*",
+        container="Journal",
+        year=2024,
+        authors=(
+            Name(family="Liu", given="Chuncheng", roles=("equal", "corresponding")),
+            Name(family="Wu", given="Ann", roles=("equal", "student")),
+            Name(family="Poe", given="Sam", roles=("senior",)),
+        ),
+        links=(("pdf", "https://example.org/a b.pdf"), ("code", "https://github.com/x/y")),
+        award="Best [Paper] Award",
+        featured=True,
+    )
+    preprint = Publication(
+        id="pre1",
+        type="article",
+        title="Preprint",
+        year=2023,
+        authors=(Name(family="Liu", given="Chuncheng"),),
+        url="https://osf.io/preprints/x",
+        preprint_of="pub1",
+    )
+    bare = Publication(
+        id="pub2", type="book", title="Book", year=2020, authors=(Name(family="Liu", given="C"),)
+    )
+    noted = Publication(
+        id="pre2", type="article", title="Draft", container="SocArXiv", year=2019, published_as="pub2"
+    )
+    return Library(Profile(name="Chuncheng Liu"), (), (published, preprint, bare, noted))
+
+
+@pytest.mark.parametrize("marks", [(), (("equal", "^"), ("student", ""), ("senior", "#"))])
+@pytest.mark.parametrize("group_by", ["type", "year", "none"])
+def test_the_shipped_markdown_cv_equals_format_markdown_with_roles_links_and_marks(
+    group_by: str, marks: tuple[tuple[str, str], ...]
+) -> None:
+    library = _issue14_library()
+    works = list(library.publications)
+    options = ExportOptions(group_by=group_by, marks=marks)  # type: ignore[arg-type]
+    ours = render_template(TEMPLATES / "cv.md.j2", works, library, options)
+    assert ours == export("markdown", works, library, options)
+    assert "Featured." in ours
+    assert "[preprint](<https://osf.io/preprints/x>)" in ours  # the folded preprint's address
+    assert "Preprint: SocArXiv." in ours  # a folded preprint with no address
+    assert "Draft" not in ours
+
+
+def test_the_context_has_roles_links_award_featured_and_the_legend(tmp_path: Path) -> None:
+    template = tmp_path / "t.txt.j2"
+    template.write_text(
+        "{% for work in works %}{{ work }}|{% for name in work.authors %}{{ name.family }}"
+        "={{ name.roles|join('+') }};{% endfor %}|{{ work.links|dictsort|map('first')|join(',') }}"
+        "|{{ work.award }}|{{ work.featured }}|{{ work.extras.links|map('first')|join(',') }}\n"
+        "{% endfor %}{{ marks['senior'] }}|{{ legend|join(' ') }}\n",
+        encoding="utf-8",
+    )
+    library = _issue14_library()
+    text = render_template(template, list(library.publications), library, ExportOptions())
+    lines = text.splitlines()
+    assert lines[0] == (
+        "pub1|Liu=equal+corresponding;Wu=equal+student;Poe=senior;|code,pdf|Best [Paper] Award|True"
+        "|pdf,code,preprint"
+    )
+    assert lines[1] == "pre1|Liu=;|||False|"
+    assert lines[-1] == (
+        "\u00a7|\u2020 Equal contribution. * Corresponding author. \u2021 Student author (supervised)."
+        " \u00a7 Senior author."
+    )

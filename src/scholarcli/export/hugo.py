@@ -10,7 +10,9 @@ Front matter, as Hugo Blox reads it (each only when the record has it):
     authors             display names; the owner (profile name_variants) as `admin`, the Hugo Blox
                         author slug of the site's owner. An edited book's editors, with author_notes
                         "Editor"
-    author_notes        "Equal contribution" for every author when the record says so
+    author_notes        one note per author, by position, from the roles (issue #14): "Equal
+                        contribution", "Corresponding author", "Student", "Senior author" (several
+                        joined by ", "; "" for an author with none); only when some author has one
     date, publishDate   the publication date (year, month, day as known); none for undated works,
                         which Hugo then lists last. publishDate is the same date, not the build day:
                         the output stays deterministic and no page is held back as "future"
@@ -20,8 +22,13 @@ Front matter, as Hugo Blox reads it (each only when the record has it):
                         yet says its status (`Under contract`)
     abstract            Markdown-escaped (Hugo Blox runs it through markdownify)
     tags                the record's tags
-    featured            true when the record has the tag `featured`
+    featured            the record's `featured` field
     doi, url_source     the DOI; the record's `url`
+    url_pdf, url_code, url_dataset, url_poster, url_slides, url_video
+                        the record's `links` pdf, code, data, poster, slides, video
+    links               every other link label (preprint, supplement, press, ...) as
+                        `{name: label, url: ...}`, in the record's order (Hugo Blox shows them as
+                        buttons)
 """
 
 from __future__ import annotations
@@ -36,7 +43,22 @@ from scholarcli.model import Library, Profile, Publication
 
 CONTENT_FOLDER = "content/publication"
 OWNER_SLUG = "admin"
-FEATURED_TAG = "featured"
+# A role's note in author_notes, in ROLES order.
+ROLE_NOTES = {
+    "equal": "Equal contribution",
+    "corresponding": "Corresponding author",
+    "student": "Student",
+    "senior": "Senior author",
+}
+# The links labels Hugo Blox has a front matter field for; other labels go to `links`.
+LINK_FIELDS = {
+    "pdf": "url_pdf",
+    "code": "url_code",
+    "data": "url_dataset",
+    "poster": "url_poster",
+    "slides": "url_slides",
+    "video": "url_video",
+}
 # CSL types Hugo Blox does not list, mapped to the nearest one it does; every other type is kept.
 _PUBLICATION_TYPES = {
     "collection": "book",
@@ -75,12 +97,13 @@ def fields(work: Publication, profile: Profile) -> dict[str, Any]:
     names = work.contributors
     if names:
         result["authors"] = [OWNER_SLUG if profile.is_owner(name) else name.display() for name in names]
-    # Per-author roles (issue #14 item 1: equal, corresponding, student) slot in here: one note per
-    # author, "" for none, as Hugo Blox pairs author_notes with authors by position.
+    # One note per author, "" for none, as Hugo Blox pairs author_notes with authors by position.
     if not work.authors and work.editors:
         result["author_notes"] = ["Editor"] * len(names)
-    elif work.equal_contribution and names:
-        result["author_notes"] = ["Equal contribution"] * len(names)
+    else:
+        notes = [", ".join(ROLE_NOTES[role] for role in work.author_roles(name)) for name in work.authors]
+        if any(notes):
+            result["author_notes"] = notes
     date = work_date(work)
     if date is not None:
         result["date"] = date
@@ -93,15 +116,19 @@ def fields(work: Publication, profile: Profile) -> dict[str, Any]:
         result["abstract"] = markdown_inline(work.abstract)
     if work.tags:
         result["tags"] = list(work.tags)
-    # The record's `featured` flag (issue #14 item 1) replaces the tag here once it exists.
-    result["featured"] = FEATURED_TAG in work.tags
+    result["featured"] = work.featured
     if work.doi:
         result["doi"] = work.doi
-    # `links` (issue #14 item 1) slot in here: pdf -> url_pdf, code -> url_code, data -> url_dataset,
-    # poster -> url_poster, slides -> url_slides, video -> url_video, preprint -> url_preprint, any
-    # other label -> `links: [{name: label, url: ...}]`.
     if work.url:
         result["url_source"] = work.url
+    others = []
+    for label, address in work.links:
+        if label in LINK_FIELDS:
+            result[LINK_FIELDS[label]] = address
+        else:
+            others.append({"name": label, "url": address})
+    if others:
+        result["links"] = others
     return result
 
 

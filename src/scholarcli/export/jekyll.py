@@ -15,13 +15,17 @@ so each is escaped for the way it is printed):
     excerpt     the abstract, Markdown-escaped (markdownify)
     date        the publication date (year, month, day as known)
     venue       the container (else the publisher), HTML-escaped (printed as HTML)
-    paperurl    the record's url, else its DOI link
+    paperurl    the record's `links.pdf`, else its url, else its DOI link
+    slidesurl   the record's `links.slides`
     citation    the ASA reference as plain text, HTML-escaped (printed as HTML)
 
 The body is the abstract and the note, Markdown-escaped with `{` `}` escaped too (Liquid).
 
 al-folio fields added to each BibTeX entry: `bibtex_show = {true}` (the "Bib" button), `selected =
-{true}` for a work with the tag `featured`, `html` = the record's url.
+{true}` for a featured work (the record's `featured`), `html` = the record's url, the record's `links`
+pdf, code, slides, poster, video, supplement as `pdf`, `code`, `slides`, `poster`, `video`, `supp`
+(al-folio shows each as a button; a full URL, not a file under assets/), and `award` = the record's
+award (al-folio's "Awarded" button shows it; `award_name`, the button's label, is left unset).
 """
 
 from __future__ import annotations
@@ -39,7 +43,15 @@ from scholarcli.model import Library, Publication
 
 PUBLICATIONS_FOLDER = "_publications"
 BIBLIOGRAPHY_FILE = "_bibliography/papers.bib"
-FEATURED_TAG = "featured"
+# The record's links labels that al-folio has a BibTeX field for, in the order they are written.
+ALFOLIO_LINKS = {
+    "pdf": "pdf",
+    "code": "code",
+    "slides": "slides",
+    "poster": "poster",
+    "video": "video",
+    "supplement": "supp",
+}
 _CATEGORIES = {"book": "books", "collection": "books", "classic": "books", "chapter": "books"}
 _CATEGORIES["paper-conference"] = "conferences"
 DEFAULT_CATEGORY = "manuscripts"
@@ -79,10 +91,12 @@ def fields(work: Publication, stem: str) -> dict[str, Any]:
     venue = work.container or work.publisher
     if venue:
         result["venue"] = escape_html(venue)
-    # `links` (issue #14 item 1) slot in here: pdf -> paperurl, slides -> slidesurl.
-    paper = work.url or (doi_url(work.doi) if work.doi else None)
+    links = dict(work.links)
+    paper = links.get("pdf") or work.url or (doi_url(work.doi) if work.doi else None)
     if paper:
         result["paperurl"] = paper
+    if "slides" in links:
+        result["slidesurl"] = links["slides"]
     result["citation"] = escape_html(PlainRenderer().render(citation(work)))
     return result
 
@@ -91,16 +105,30 @@ def alfolio_entry(work: Publication) -> str:
     """Our BibTeX entry with al-folio's fields after the others."""
     extra = ["  bibtex_show = {true}"]
     # `abbr` (al-folio's venue badge) needs a short venue name, which the record does not have yet.
-    # The record's `featured` flag (issue #14 item 1) replaces the tag here once it exists.
-    if FEATURED_TAG in work.tags:
+    if work.featured:
         extra.append("  selected = {true}")
-    # `links` (issue #14 item 1) slot in here: pdf -> pdf, code -> code, slides -> slides,
-    # poster -> poster, video -> video, supplement -> supp.
     if work.url:
         extra.append(f"  html = {{{_bib_url(work.url)}}}")
+    links = dict(work.links)
+    extra += [
+        f"  {field} = {{{_bib_url(links[label])}}}"
+        for label, field in ALFOLIO_LINKS.items()
+        if label in links
+    ]
+    if work.award:
+        # al-folio shows `award` (Markdown) under an "Awarded" button; `award_name` would rename the
+        # button, and the record has no short form of the award for it.
+        extra.append(f"  award = {{{_bib_text(work.award)}}}")
     head, _, tail = render_entry(work).rpartition("\n}")
     separator = "\n" if head.endswith(",") else ",\n"
     return head + separator + ",\n".join(extra) + "\n}" + tail
+
+
+def _bib_text(text: str) -> str:
+    """A plain text as a BibTeX field value, escaped as our BibTeX writes one."""
+    from scholarcli.export.latex import escape
+
+    return escape(text, ascii_only=True)
 
 
 def _bib_url(url: str) -> str:

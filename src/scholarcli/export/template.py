@@ -16,12 +16,19 @@ The template's *target* (html, markdown, latex or plain) is read from its name, 
 markdown; `citation`, `owner_bold` and `escape` use it unless given another (`work|citation('html')`).
 
 Context: `works` (the selection, in selection order), `groups` (Markdown's `--group-by` sections:
-`title`, `works`, `intro`, `counted`), `profile`, `themes`, `target`, `equal_marker` and
-`equal_legend` (the built-in citations' mark for equal contribution; empty with `--style`),
+`title`, `works`, `intro`, `counted`; a preprint whose published version is selected too is folded
+into it, as `--format markdown` does), `profile`, `themes`, `target`, `marks` (each role's mark in
+the built-in citations, after `--marks`; empty with `--style`), `legend` (the lines explaining the
+marks the grouped works use, `† Equal contribution.`; empty with `--style`), `equal_marker` and
+`equal_legend` (the equal-contribution mark and its line, kept for older templates),
 `latex_preamble` (the `\\scholar...` commands LaTeX citations use) and `generated_by`. Nothing in it
 depends on the date or the machine, so the output is deterministic.
 
-Per-author roles (issue #14 item 1) do not exist in the record yet, so there is no `roles` filter.
+Each author has `roles` (issue #14: `equal`, `corresponding`, `student`, `senior`; the record's
+`equal_contribution` counts as `equal` for every author); each work has the record's `links` (label
+-> URL), `award` and `featured`, and `extras`: what a CV shows after the citation (`links` as
+(label, URL) pairs, http(s) only, with a folded preprint's address as `preprint`; `preprint_note`
+for a folded preprint with no address; `award`; `featured`).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from scholarcli import __version__
 from scholarcli.errors import ScholarError
-from scholarcli.export import Exported, ExportOptions
+from scholarcli.export import Exported, ExportOptions, WorkExtras, fold_preprints, legend_lines, work_extras
 from scholarcli.model import STATUS_LABELS, Library, Name, Profile, Publication
 
 if TYPE_CHECKING:
@@ -134,9 +141,10 @@ def _real_suffix(name: str) -> str:
 
 class TemplateName:
     """One name: `family`, `given`, `particle`, `suffix`, `literal`, `display` (`Marianne von
-    Blomberg`), `inverted` (`von Blomberg, Marianne`), `full_family`, `is_owner`. Prints as `display`."""
+    Blomberg`), `inverted` (`von Blomberg, Marianne`), `full_family`, `is_owner`, `roles` (the
+    author's roles on the work, in ROLES order). Prints as `display`."""
 
-    def __init__(self, name: Name, is_owner: bool) -> None:
+    def __init__(self, name: Name, is_owner: bool, roles: tuple[str, ...] = ()) -> None:
         self._name = name
         self.family = name.family
         self.given = name.given
@@ -147,28 +155,47 @@ class TemplateName:
         self.display = name.display()
         self.inverted = name.inverted()
         self.is_owner = is_owner
+        self.roles = list(roles)
 
     def __str__(self) -> str:
         return self.display
 
 
 class TemplateWork:
-    """One work: every record field (`as_dict()`'s keys; names as `TemplateName`s), and `status_label`,
-    `type_label`, `is_out`. Prints as its id."""
+    """One work: every record field (`as_dict()`'s keys; names as `TemplateName`s, `links` a mapping
+    label -> URL), and `status_label`, `type_label`, `is_out`, `extras`. Prints as its id."""
 
-    def __init__(self, publication: Publication, owner: Callable[[Name], bool]) -> None:
+    def __init__(
+        self, publication: Publication, owner: Callable[[Name], bool], extras: WorkExtras | None = None
+    ) -> None:
         self._publication = publication
         for key, value in publication.as_dict().items():
             setattr(self, key, value)
-        self.authors = [TemplateName(name, owner(name)) for name in publication.authors]
-        self.editors = [TemplateName(name, owner(name)) for name in publication.editors]
-        self.translators = [TemplateName(name, owner(name)) for name in publication.translators]
+        self.authors = [
+            TemplateName(name, owner(name), publication.author_roles(name)) for name in publication.authors
+        ]
+        self.editors = [TemplateName(name, owner(name), name.roles) for name in publication.editors]
+        self.translators = [TemplateName(name, owner(name), name.roles) for name in publication.translators]
+        self.extras = TemplateExtras(extras or work_extras(publication, {}))
         self.status_label = publication.status_label
         self.type_label = TYPE_LABELS.get(publication.type, publication.type.replace("-", " ").capitalize())
         self.is_out = publication.is_out
 
     def __str__(self) -> str:
         return self._publication.id
+
+
+class TemplateExtras:
+    """What a CV shows after a work's citation: `links` ((label, URL) pairs, http(s) addresses only,
+    a folded preprint's address as `preprint`), `preprint_note`, `award`, `featured`."""
+
+    def __init__(self, extras: WorkExtras) -> None:
+        from scholarcli.cite.styled import is_web_url
+
+        self.links = [(label, address) for label, address in extras.links if is_web_url(address)]
+        self.preprint_note = extras.preprint_note
+        self.award = extras.award
+        self.featured = extras.featured
 
 
 @dataclass
@@ -318,24 +345,29 @@ def _describe(exc: BaseException) -> str:
 def _context(
     works: Sequence[Publication], library: Library, options: ExportOptions, filters: Filters
 ) -> dict[str, object]:
+    from scholarcli.export import ROLE_LEGENDS
     from scholarcli.export.cvlatex import PREAMBLE
-    from scholarcli.export.markdown import EQUAL_LEGEND, group
+    from scholarcli.export.markdown import group
 
     view = filters.view
     marker = "" if options.style is not None else filters.equal_marker
+    marks = {} if options.style is not None else filters.marks
+    sections = group(filters.listed, library, options.group_by)
     return {
         "works": [view(work) for work in works],
         "groups": [
             TemplateGroup(
                 section.title, [view(work) for work in section.works], section.intro, section.counted
             )
-            for section in group(works, library, options.group_by)
+            for section in sections
         ],
+        "marks": dict(marks),
+        "legend": legend_lines((work for section in sections for work in section.works), marks),
         "profile": _profile(library.profile),
         "themes": [TemplateTheme(theme.id, theme.title, theme.summary) for theme in library.themes],
         "target": filters.target,
         "equal_marker": marker,
-        "equal_legend": EQUAL_LEGEND if marker else "",
+        "equal_legend": f"{marker} {ROLE_LEGENDS['equal']}" if marker else "",
         "latex_preamble": PREAMBLE,
         "generated_by": f"scholarcli {__version__}",
     }
@@ -347,13 +379,13 @@ class Filters:
     def __init__(
         self, works: Sequence[Publication], library: Library, options: ExportOptions, target: str
     ) -> None:
-        from scholarcli.export.markdown import EQUAL_MARKER
-
         self.works = works
         self.library = library
         self.style = options.style
         self.target = target
-        self.equal_marker = EQUAL_MARKER
+        self.marks = options.role_marks()
+        self.equal_marker = self.marks["equal"]
+        self.listed, self.preprints = fold_preprints(works)
         self.owner = functools.lru_cache(maxsize=None)(library.profile.is_owner)
         self._views: dict[str, TemplateWork] = {}
         self._cites: dict[str, Callable[[Publication], str]] = {}
@@ -362,7 +394,9 @@ class Filters:
         """One object per work, so a work under several themes is built once."""
         work = self._views.get(publication.id)
         if work is None:
-            work = self._views[publication.id] = TemplateWork(publication, self.owner)
+            work = self._views[publication.id] = TemplateWork(
+                publication, self.owner, work_extras(publication, self.preprints)
+            )
         return work
 
     def table(self) -> dict[str, Callable[..., Any]]:
@@ -412,7 +446,7 @@ class Filters:
             renderer = MarkdownRenderer()
         else:
             renderer = PlainRenderer()
-        cite, _ = citations(self.works, self.library, self.style, renderer, target=target)
+        cite, _ = citations(self.works, self.library, self.style, renderer, target=target, marks=self.marks)
         return cite
 
     def owner_bold(self, names: object, target: str | None = None) -> str:
@@ -524,6 +558,7 @@ _BOLD: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
 _OBJECT_NAMES: dict[type, str] = {
     TemplateWork: "a work",
     TemplateName: "a name",
+    TemplateExtras: "a work's extras",
     TemplateGroup: "a group",
     TemplateProfile: "the profile",
     TemplateTheme: "a theme",
