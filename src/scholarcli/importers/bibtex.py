@@ -128,7 +128,12 @@ class _Reader:
             close = "}" if match.group(2) == "{" else ")"
             body = match.end()
             try:
-                if kind in ("comment", "preamble"):
+                if kind == "comment":
+                    # BibTeX skips only the word: what follows is text outside entries (a comment
+                    # anyway), so an unbalanced `@comment{` cannot swallow the entries after it.
+                    position = match.end(1)
+                    continue
+                if kind == "preamble":
                     position = self.balanced_end(body - 1) or len(text)
                     continue
                 position = self.string(body, close) if kind == "string" else self.entry(kind, at, body, close)
