@@ -171,6 +171,7 @@ def test_names_split_as_bibtex_reads_them() -> None:
         Name(family="Beethoven", given="Ludwig", particle="van"),
         Name(family="Ünal", given="Ahmet"),
         Name(family="Fontaine", given="Jean", particle="de la"),
+        Name(literal="others"),  # `and others` is kept (et al.), as pandoc keeps it
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -32,3 +33,47 @@ def test_an_unbalanced_comment_through_the_cli(runner: CliRunner, make_store, tm
         0,
         "added 2, updated 0, skipped 0 as duplicate, rejected 0\n",
     )
+
+
+def test_and_others_is_kept_as_pandoc_keeps_it() -> None:
+    # pandoc -f bibtex -t csljson writes `and others` as a last name {"literal": "others"}.
+    from scholarcli.model import Name
+
+    result = read_bibtex(
+        "@article{a, author={A, B and C, D and others}, editor={E, F and others}}\n", "o.bib"
+    )
+    publication = result.candidates[0].publication
+    assert publication.authors == (
+        Name(family="A", given="B"),
+        Name(family="C", given="D"),
+        Name(literal="others"),
+    )
+    assert publication.editors == (Name(family="E", given="F"), Name(literal="others"))
+
+
+def test_and_others_round_trips_through_bibtex_biblatex_and_csl_json() -> None:
+    from scholarcli.export import biblatex, bibtex, export
+    from scholarcli.importers.csl_json import read_csl_json
+    from scholarcli.model import Library, Profile
+
+    [candidate] = read_bibtex(
+        "@article{a, author={A, B and C, D and others}, title={T}, journal={J}, year=2001}\n", "o.bib"
+    ).candidates
+    work = candidate.publication
+    assert "author = {A, B and C, D and others}" in bibtex.render_entry(work)
+    assert "author = {A, B and C, D and others}" in biblatex.render_entry(work)
+    exported = export("csl-json", [work], Library(profile=Profile(name="A")))
+    assert json.loads(exported)[0]["author"][-1] == {"literal": "others"}
+    [back] = read_csl_json(exported, "o.json").candidates
+    assert back.publication.authors == work.authors
+
+
+def test_and_others_reads_as_pandoc_cites_it() -> None:
+    from scholarcli.cite.asa import plain_citation
+
+    [candidate] = read_bibtex(
+        "@article{a, author={Smith, John and Doe, Jane and others}, title={T}, journal={J}, year=2001}\n",
+        "o.bib",
+    ).candidates
+    # pandoc --citeproc with american-sociological-association.csl prints exactly this for the entry.
+    assert plain_citation(candidate.publication) == "Smith, John, Jane Doe, and others. 2001. “T.” J."

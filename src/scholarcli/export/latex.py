@@ -48,7 +48,7 @@ from urllib.parse import quote
 
 from scholarcli.bibfields import LEGAL_FIELD_NAME, MONTH_MACROS
 from scholarcli.export import EntryFrame
-from scholarcli.model import Name, Publication
+from scholarcli.model import OTHERS, Name, Publication
 
 # ASCII characters that cannot be written as themselves in LaTeX text.
 _SPECIALS: dict[str, str] = {
@@ -318,6 +318,8 @@ def name(person: Name, *, ascii_only: bool) -> str:
 
 
 def _name(person: Name, *, ascii_only: bool) -> str:
+    if person.literal == OTHERS:
+        return OTHERS  # unbraced: BibTeX's and biber's "et al." marker
     if person.literal is not None or person.is_cjk or not person.family:
         return "{" + escape(person.display(), ascii_only=ascii_only) + "}"
     family_words = person.family.split()

@@ -374,7 +374,7 @@ def verbatim_value(value: str) -> str:
 
 
 def split_names(value: str) -> list[Name]:
-    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` is dropped."""
+    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` a literal name."""
     return names.split_names(value, decode_latex)
 
 
