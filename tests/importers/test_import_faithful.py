@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
@@ -77,3 +79,47 @@ def test_and_others_reads_as_pandoc_cites_it() -> None:
     ).candidates
     # pandoc --citeproc with american-sociological-association.csl prints exactly this for the entry.
     assert plain_citation(candidate.publication) == "Smith, John, Jane Doe, and others. 2001. “T.” J."
+
+
+def _extras(text: str) -> dict[str, str]:
+    [candidate] = read_bibtex(text, "x.bib").candidates
+    return dict(candidate.publication.extra)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text", "written"),
+    [
+        # a date range: biblatex wrote `date = {2011}` and dropped the range
+        ("biblatex", "@misc{a, title={T}, date={2011-05/2012-06}}", "date = {2011-05/2012-06}"),
+        ("bibtex", "@misc{a, title={T}, date={2011-05/2012-06}}", "date = {2011-05/2012-06}"),
+        # `circa 1850`: bibtex wrote `year = {1850}` and dropped the rest
+        ("bibtex", "@book{a, title={T}, year={circa 1850}}", "year = {circa 1850}"),
+        ("biblatex", "@book{a, title={T}, year={circa 1850}}", "year = {circa 1850}"),
+        # a @misc whose container came from `journal`: its own `howpublished` was dropped
+        (
+            "bibtex",
+            "@misc{a, title={T}, journal={J}, howpublished={Online}, year=2001}",
+            "howpublished = {Online}",
+        ),
+        (
+            "biblatex",
+            "@misc{a, title={T}, journal={J}, howpublished={Online}, year=2001}",
+            "howpublished = {Online}",
+        ),
+        ("bibtex", "@book{a, title={T}, publisher={P}, institution={I}, year=2001}", "institution = {I}"),
+        ("biblatex", "@book{a, title={T}, address={A}, location={L}, year=2001}", "location = {L}"),
+    ],
+)
+def test_an_extra_that_clashes_with_an_exported_field_is_not_dropped(
+    dialect: str, text: str, written: str
+) -> None:
+    from scholarcli.export import biblatex, bibtex
+
+    module = bibtex if dialect == "bibtex" else biblatex
+    [candidate] = read_bibtex(text, "x.bib").candidates
+    work = candidate.publication
+    exported = module.render_entry(work)
+    assert written in exported
+    [back] = read_bibtex(exported, "y.bib").candidates
+    assert dict(back.publication.extra) == dict(work.extra)
+    assert replace(back.publication, extra=()) == replace(work, extra=())

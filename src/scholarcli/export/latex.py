@@ -465,9 +465,64 @@ def entry_fields(
         "keywords": escape(", ".join(keywords), ascii_only=ascii_only) if keywords else None,
         "abstract": text(work.abstract),
     }
-    for name_, raw in work.extra:
-        if LEGAL_FIELD_NAME.match(name_) and not values.get(name_):
-            values[name_] = _extra_value(raw, ascii_only=ascii_only)
+    extras = {name_: raw for name_, raw in work.extra if LEGAL_FIELD_NAME.match(name_)}
+    if not bibtex and "year" in extras and work.month is None and _same_year(extras["year"], work.year):
+        values["date"] = None  # `year = {circa 1850}` is the original of the date: written alone below
+    for name_, raw in extras.items():
+        if values.get(name_):
+            values = _resolve_clash(name_, raw, values, extras, work, ascii_only=ascii_only)
+            continue
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)
+    return values
+
+
+# The importer fills one record field from the first of these that an entry has (importers/bibtex.py).
+_FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("journal", "journaltitle", "booktitle", "maintitle", "howpublished"),
+    ("publisher", "school", "institution", "organization"),
+    ("address", "location"),
+)
+_DATE_FIELDS = frozenset({"year", "date"})
+
+
+def _same_year(raw: str, year: int | None) -> bool:
+    found = re.search(r"(?<![0-9])([0-9]{4})(?![0-9])", raw)
+    return year is not None and found is not None and int(found.group(1)) == year
+
+
+def _resolve_clash(
+    name_: str,
+    raw: str,
+    values: dict[str, str | None],
+    extras: dict[str, str],
+    work: Publication,
+    *,
+    ascii_only: bool,
+) -> dict[str, str | None]:
+    """An `extra` field named as a field written from the record: never dropped (issue #11).
+
+    A `year` or `date` the record's year was read from (`circa 1850`, `2011-05/2012-06`) is the verbatim
+    original: it replaces the written one and reads back to the same year. A field of a group the
+    importer takes the first of (a @misc's `howpublished` beside the `journal` its container came from)
+    moves the record's value to a name of the group read before it. Anything else is written as
+    `name-2`, the importer's own name for a second value of a field.
+    """
+    if name_ in _DATE_FIELDS and _same_year(raw, work.year) and (name_ == "year" or work.month is None):
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)
+        return values
+    for group in _FIELD_GROUPS:
+        if name_ not in group:
+            continue
+        first_extra = min(group.index(other) for other in group if other in extras)
+        free = [other for other in group[:first_extra] if other not in extras and not values.get(other)]
+        if free:
+            renamed = {(free[0] if key == name_ else key): value for key, value in values.items()}
+            renamed[name_] = _extra_value(raw, ascii_only=ascii_only)
+            return renamed
+    number = 2
+    while values.get(f"{name_}-{number}") or f"{name_}-{number}" in extras:
+        number += 1
+    values[f"{name_}-{number}"] = _extra_value(raw, ascii_only=ascii_only)
     return values
 
 
