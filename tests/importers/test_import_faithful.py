@@ -123,3 +123,52 @@ def test_an_extra_that_clashes_with_an_exported_field_is_not_dropped(
     [back] = read_bibtex(exported, "y.bib").candidates
     assert dict(back.publication.extra) == dict(work.extra)
     assert replace(back.publication, extra=()) == replace(work, extra=())
+
+
+def test_an_href_address_becomes_the_url_when_there_is_none() -> None:
+    result = read_bibtex(
+        "@misc{k, title={T}, year=2001, note={See \\href{https://example.org/a\\_b}{the site}}}\n", "h.bib"
+    )
+    [candidate] = result.candidates
+    assert (candidate.publication.url, candidate.publication.note) == (
+        "https://example.org/a_b",
+        "See the site",
+    )
+    assert candidate.publication.extra == ()
+    assert ("h.bib:1 (k)", "took the url https://example.org/a_b from the \\href in 'note'") in result.notes
+
+
+def test_an_href_address_beside_a_url_is_kept_in_extra_and_round_trips() -> None:
+    from scholarcli.export import bibtex
+
+    text = (
+        "@misc{k, title={T}, year=2001, url={https://example.org/u},\n"
+        " howpublished={\\href{https://example.org/h}{Online}}}\n"
+    )
+    result = read_bibtex(text, "h.bib")
+    [candidate] = result.candidates
+    work = candidate.publication
+    assert (work.url, work.container) == ("https://example.org/u", "Online")
+    assert dict(work.extra) == {"howpublished": "\\href{https://example.org/h}{Online}"}
+    assert (
+        "h.bib:1 (k)",
+        "kept 'howpublished' in extra as written: its \\href address has no other place",
+    ) in result.notes
+    exported = bibtex.render_entry(work)
+    assert "howpublished = {\\href{https://example.org/h}{Online}}" in exported
+    [back] = read_bibtex(exported, "y.bib").candidates
+    assert back.publication == work
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_note_with_an_href_beside_a_url_round_trips(dialect: str) -> None:
+    from scholarcli.export import biblatex, bibtex
+
+    module = bibtex if dialect == "bibtex" else biblatex
+    text = "@misc{k, title={T}, year=2001, url={https://example.org/u}, note={See \\href{https://e.org/h}{here}}}\n"
+    [candidate] = read_bibtex(text, "h.bib").candidates
+    work = candidate.publication
+    exported = module.render_entry(work)
+    assert "note = {See \\href{https://e.org/h}{here}}" in exported
+    [back] = read_bibtex(exported, "y.bib").candidates
+    assert back.publication == work

@@ -502,13 +502,17 @@ def _resolve_clash(
     """An `extra` field named as a field written from the record: never dropped (issue #11).
 
     A `year` or `date` the record's year was read from (`circa 1850`, `2011-05/2012-06`) is the verbatim
-    original: it replaces the written one and reads back to the same year. A field of a group the
+    original: it replaces the written one and reads back to the same year, as does a field kept as
+    written for its `\\href` address (the record has the text, not the address). A field of a group the
     importer takes the first of (a @misc's `howpublished` beside the `journal` its container came from)
     moves the record's value to a name of the group read before it. Anything else is written as
     `name-2`, the importer's own name for a second value of a field.
     """
     if name_ in _DATE_FIELDS and _same_year(raw, work.year) and (name_ == "year" or work.month is None):
         values[name_] = _extra_value(raw, ascii_only=ascii_only)
+        return values
+    if "\\href" in raw and (name_ != "note" or work.status == "published"):
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)  # the field as written, its address kept
         return values
     for group in _FIELD_GROUPS:
         if name_ not in group:

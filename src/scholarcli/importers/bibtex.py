@@ -742,6 +742,7 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         note=note,
         **mapped,
     )
+    publication = _href_addresses(publication, mapping)
     for name, value in values.items():  # every other field, verbatim: nothing is lost without a word
         if name not in mapping.used and name not in mapping.extra:
             kept = " ".join(value.split())
@@ -752,6 +753,26 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
     if mapping.extra:
         publication = replace(publication, extra=tuple(mapping.extra.items()))
     return publication, mapping
+
+
+_HREF = re.compile(r"\\href\s*\{([^{}]*)\}")
+_HREF_URL_FIELDS = ("note", "howpublished")  # where an \href is the work's own address
+
+
+def _href_addresses(publication: Publication, mapping: _Mapping) -> Publication:
+    """Keep the addresses of `\\href{url}{text}`, which decoding turns into their text: the record's url
+    when it has none (from `note` or `howpublished`), else the field as written in `extra`, noted."""
+    for name in sorted(mapping.used - {"url", "doi", "eprint"}, key=list(mapping.values).index):
+        addresses = [normalised_url(found) or found for found in _HREF.findall(mapping.values[name])]
+        if not addresses:
+            continue
+        if publication.url is None and name in _HREF_URL_FIELDS and normalised_url(addresses[0]):
+            publication = replace(publication, url=addresses[0])
+            mapping.notes.append(f"took the url {addresses[0]} from the \\href in '{name}'")
+        if any(address != publication.url for address in addresses):
+            mapping.extra[name] = " ".join(mapping.values[name].split())
+            mapping.notes.append(f"kept '{name}' in extra as written: its \\href address has no other place")
+    return publication
 
 
 # Fields biber never passes from a parent to its child (biber's default inheritance rules).
