@@ -32,6 +32,7 @@ EXPECTED_STDERR = {
         "would add 3, would update 0, skipped 0 as duplicate, rejected 4 (dry run: nothing written; would not import: 4, exit status 1)\n"
     ),
     "tugboat-style.bib": (
+        "tugboat-style.bib:25 (Beeton:1985:PS): took the url http://www.tug.org/ from the \\href in 'note'\n"
         "tugboat-style.bib:36 (Hoenig:1998:AU): kept \\oldstylenums undecoded in 'title'\n"
         "error: tugboat-style.bib:60 (Deep:2010:NE): braces nested deeper than 40 levels\n"
         "kept in extra (field: entries): acknowledgement 1, bibdate 1, bibsource 1\n"
@@ -48,6 +49,7 @@ EXPECTED_STDERR = {
         "would add 9, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "zotero-bbt.bib": (
+        "zotero-bbt.bib:50 (gogh_letters): took the url https://vangoghletters.org from the \\href in 'note'\n"
         "zotero-bbt.bib:77 (key@odd): the key 'key@odd' cannot be an id: an id is generated, the key kept in extra\n"
         "zotero-bbt.bib:85 (nodoi_2012): kept 'doi' in extra: not a DOI (10.NNNN/...)\n"
         "error: zotero-bbt.bib:60 (smith_broken_names): 'author': the name ', David' has no family name\n"
@@ -153,6 +155,7 @@ def test_the_tugboat_file_keeps_every_logo_and_symbol() -> None:
     beeton = records["Beeton:1985:PS"]
     assert beeton.title == "TeX-based typesetting: §3 and ¶2 of the © rules"
     assert beeton.note == "Prices in £ and €; see the TUG site"
+    assert beeton.url == "http://www.tug.org/"  # the \href's address, not only its text
     hoenig = records["Hoenig:1998:AU"]
     assert hoenig.title == "Alternatives to TUG's \\halign and \\oldstylenums{1998}"
     assert hoenig.url == "http://www.tug.org/~hoenig/tb19-3.pdf"
