@@ -172,3 +172,68 @@ def test_a_note_with_an_href_beside_a_url_round_trips(dialect: str) -> None:
     assert "note = {See \\href{https://e.org/h}{here}}" in exported
     [back] = read_bibtex(exported, "y.bib").candidates
     assert back.publication == work
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", "\u2028"])
+def test_csl_json_unicode_spaces_are_read_as_the_store_keeps_them(
+    space: str, runner: CliRunner, make_store, tmp_path: Path
+) -> None:
+    store = make_store("")
+    item = {
+        "id": "k",
+        "type": "book",
+        "title": f"A{space}Title",
+        "publisher": f"P{space}Q",
+        "author": [{"family": f"Van{space}Dyke", "given": "J."}],
+        "issued": {"date-parts": [[2001]]},
+        "note": f"one{space}two",
+    }
+    source = tmp_path / "s.json"
+    source.write_text(json.dumps([item]), encoding="utf-8")
+    result = runner.invoke(app, ["import", "--store", str(store), str(source)])
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "added 1, updated 0, skipped 0 as duplicate, rejected 0\n",
+    )
+    from scholarcli.store import open_store
+
+    [work] = open_store(store).library.publications
+    assert (work.title, work.publisher, work.authors[0].family) == ("A Title", "P Q", "Van Dyke")
+
+
+BIBLATEX_EXAMPLES = Path("/usr/share/texlive/texmf-dist/bibtex/bib/biblatex/biblatex/biblatex-examples.bib")
+
+
+def test_pandocs_csl_json_of_biblatex_examples_imports(runner: CliRunner, make_store, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import require_program
+
+    pandoc = require_program("pandoc")
+    if not BIBLATEX_EXAMPLES.is_file():
+        pytest.skip(f"{BIBLATEX_EXAMPLES} is not installed (texlive-bibtex-extra)")
+    csl = subprocess.run(
+        [pandoc, "-f", "biblatex", "-t", "csljson", str(BIBLATEX_EXAMPLES)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    source = tmp_path / "examples.json"
+    source.write_text(csl, encoding="utf-8")
+    store = make_store("")
+    result = runner.invoke(app, ["import", "--store", str(store), "--on-duplicate", "keep-both", str(source)])
+    assert "error:" not in result.stderr, result.stderr
+    assert result.exit_code == 0
+    assert result.stderr.endswith(", updated 0, skipped 0 as duplicate, rejected 0\n")
+    assert f"added {len(json.loads(csl))}," in result.stderr
+
+
+def test_pandocs_empty_csl_type_is_a_document() -> None:
+    from scholarcli.importers.csl_json import read_csl_json
+
+    result = read_csl_json(
+        '[{"id": "m", "type": "", "title": "M", "issued": {"date-parts": [[2001]]}}]', "m.json"
+    )
+    assert result.rejected == []
+    assert result.candidates[0].publication.type == "document"
+    assert result.notes == [
+        ("m.json:1 (m)", "the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
+    ]

@@ -127,6 +127,9 @@ class _ItemError(Exception):
     pass
 
 
+_MULTILINE_KEYS = frozenset({"note", "abstract"})  # the store's multi-line fields (validate.py)
+
+
 def _text(value: Any, key: str) -> str | None:
     if value is None:
         return None
@@ -134,7 +137,11 @@ def _text(value: Any, key: str) -> str | None:
         return str(value)
     if not isinstance(value, str):
         raise _ItemError(f"'{key}' must be text")
-    return value
+    if key in _MULTILINE_KEYS:
+        return value.replace("\u2029", "\n\n").replace("\u2028", "\n")
+    # One-line text as the store keeps it: any Unicode space (pandoc writes U+00A0 for every `~`, and
+    # U+2009, U+202F, U+2028 occur) is a space, as the .bib reader and the store's loader have it.
+    return " ".join(value.split())
 
 
 def _names(value: Any, key: str) -> tuple[Name, ...]:
@@ -260,6 +267,8 @@ def _notes_and_extra(
     notes: list[str] = []
     extra: dict[str, str] = {}
     doi = url = None
+    if isinstance(item.get("type"), str) and not item["type"].strip():
+        notes.append("the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
     if publication.doi:
         bare = _DOI_PREFIX.sub("", "".join(publication.doi.split()))
         if _DOI.match(bare):
@@ -302,6 +311,8 @@ def _notes_and_extra(
 def to_publication(item: dict[str, Any]) -> Publication:
     """One CSL item as a Publication (not yet validated: the store's validator judges the values)."""
     kind = _text(item.get("type"), "type")
+    if kind == "":
+        kind = "document"  # pandoc's CSL for @misc and @set; `_notes_and_extra` says so
     if not kind:
         raise _ItemError("the item has no 'type'")
     if kind not in CSL_TYPES:
