@@ -33,6 +33,9 @@ def test_an_unbalanced_comment_through_the_cli(runner: CliRunner, make_store, tm
     result = runner.invoke(app, ["import", "--store", str(store), str(bib)])
     assert (result.exit_code, result.stderr) == (
         0,
+        f"warning: {bib}:2 (a): the record has no authors or editors\n"
+        f"warning: {bib}:3 (b): the record has no authors or editors\n"
+        "published without (field: entries): doi 2, pages 2 (scholar check lists them)\n"
         "added 2, updated 0, skipped 0 as duplicate, rejected 0\n",
     )
 
@@ -237,3 +240,18 @@ def test_pandocs_empty_csl_type_is_a_document() -> None:
     assert result.notes == [
         ("m.json:1 (m)", "the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
     ]
+
+
+def test_the_store_warnings_of_imported_records_are_in_the_summary(
+    runner: CliRunner, make_store, tmp_path: Path
+) -> None:
+    store = make_store("")
+    bib = tmp_path / "w.bib"
+    bib.write_text("@book{a, title={A}}\n@book{b, author={Doe, J}, title={B}, year=2001}\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "--store", str(store), "--dry-run", str(bib)])
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"warning: {bib}:1 (a): the record has no authors or editors\n"
+        f"warning: {bib}:1 (a): the record has no year\n"
+        "would add 2, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n",
+    )

@@ -20,6 +20,8 @@ EXPECTED_STDERR = {
         "biblatex-style.bib:46 (gaonkar:in): inherited editor, booktitle, date, publisher, location, isbn from crossref 'gaonkar'\n"
         "biblatex-style.bib:53 (hostdata): @xdata: a data container for the entries that name it in 'xdata', not a work\n"
         "biblatex-style.bib:58 (westfahl:frontier): inherited publisher, location from xdata 'hostdata'\n"
+        "warning: biblatex-style.bib:77 (ctan): the record has no authors or editors\n"
+        "published without (field: entries): doi 2, pages 1 (scholar check lists them)\n"
         "kept in extra (field: entries): crossref 2, date 2, volumes 2, hyphenation 1, label 1, langidopts 1, mainsubtitle 1, options 1, origlanguage 1, xdata 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
@@ -28,6 +30,7 @@ EXPECTED_STDERR = {
         "error: csl-suite-style.json:44 (ITEM-5): the key 'title' is given twice in one object\n"
         "error: csl-suite-style.json:52 (ITEM-6): unknown CSL type 'novel'\n"
         "error: csl-suite-style.json:59 (ITEM-7): the number 1e400 is too large\n"
+        "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
         "kept in extra (field: entries): issued 1\n"
         "would add 3, would update 0, skipped 0 as duplicate, rejected 4 (dry run: nothing written; would not import: 4, exit status 1)\n"
     ),
@@ -35,16 +38,21 @@ EXPECTED_STDERR = {
         "tugboat-style.bib:25 (Beeton:1985:PS): took the url http://www.tug.org/ from the \\href in 'note'\n"
         "tugboat-style.bib:36 (Hoenig:1998:AU): kept \\oldstylenums undecoded in 'title'\n"
         "error: tugboat-style.bib:60 (Deep:2010:NE): braces nested deeper than 40 levels\n"
+        "published without (field: entries): doi 3 (scholar check lists them)\n"
         "kept in extra (field: entries): acknowledgement 1, bibdate 1, bibsource 1\n"
         "would add 4, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "utf16-bom.bib": (
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
         "would add 2, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
     "xampl-style.bib": (
         "xampl-style.bib:9 (inproceedings-crossref): inherited key, organization, booktitle, address, year from crossref 'whole-proceedings'\n"
         "xampl-style.bib:87 (whole-set): kept \\switchargs undecoded in 'year'\n"
         "error: xampl-style.bib:99 (article-broken): missing ',' after the value of 'title' (before 'journal'); add the comma\n"
+        "warning: xampl-style.bib:18 (whole-proceedings): the record has no authors or editors\n"
+        "warning: xampl-style.bib:70 (unpublished-minimal): the record has no year\n"
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
         "kept in extra (field: entries): key 2, crossref 1, year 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
@@ -53,6 +61,7 @@ EXPECTED_STDERR = {
         "zotero-bbt.bib:77 (key@odd): the key 'key@odd' cannot be an id: an id is generated, the key kept in extra\n"
         "zotero-bbt.bib:85 (nodoi_2012): kept 'doi' in extra: not a DOI (10.NNNN/...)\n"
         "error: zotero-bbt.bib:60 (smith_broken_names): 'author': the name ', David' has no family name\n"
+        "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
         "kept in extra (field: entries): doi 1, file 1, original_key 1\n"
         "would add 8, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
@@ -215,6 +224,7 @@ def test_the_utf16_file_is_read_by_its_byte_order_mark(runner: CliRunner, make_s
     result = runner.invoke(app, ["import", "--store", str(store), str(REAL / "utf16-bom.bib")])
     assert (result.exit_code, result.stderr) == (
         0,
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
         "added 2, updated 0, skipped 0 as duplicate, rejected 0\n",
     )
     records = _records("utf16-bom.bib")
