@@ -255,3 +255,55 @@ def test_the_store_warnings_of_imported_records_are_in_the_summary(
         f"warning: {bib}:1 (a): the record has no year\n"
         "would add 2, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n",
     )
+
+
+def _csl_one(item: dict[str, object]):  # type: ignore[no-untyped-def]
+    from scholarcli.importers.csl_json import read_csl_json
+
+    result = read_csl_json(json.dumps([{"id": "k", "type": "book", "title": "T", **item}]), "d.json")
+    assert result.rejected == []
+    return result.candidates[0].publication, [note for _, note in result.notes]
+
+
+@pytest.mark.parametrize(
+    ("date", "parts"),
+    [
+        ({"raw": "2020"}, (2020, None, None)),
+        ({"raw": "2020-03"}, (2020, 3, None)),
+        ({"raw": "2020-03-15"}, (2020, 3, 15)),
+        ({"raw": "2020-3-5"}, (2020, 3, 5)),
+        ({"raw": "2020/03/15"}, (2020, 3, 15)),
+        ({"literal": "2020-03"}, (2020, 3, None)),
+    ],
+)
+def test_csl_raw_iso_dates_are_parsed(date: dict[str, str], parts: tuple[int, ...]) -> None:
+    work, notes = _csl_one({"issued": date, "accessed": {"raw": "2021-01-02"}})
+    assert (work.year, work.month, work.day, work.accessed) == (*parts, "2021-01-02")
+    assert (work.extra, notes) == ((), [])
+
+
+@pytest.mark.parametrize(
+    ("date", "year"),
+    [
+        ({"literal": "Spring 2011"}, 2011),
+        ({"raw": "2020/2021"}, 2020),
+        ({"raw": "2020-13"}, 2020),
+        ({"raw": "circa"}, None),
+    ],
+)
+def test_csl_dates_that_say_more_are_kept_in_extra_with_a_note(
+    date: dict[str, str], year: int | None
+) -> None:
+    work, notes = _csl_one({"issued": date})
+    assert work.year == year
+    assert dict(work.extra) == {"issued": json.dumps(date)}
+    assert notes == [
+        f"kept 'issued' in extra: the date {json.dumps(date)} says more than a year, month and day"
+    ]
+
+
+def test_a_csl_accessed_date_without_a_day_is_kept_with_a_note() -> None:
+    work, notes = _csl_one({"accessed": {"date-parts": [[2020, 3]]}})
+    assert work.accessed is None
+    assert dict(work.extra) == {"accessed": '{"date-parts": [[2020, 3]]}'}
+    assert notes == ["kept 'accessed' in extra: the date {\"date-parts\": [[2020, 3]]} is no full day"]

@@ -11,6 +11,7 @@ Infinity, and a key given twice in one object are each a `file:line` rejection, 
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -232,10 +233,39 @@ def _date_parts(value: Any, key: str) -> list[Any]:
                 )
         return list(parts[0])
     for name in ("raw", "literal"):
-        found = re.search(r"\b([0-9]{4})\b", str(value.get(name, "")))
+        text = str(value.get(name, ""))
+        if (parsed := _raw_date(text)) is not None:
+            return list(parsed)
+        found = re.search(r"\b([0-9]{4})\b", text)
         if found:
             return [found.group(1)]
     return []
+
+
+# An ISO-like `raw` or `literal` date, as Zotero and pandoc write them: 2020, 2020-03, 2020-3-5, 2020/03/15.
+_RAW_DATE = re.compile(r"^\s*([0-9]{4})(?:[-/]([0-9]{1,2})(?:[-/]([0-9]{1,2}))?)?\s*$")
+
+
+def _raw_date(text: str) -> tuple[int, ...] | None:
+    """A raw date's year, month and day when it is one of the ISO-like forms and a real date."""
+    found = _RAW_DATE.match(text)
+    if found is None:
+        return None
+    parts = tuple(int(group) for group in found.groups() if group is not None)
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        return None
+    if len(parts) > 2 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
+        return None
+    return parts
+
+
+def _plain_date(date: dict[str, Any]) -> bool:
+    """Whether a CSL date is one date the record holds whole: one `date-parts`, or a parsed raw date."""
+    if set(date) == {"date-parts"}:
+        return len(date["date-parts"] or [[0]]) <= 1
+    if len(date) == 1 and set(date) <= {"raw", "literal"}:
+        return _raw_date(str(next(iter(date.values())))) is not None
+    return False
 
 
 def _int_part(parts: list[Any], index: int, key: str) -> int | None:
@@ -294,10 +324,19 @@ def _notes_and_extra(
         record_id = ""
     for key in ("issued", "original-date", "accessed"):  # a range, a season, circa, a literal date
         date = item.get(key)
-        if isinstance(date, dict) and (
-            len(date.get("date-parts") or [[0]]) > 1 or set(date) - {"date-parts"}
-        ):
-            extra[key] = json.dumps(date, ensure_ascii=False, sort_keys=True)
+        if not isinstance(date, dict) or not date:
+            continue
+        written = json.dumps(date, ensure_ascii=False, sort_keys=True)
+        if not _plain_date(date):
+            why = "says more than a year, month and day"
+        elif key == "accessed" and publication.accessed is None:
+            why = "is no full day"  # the record's `accessed` is a day
+        elif key == "original-date" and len(_date_parts(date, key)) > 1:
+            why = "has more than the year the record keeps"
+        else:
+            continue
+        extra[key] = written
+        notes.append(f"kept '{key}' in extra: the date {written} {why}")
     for key, value in item.items():
         if value is None or value in ("", [], {}):
             dropped[key] += 1
