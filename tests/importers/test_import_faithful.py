@@ -307,3 +307,16 @@ def test_a_csl_accessed_date_without_a_day_is_kept_with_a_note() -> None:
     assert work.accessed is None
     assert dict(work.extra) == {"accessed": '{"date-parts": [[2020, 3]]}'}
     assert notes == ["kept 'accessed' in extra: the date {\"date-parts\": [[2020, 3]]} is no full day"]
+
+
+def test_zoteros_citation_key_is_the_id_and_the_item_uri_is_kept() -> None:
+    work, notes = _csl_one({"id": "http://zotero.org/users/1/items/ABCD", "citation-key": "smith2020"})
+    assert work.id == "smith2020"
+    assert dict(work.extra) == {"original_key": "http://zotero.org/users/1/items/ABCD"}
+    assert notes == []
+
+
+def test_a_citation_key_that_cannot_be_an_id_stays_in_extra() -> None:
+    work, _ = _csl_one({"id": "k", "citation-key": "bad key@"})
+    assert work.id == "k"
+    assert dict(work.extra) == {"citation-key": "bad key@"}

@@ -26,7 +26,7 @@ EXPECTED_STDERR = {
         "would add 9, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
     "csl-suite-style.json": (
-        "csl-suite-style.json:25 (ITEM-3): kept 'issued' in extra: the date {\"raw\": \"Spring 2011\"} says more than a year, month and day\n"
+        'csl-suite-style.json:25 (ITEM-3): kept \'issued\' in extra: the date {"raw": "Spring 2011"} says more than a year, month and day\n'
         "error: csl-suite-style.json:37 (ITEM-4): 'issued' has the date part 2020.5: date parts are whole numbers\n"
         "error: csl-suite-style.json:44 (ITEM-5): the key 'title' is given twice in one object\n"
         "error: csl-suite-style.json:52 (ITEM-6): unknown CSL type 'novel'\n"

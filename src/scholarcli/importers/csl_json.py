@@ -399,6 +399,13 @@ def to_publication(item: dict[str, Any]) -> Publication:
         {f"custom.{key}": _extra_text(value) for key, value in custom.items() if key not in _CUSTOM_CONSUMED}
     )
     eprint_type = _text(custom.get("eprint-type"), "custom.eprint-type")
+    citation_key = item.get("citation-key")
+    if isinstance(citation_key, str) and ID_PATTERN.match(citation_key.strip()):
+        # Zotero's (and Better BibTeX's) citation key is the work's key; its `id` is an item URI.
+        del extra["citation-key"]
+        if record_id is not None and str(record_id).strip() != citation_key.strip():
+            extra["original_key"] = _extra_text(record_id)
+        record_id = citation_key.strip()
     return Publication(
         id=str(record_id).strip()
         if isinstance(record_id, (str, int)) and not isinstance(record_id, bool)
