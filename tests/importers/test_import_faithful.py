@@ -320,3 +320,38 @@ def test_a_citation_key_that_cannot_be_an_id_stays_in_extra() -> None:
     work, _ = _csl_one({"id": "k", "citation-key": "bad key@"})
     assert work.id == "k"
     assert dict(work.extra) == {"citation-key": "bad key@"}
+
+
+CROSSREF_BIB = (
+    "@incollection{child, author={Doe, Jane}, title={C}, crossref={parent}, pages={1--2}}\n"
+    "@book{parent, editor={Roe, R}, title={P}, publisher={Pub}, year=2001}\n"
+)
+
+
+def test_a_resolved_crossref_is_kept_under_another_name_and_bibtex_reads_the_export(tmp_path: Path) -> None:
+    from scholarcli.export import bibtex
+    from tests.conftest import require_program
+    from tests.export.bibcheck import run_bibtex
+
+    program = require_program("bibtex")
+    result = read_bibtex(CROSSREF_BIB, "c.bib")
+    child = next(c.publication for c in result.candidates if c.publication.id == "child")
+    assert (child.container, child.year, dict(child.extra)) == ("P", 2001, {"original_crossref": "parent"})
+    exported = bibtex.render_entry(child)  # the child alone: its parent is not exported
+    assert "original_crossref = {parent}" in exported and "\n  crossref" not in exported
+    run = run_bibtex(program, exported, tmp_path)
+    assert run.returncode == 0, run.log
+    assert "bad cross reference" not in run.log.lower()
+    [back] = read_bibtex(exported, "y.bib").candidates
+    assert back.publication == child
+
+
+@pytest.mark.parametrize("name", ["crossref", "xdata", "xref"])
+def test_an_old_crossref_extra_is_exported_under_another_name(name: str) -> None:
+    from scholarcli.export import biblatex, bibtex
+
+    [candidate] = read_bibtex("@misc{k, title={T}, year=2001}\n", "k.bib").candidates
+    work = replace(candidate.publication, extra=((name, "gone"),))
+    for module in (bibtex, biblatex):
+        exported = module.render_entry(work)
+        assert f"original_{name} = {{gone}}" in exported and f"\n  {name} =" not in exported

@@ -22,7 +22,7 @@ EXPECTED_STDERR = {
         "biblatex-style.bib:58 (westfahl:frontier): inherited publisher, location from xdata 'hostdata'\n"
         "warning: biblatex-style.bib:77 (ctan): the record has no authors or editors\n"
         "published without (field: entries): doi 2, pages 1 (scholar check lists them)\n"
-        "kept in extra (field: entries): crossref 2, date 2, volumes 2, hyphenation 1, label 1, langidopts 1, mainsubtitle 1, options 1, origlanguage 1, xdata 1\n"
+        "kept in extra (field: entries): date 2, original_crossref 2, volumes 2, hyphenation 1, label 1, langidopts 1, mainsubtitle 1, options 1, original_xdata 1, origlanguage 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
     "csl-suite-style.json": (
@@ -54,7 +54,7 @@ EXPECTED_STDERR = {
         "warning: xampl-style.bib:18 (whole-proceedings): the record has no authors or editors\n"
         "warning: xampl-style.bib:70 (unpublished-minimal): the record has no year\n"
         "published without (field: entries): doi 1 (scholar check lists them)\n"
-        "kept in extra (field: entries): key 2, crossref 1, year 1\n"
+        "kept in extra (field: entries): key 2, original_crossref 1, year 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "zotero-bbt.bib": (
@@ -120,7 +120,7 @@ def test_the_biblatex_file_reads_extended_names_crossref_xdata_and_reprint_years
         2001,
         "Durham and London",
     )
-    assert (chapter.isbn, chapter.extra) == ("0-822-32714-7", (("crossref", "gaonkar"),))
+    assert (chapter.isbn, chapter.extra) == ("0-822-32714-7", (("original_crossref", "gaonkar"),))
     frontier = records["westfahl:frontier"]
     assert (frontier.publisher, frontier.place, frontier.year) == ("Springer", "Berlin", 2000)
     assert (frontier.month, frontier.day, frontier.series, frontier.number) == (

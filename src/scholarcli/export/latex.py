@@ -465,7 +465,11 @@ def entry_fields(
         "keywords": escape(", ".join(keywords), ascii_only=ascii_only) if keywords else None,
         "abstract": text(work.abstract),
     }
-    extras = {name_: raw for name_, raw in work.extra if LEGAL_FIELD_NAME.match(name_)}
+    # A `crossref`, `xdata` or `xref` was followed on import (the values are in the record), and its target
+    # may not be exported: written under another name, as the importer now keeps them.
+    extras = {
+        _RESOLVED_LINKS.get(name_, name_): raw for name_, raw in work.extra if LEGAL_FIELD_NAME.match(name_)
+    }
     if not bibtex and "year" in extras and work.month is None and _same_year(extras["year"], work.year):
         values["date"] = None  # `year = {circa 1850}` is the original of the date: written alone below
     for name_, raw in extras.items():
@@ -476,6 +480,7 @@ def entry_fields(
     return values
 
 
+_RESOLVED_LINKS = {name: f"original_{name}" for name in ("crossref", "xdata", "xref")}
 # The importer fills one record field from the first of these that an entry has (importers/bibtex.py).
 _FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("journal", "journaltitle", "booktitle", "maintitle", "howpublished"),

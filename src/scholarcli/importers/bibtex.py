@@ -747,7 +747,7 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         if name not in mapping.used and name not in mapping.extra:
             kept = " ".join(value.split())
             if kept:
-                mapping.extra[name] = kept
+                mapping.extra[RESOLVED_LINKS.get(name, name)] = kept
             elif name not in mapping.used:
                 mapping.dropped.append(name)
     if mapping.extra:
@@ -773,6 +773,11 @@ def _href_addresses(publication: Publication, mapping: _Mapping) -> Publication:
             mapping.extra[name] = " ".join(mapping.values[name].split())
             mapping.notes.append(f"kept '{name}' in extra as written: its \\href address has no other place")
     return publication
+
+
+# Links to other entries, followed on import (their values are in the record now): kept under other names,
+# since an export with the link but not its target is "a bad cross reference" to BibTeX and biber.
+RESOLVED_LINKS = {name: f"original_{name}" for name in ("crossref", "xdata", "xref")}
 
 
 # Fields biber never passes from a parent to its child (biber's default inheritance rules).
