@@ -338,7 +338,8 @@ def test_a_resolved_crossref_is_kept_under_another_name_and_bibtex_reads_the_exp
     child = next(c.publication for c in result.candidates if c.publication.id == "child")
     assert (child.container, child.year, dict(child.extra)) == ("P", 2001, {"original_crossref": "parent"})
     exported = bibtex.render_entry(child)  # the child alone: its parent is not exported
-    assert "original_crossref = {parent}" in exported and "\n  crossref" not in exported
+    assert "original_crossref = {parent}" in exported
+    assert "\n  crossref" not in exported
     run = run_bibtex(program, exported, tmp_path)
     assert run.returncode == 0, run.log
     assert "bad cross reference" not in run.log.lower()
@@ -354,4 +355,5 @@ def test_an_old_crossref_extra_is_exported_under_another_name(name: str) -> None
     work = replace(candidate.publication, extra=((name, "gone"),))
     for module in (bibtex, biblatex):
         exported = module.render_entry(work)
-        assert f"original_{name} = {{gone}}" in exported and f"\n  {name} =" not in exported
+        assert f"original_{name} = {{gone}}" in exported
+        assert f"\n  {name} =" not in exported
