@@ -357,3 +357,19 @@ def test_an_old_crossref_extra_is_exported_under_another_name(name: str) -> None
         exported = module.render_entry(work)
         assert f"original_{name} = {{gone}}" in exported
         assert f"\n  {name} =" not in exported
+
+
+def test_a_doi_with_a_space_is_no_doi_and_is_kept_as_written() -> None:
+    result = read_bibtex("@misc{k, title={T}, year=2001, doi={10.1000/a b}}\n", "d.bib")
+    [candidate] = result.candidates
+    assert (candidate.publication.doi, dict(candidate.publication.extra)) == (None, {"doi": "10.1000/a b"})
+    assert result.notes == [("d.bib:1 (k)", "kept 'doi' in extra: not a DOI (10.NNNN/...)")]
+
+
+def test_a_csl_doi_with_a_space_is_no_doi_and_is_kept() -> None:
+    work, notes = _csl_one({"DOI": "10.1000/a b"})
+    assert (work.doi, dict(work.extra), notes) == (
+        None,
+        {"doi": "10.1000/a b"},
+        ["kept 'DOI' in extra: not a DOI (10.NNNN/...)"],
+    )

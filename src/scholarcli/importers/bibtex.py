@@ -381,8 +381,9 @@ def split_names(value: str) -> list[Name]:
 def bare_doi(value: str) -> str | None:
     """The bare DOI of `https://doi.org/10...`, `doi:10...`, `\\url{...}`, a short DOI `10/fqd6hj`; None
     when the value is no DOI."""
-    text = _unwrap_link(value.strip())
-    text = _DOI_PREFIX.sub("", verbatim_value(text))
+    text = _VERBATIM_ESCAPE.sub(r"\1", _unwrap_link(value.strip())).strip()
+    # Spaces are not joined: a DOI has none, so `10.1000/a b` is no DOI (kept as written, noted).
+    text = _DOI_PREFIX.sub("", text).strip()
     return text if _DOI.match(text) else None
 
 

@@ -300,7 +300,7 @@ def _notes_and_extra(
     if isinstance(item.get("type"), str) and not item["type"].strip():
         notes.append("the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
     if publication.doi:
-        bare = _DOI_PREFIX.sub("", "".join(publication.doi.split()))
+        bare = _DOI_PREFIX.sub("", publication.doi.strip()).strip()  # a DOI has no spaces: none joined
         if _DOI.match(bare):
             doi = bare
         else:
