@@ -373,3 +373,39 @@ def test_a_csl_doi_with_a_space_is_no_doi_and_is_kept() -> None:
         {"doi": "10.1000/a b"},
         ["kept 'DOI' in extra: not a DOI (10.NNNN/...)"],
     )
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_paragraph_breaks_in_abstract_and_note_are_kept_and_round_trip(dialect: str) -> None:
+    from scholarcli.export import biblatex, bibtex, export
+    from scholarcli.model import Library, Profile
+
+    module = bibtex if dialect == "bibtex" else biblatex
+    text = (
+        "@misc{k, title={T}, year=2001,\n"
+        "  abstract={First {\\em para}\n   graph.\n\n  Second one.\\par Third.},\n"
+        "  note={One.\n\n\n Two.}}\n"
+    )
+    [candidate] = read_bibtex(text, "p.bib").candidates
+    work = candidate.publication
+    assert work.abstract == "First para graph.\n\nSecond one.\n\nThird."
+    assert work.note == "One.\n\nTwo."
+    exported = module.render_entry(work)
+    assert "abstract = {First para graph. \\par Second one. \\par Third.}" in exported
+    [back] = read_bibtex(exported, "y.bib").candidates
+    assert back.publication == work
+    csl = json.loads(export("csl-json", [work], Library(profile=Profile(name="A"))))
+    assert (csl[0]["abstract"], csl[0]["note"]) == (work.abstract, work.note)
+
+
+def test_paragraph_breaks_survive_the_store(runner: CliRunner, make_store, tmp_path: Path) -> None:
+    from scholarcli.store import open_store
+
+    store = make_store("")
+    bib = tmp_path / "p.bib"
+    bib.write_text(
+        "@misc{k, author={A, B}, title={T}, year=2001, abstract={One.\n\nTwo.}}\n", encoding="utf-8"
+    )
+    assert runner.invoke(app, ["import", "--store", str(store), str(bib)]).exit_code == 0
+    [work] = open_store(store).library.publications
+    assert work.abstract == "One.\n\nTwo."

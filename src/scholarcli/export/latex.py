@@ -224,6 +224,17 @@ def escape(text: str, *, ascii_only: bool) -> str:
     return text
 
 
+def paragraphs(text: str | None, *, ascii_only: bool) -> str | None:
+    """A multi-line field (note, abstract): its paragraphs joined by `\\par`, since BibTeX reads a blank
+    line in a value as a space; the importer reads `\\par` back as a paragraph break."""
+    if not text:
+        return None
+    if "\n" not in text:
+        return escape(text, ascii_only=ascii_only)
+    parts = (escape(part, ascii_only=ascii_only) for part in re.split(r"\n[ \t]*\n", text))
+    return " \\par ".join(part for part in parts if part) or None
+
+
 def _dash_form(match: re.Match[str]) -> str:
     """An en or em dash as `--` or `---`, in a group when a hyphen or dash is beside it (`-{--}`), so
     the ligatures do not run together."""
@@ -457,13 +468,13 @@ def entry_fields(
         "issn": text(work.issn),
         "eprint": verbatim(work.eprint, ascii_only=ascii_only) if work.eprint else None,
         "eprinttype": text(work.eprint_type),
-        "note": text(note),
+        "note": paragraphs(note, ascii_only=ascii_only),
         "language": text(work.language),
         "doi": verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
         "url": verbatim(work.url, ascii_only=ascii_only) if work.url else None,
         "urldate": work.accessed,
         "keywords": escape(", ".join(keywords), ascii_only=ascii_only) if keywords else None,
-        "abstract": text(work.abstract),
+        "abstract": paragraphs(work.abstract, ascii_only=ascii_only),
     }
     # A `crossref`, `xdata` or `xref` was followed on import (the values are in the record), and its target
     # may not be exported: written under another name, as the importer now keeps them.

@@ -460,6 +460,12 @@ class _Mapping:
         return found
 
     def decode(self, name: str, value: str) -> str:
+        if name in _PARAGRAPH_FIELDS:  # the store keeps their paragraph breaks as blank lines
+            paragraphs = (self.decode_one(name, part) for part in _paragraphs(value))
+            return "\n\n".join(part for part in paragraphs if part)
+        return self.decode_one(name, value)
+
+    def decode_one(self, name: str, value: str) -> str:
         try:
             decoded = decode_value(value)
         except LatexError as error:
@@ -467,6 +473,27 @@ class _Mapping:
         if decoded.unknown:
             self.notes.append(f"kept {', '.join(decoded.unknown)} undecoded in '{name}'")
         return decoded.text
+
+
+_PARAGRAPH_FIELDS = frozenset({"abstract", "note"})  # the store's multi-line fields
+_PARAGRAPH_BREAK = re.compile(r"\\par(?![A-Za-z@])|\n[ \t\r]*\n|\\.|[{}]", re.DOTALL)
+
+
+def _paragraphs(value: str) -> list[str]:
+    """A value split at its paragraph breaks (a blank line or `\\par`) outside braces, as LaTeX reads it."""
+    parts: list[str] = []
+    depth = start = 0
+    for found in _PARAGRAPH_BREAK.finditer(value):
+        piece = found.group(0)
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth -= 1
+        elif depth == 0 and (piece == "\\par" or piece[0] == "\n"):
+            parts.append(value[start : found.start()])
+            start = found.end()
+    parts.append(value[start:])
+    return parts
 
 
 class _FieldError(Exception):
