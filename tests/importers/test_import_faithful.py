@@ -409,3 +409,25 @@ def test_paragraph_breaks_survive_the_store(runner: CliRunner, make_store, tmp_p
     assert runner.invoke(app, ["import", "--store", str(store), str(bib)]).exit_code == 0
     [work] = open_store(store).library.publications
     assert work.abstract == "One.\n\nTwo."
+
+
+def test_useprefix_false_is_kept_as_written_and_noted() -> None:
+    value = "family=Gogh, given=Vincent, prefix=van, useprefix=false"
+    result = read_bibtex(f"@misc{{k, author={{{value}}}, title={{T}}, year=2001}}\n", "u.bib")
+    [candidate] = result.candidates
+    assert dict(candidate.publication.extra) == {"original_author": value}
+    assert (
+        "u.bib:1 (k)",
+        "kept 'author' as written in extra as 'original_author': useprefix=false (a particle dropped in "
+        "sorting) has no place in the record",
+    ) in result.notes
+
+
+def test_a_csl_dropping_particle_is_kept_and_noted() -> None:
+    names = [{"family": "Gogh", "given": "Vincent", "dropping-particle": "van"}]
+    work, notes = _csl_one({"author": names})
+    assert work.authors[0].particle == "van"
+    assert dict(work.extra) == {"original_author": json.dumps(names, ensure_ascii=False, sort_keys=True)}
+    assert notes == [
+        "kept 'author' as written in extra as 'original_author': a dropping-particle has no place in the record"
+    ]

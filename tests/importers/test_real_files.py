@@ -58,12 +58,13 @@ EXPECTED_STDERR = {
         "would add 9, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "zotero-bbt.bib": (
+        "zotero-bbt.bib:50 (gogh_letters): kept 'author' as written in extra as 'original_author': useprefix=false (a particle dropped in sorting) has no place in the record\n"
         "zotero-bbt.bib:50 (gogh_letters): took the url https://vangoghletters.org from the \\href in 'note'\n"
         "zotero-bbt.bib:77 (key@odd): the key 'key@odd' cannot be an id: an id is generated, the key kept in extra\n"
         "zotero-bbt.bib:85 (nodoi_2012): kept 'doi' in extra: not a DOI (10.NNNN/...)\n"
         "error: zotero-bbt.bib:60 (smith_broken_names): 'author': the name ', David' has no family name\n"
         "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
-        "kept in extra (field: entries): doi 1, file 1, original_key 1\n"
+        "kept in extra (field: entries): doi 1, file 1, original_author 1, original_key 1\n"
         "would add 8, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
 }

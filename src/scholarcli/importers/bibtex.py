@@ -475,6 +475,7 @@ class _Mapping:
         return decoded.text
 
 
+_NO_PREFIX = re.compile(r"\buseprefix\s*=\s*\{?\s*false\b", re.IGNORECASE)
 _PARAGRAPH_FIELDS = frozenset({"abstract", "note"})  # the store's multi-line fields
 _PARAGRAPH_BREAK = re.compile(r"\\par(?![A-Za-z@])|\n[ \t\r]*\n|\\.|[{}]", re.DOTALL)
 
@@ -668,6 +669,12 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
                 raise _FieldError(role, str(problem)) from None
             except LatexError as error:
                 raise _FieldError(role, error.message) from None
+            if _NO_PREFIX.search(values[role]):
+                mapping.extra[f"original_{role}"] = " ".join(values[role].split())
+                mapping.notes.append(
+                    f"kept '{role}' as written in extra as 'original_{role}': useprefix=false (a particle "
+                    "dropped in sorting) has no place in the record"
+                )
     date = _date(mapping)
     year = date.year
     month, day = date.month, date.day

@@ -297,6 +297,16 @@ def _notes_and_extra(
     notes: list[str] = []
     extra: dict[str, str] = {}
     doi = url = None
+    for role in ("author", "editor", "translator"):
+        people = item.get(role)
+        if isinstance(people, list) and any(
+            isinstance(n, dict) and n.get("dropping-particle") for n in people
+        ):
+            extra[f"original_{role}"] = json.dumps(people, ensure_ascii=False, sort_keys=True)
+            notes.append(
+                f"kept '{role}' as written in extra as 'original_{role}': a dropping-particle has no place "
+                "in the record"
+            )
     if isinstance(item.get("type"), str) and not item["type"].strip():
         notes.append("the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
     if publication.doi:
