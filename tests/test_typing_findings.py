@@ -28,6 +28,7 @@ def test_a_bibtex_name_without_a_family_name_is_rejected_not_a_crash(
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         f"error: {bib}:1 (nofamily): 'author': the name ', John' has no family name\n"
+        "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
         "added 1, updated 0, skipped 0 as duplicate, rejected 1 (not imported: 1, exit status 1)\n"
     )
     library = load_library(locate_store(store), use_cache=False).library

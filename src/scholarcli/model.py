@@ -120,6 +120,10 @@ def _cjk_pattern() -> re.Pattern[str]:
     return re.compile(_CJK_CLASS)
 
 
+# BibTeX's `and others` (et al.): a last name `Name(literal=OTHERS)`, as pandoc's CSL-JSON has it.
+OTHERS = "others"
+
+
 @dataclass(frozen=True, slots=True)
 class Name:
     """A person (family, given, particle, suffix) or a body known by one literal name."""

@@ -47,6 +47,9 @@ class AddReport:
     updated: list[tuple[str, str]] = field(default_factory=list)  # (source, existing id)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (source, existing id, why)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    # (source, field, message): the store's warnings on a new record (no year, no authors), which
+    # `check` would show later; an import says them at once.
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def normalised_title(title: str | None) -> str:
@@ -318,6 +321,17 @@ def _validate_new(
     publications, problems, _ = parse_records("".join(lines), path, session.theme_ids, other_ids=store_ids)
     by_id = {publication.id.casefold(): publication for publication in publications}
     reasons: dict[int, list[str]] = {}
+    warnings: dict[int, list[tuple[str, str]]] = {}
+    for problem in problems:
+        if problem.severity == "warning":
+            number = _record_at(starts, problem.line - 1)
+            who = (
+                f"'{prepared[number].id}'"
+                if prepared[number].id
+                else "this record (its id is missing or empty)"
+            )
+            message = problem.message.replace(who, "the record", 1)  # the id may still change
+            warnings.setdefault(number, []).append((problem.field or "", message))
     seen_ids: set[str] = set()
     for problem in _errors(problems):
         number = _record_at(starts, problem.line - 1)
@@ -340,6 +354,7 @@ def _validate_new(
             report.rejected.append((candidate.source, "the record does not survive being written (a bug)"))
             continue
         valid[number] = publication
+        report.warnings.extend((candidate.source, *warning) for warning in warnings.get(number, ()))
     return valid
 
 

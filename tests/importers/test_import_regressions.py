@@ -362,6 +362,7 @@ def test_one_title_in_one_year_with_other_pages_or_issue_is_not_a_duplicate(
         1,
         f"error: {bib}:3 (c3): duplicates 'c1' (same title and year (1989)); choose --on-duplicate\n"
         f"error: {bib}:4 (c4): duplicates 'c1' (same title and year (1989)); choose --on-duplicate\n"
+        "published without (field: entries): doi 2 (scholar check lists them)\n"
         "would add 2, would update 0, skipped 0 as duplicate, rejected 2 (dry run: nothing written; would not "
         "import: 2, exit status 1)\n",
     )

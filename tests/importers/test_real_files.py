@@ -20,38 +20,51 @@ EXPECTED_STDERR = {
         "biblatex-style.bib:46 (gaonkar:in): inherited editor, booktitle, date, publisher, location, isbn from crossref 'gaonkar'\n"
         "biblatex-style.bib:53 (hostdata): @xdata: a data container for the entries that name it in 'xdata', not a work\n"
         "biblatex-style.bib:58 (westfahl:frontier): inherited publisher, location from xdata 'hostdata'\n"
-        "kept in extra (field: entries): crossref 2, date 2, volumes 2, hyphenation 1, label 1, langidopts 1, mainsubtitle 1, options 1, origlanguage 1, xdata 1\n"
+        "warning: biblatex-style.bib:77 (ctan): the record has no authors or editors\n"
+        "published without (field: entries): doi 2, pages 1 (scholar check lists them)\n"
+        "kept in extra (field: entries): date 2, original_crossref 2, volumes 2, hyphenation 1, label 1, langidopts 1, mainsubtitle 1, options 1, original_xdata 1, origlanguage 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
     "csl-suite-style.json": (
+        'csl-suite-style.json:25 (ITEM-3): kept \'issued\' in extra: the date {"raw": "Spring 2011"} says more than a year, month and day\n'
         "error: csl-suite-style.json:37 (ITEM-4): 'issued' has the date part 2020.5: date parts are whole numbers\n"
         "error: csl-suite-style.json:44 (ITEM-5): the key 'title' is given twice in one object\n"
         "error: csl-suite-style.json:52 (ITEM-6): unknown CSL type 'novel'\n"
         "error: csl-suite-style.json:59 (ITEM-7): the number 1e400 is too large\n"
+        "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
         "kept in extra (field: entries): issued 1\n"
         "would add 3, would update 0, skipped 0 as duplicate, rejected 4 (dry run: nothing written; would not import: 4, exit status 1)\n"
     ),
     "tugboat-style.bib": (
+        "tugboat-style.bib:25 (Beeton:1985:PS): took the url http://www.tug.org/ from the \\href in 'note'\n"
         "tugboat-style.bib:36 (Hoenig:1998:AU): kept \\oldstylenums undecoded in 'title'\n"
         "error: tugboat-style.bib:60 (Deep:2010:NE): braces nested deeper than 40 levels\n"
+        "published without (field: entries): doi 3 (scholar check lists them)\n"
         "kept in extra (field: entries): acknowledgement 1, bibdate 1, bibsource 1\n"
         "would add 4, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "utf16-bom.bib": (
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
         "would add 2, would update 0, skipped 0 as duplicate, rejected 0 (dry run: nothing written)\n"
     ),
     "xampl-style.bib": (
         "xampl-style.bib:9 (inproceedings-crossref): inherited key, organization, booktitle, address, year from crossref 'whole-proceedings'\n"
         "xampl-style.bib:87 (whole-set): kept \\switchargs undecoded in 'year'\n"
         "error: xampl-style.bib:99 (article-broken): missing ',' after the value of 'title' (before 'journal'); add the comma\n"
-        "kept in extra (field: entries): key 2, crossref 1, year 1\n"
+        "warning: xampl-style.bib:18 (whole-proceedings): the record has no authors or editors\n"
+        "warning: xampl-style.bib:70 (unpublished-minimal): the record has no year\n"
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
+        "kept in extra (field: entries): key 2, original_crossref 1, year 1\n"
         "would add 9, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
     "zotero-bbt.bib": (
+        "zotero-bbt.bib:50 (gogh_letters): kept 'author' as written in extra as 'original_author': useprefix=false (a particle dropped in sorting) has no place in the record\n"
+        "zotero-bbt.bib:50 (gogh_letters): took the url https://vangoghletters.org from the \\href in 'note'\n"
         "zotero-bbt.bib:77 (key@odd): the key 'key@odd' cannot be an id: an id is generated, the key kept in extra\n"
         "zotero-bbt.bib:85 (nodoi_2012): kept 'doi' in extra: not a DOI (10.NNNN/...)\n"
         "error: zotero-bbt.bib:60 (smith_broken_names): 'author': the name ', David' has no family name\n"
-        "kept in extra (field: entries): doi 1, file 1, original_key 1\n"
+        "published without (field: entries): doi 1, pages 1 (scholar check lists them)\n"
+        "kept in extra (field: entries): doi 1, file 1, original_author 1, original_key 1\n"
         "would add 8, would update 0, skipped 0 as duplicate, rejected 1 (dry run: nothing written; would not import: 1, exit status 1)\n"
     ),
 }
@@ -108,7 +121,7 @@ def test_the_biblatex_file_reads_extended_names_crossref_xdata_and_reprint_years
         2001,
         "Durham and London",
     )
-    assert (chapter.isbn, chapter.extra) == ("0-822-32714-7", (("crossref", "gaonkar"),))
+    assert (chapter.isbn, chapter.extra) == ("0-822-32714-7", (("original_crossref", "gaonkar"),))
     frontier = records["westfahl:frontier"]
     assert (frontier.publisher, frontier.place, frontier.year) == ("Springer", "Berlin", 2000)
     assert (frontier.month, frontier.day, frontier.series, frontier.number) == (
@@ -153,6 +166,7 @@ def test_the_tugboat_file_keeps_every_logo_and_symbol() -> None:
     beeton = records["Beeton:1985:PS"]
     assert beeton.title == "TeX-based typesetting: §3 and ¶2 of the © rules"
     assert beeton.note == "Prices in £ and €; see the TUG site"
+    assert beeton.url == "http://www.tug.org/"  # the \href's address, not only its text
     hoenig = records["Hoenig:1998:AU"]
     assert hoenig.title == "Alternatives to TUG's \\halign and \\oldstylenums{1998}"
     assert hoenig.url == "http://www.tug.org/~hoenig/tb19-3.pdf"
@@ -212,6 +226,7 @@ def test_the_utf16_file_is_read_by_its_byte_order_mark(runner: CliRunner, make_s
     result = runner.invoke(app, ["import", "--store", str(store), str(REAL / "utf16-bom.bib")])
     assert (result.exit_code, result.stderr) == (
         0,
+        "published without (field: entries): doi 1 (scholar check lists them)\n"
         "added 2, updated 0, skipped 0 as duplicate, rejected 0\n",
     )
     records = _records("utf16-bom.bib")

@@ -101,6 +101,21 @@ def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None
         console.message(f"{source}: skipped, duplicates '{existing}' ({why})")
     for source, reason in report.rejected:
         console.error(f"{source}: {reason}")
+    # The store's warnings on the new records: a missing author, year or title one by one; a published
+    # work with no pages or DOI (common in any library) counted, as `scholar check` lists them.
+    import collections
+
+    counted: Counter[str] = collections.Counter()
+    added = {source for source, _ in report.added}
+    for source, field_name, warning in report.warnings:
+        if source not in added:  # a duplicate skipped or rejected after it was checked
+            continue
+        if field_name in _COUNTED_WARNINGS:
+            counted[field_name] += 1
+        else:
+            console.warning(f"{source}: {warning}")
+    if counted:
+        console.message(f"published without (field: entries): {_counts(counted)} (scholar check lists them)")
     if result.kept:
         console.message("kept in extra (field: entries): " + _counts(result.kept))
     if result.dropped:
@@ -116,6 +131,9 @@ def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None
             f"{'would not import' if dry_run else 'not imported'}: {len(report.rejected)}, exit status 1"
         )
     console.message(summary + (f" ({'; '.join(remarks)})" if remarks else ""))
+
+
+_COUNTED_WARNINGS = frozenset({"pages", "doi"})
 
 
 def _counts(counter: "Counter[str]") -> str:

@@ -48,7 +48,7 @@ from urllib.parse import quote
 
 from scholarcli.bibfields import LEGAL_FIELD_NAME, MONTH_MACROS
 from scholarcli.export import EntryFrame
-from scholarcli.model import Name, Publication
+from scholarcli.model import OTHERS, Name, Publication
 
 # ASCII characters that cannot be written as themselves in LaTeX text.
 _SPECIALS: dict[str, str] = {
@@ -230,6 +230,17 @@ def escape(text: str, *, ascii_only: bool) -> str:
     return text
 
 
+def paragraphs(text: str | None, *, ascii_only: bool) -> str | None:
+    """A multi-line field (note, abstract): its paragraphs joined by `\\par`, since BibTeX reads a blank
+    line in a value as a space; the importer reads `\\par` back as a paragraph break."""
+    if not text:
+        return None
+    if "\n" not in text:
+        return escape(text, ascii_only=ascii_only)
+    parts = (escape(part, ascii_only=ascii_only) for part in re.split(r"\n[ \t]*\n", text))
+    return " \\par ".join(part for part in parts if part) or None
+
+
 def _dash_form(match: re.Match[str]) -> str:
     """An en or em dash as `--` or `---`, in a group when a hyphen or dash is beside it (`-{--}`), so
     the ligatures do not run together."""
@@ -324,6 +335,8 @@ def name(person: Name, *, ascii_only: bool) -> str:
 
 
 def _name(person: Name, *, ascii_only: bool) -> str:
+    if person.literal == OTHERS:
+        return OTHERS  # unbraced: BibTeX's and biber's "et al." marker
     if person.literal is not None or person.is_cjk or not person.family:
         return "{" + escape(person.display(), ascii_only=ascii_only) + "}"
     family_words = person.family.split()
@@ -465,17 +478,81 @@ def entry_fields(
         "issn": text(work.issn),
         "eprint": verbatim(work.eprint, ascii_only=ascii_only) if work.eprint else None,
         "eprinttype": text(work.eprint_type),
-        "note": text(note),
+        "note": paragraphs(note, ascii_only=ascii_only),
         "language": text(work.language),
         "doi": verbatim(work.doi, ascii_only=ascii_only) if work.doi else None,
         "url": verbatim(work.url, ascii_only=ascii_only) if work.url else None,
         "urldate": work.accessed,
         "keywords": escape(", ".join(keywords), ascii_only=ascii_only) if keywords else None,
-        "abstract": text(work.abstract),
+        "abstract": paragraphs(work.abstract, ascii_only=ascii_only),
     }
-    for name_, raw in work.extra:
-        if LEGAL_FIELD_NAME.match(name_) and not values.get(name_):
-            values[name_] = _extra_value(raw, ascii_only=ascii_only)
+    # A `crossref`, `xdata` or `xref` was followed on import (the values are in the record), and its target
+    # may not be exported: written under another name, as the importer now keeps them.
+    extras = {
+        _RESOLVED_LINKS.get(name_, name_): raw for name_, raw in work.extra if LEGAL_FIELD_NAME.match(name_)
+    }
+    if not bibtex and "year" in extras and work.month is None and _same_year(extras["year"], work.year):
+        values["date"] = None  # `year = {circa 1850}` is the original of the date: written alone below
+    for name_, raw in extras.items():
+        if values.get(name_):
+            values = _resolve_clash(name_, raw, values, extras, work, ascii_only=ascii_only)
+            continue
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)
+    return values
+
+
+_RESOLVED_LINKS = {name: f"original_{name}" for name in ("crossref", "xdata", "xref")}
+# The importer fills one record field from the first of these that an entry has (importers/bibtex.py).
+_FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("journal", "journaltitle", "booktitle", "maintitle", "howpublished"),
+    ("publisher", "school", "institution", "organization"),
+    ("address", "location"),
+)
+_DATE_FIELDS = frozenset({"year", "date"})
+
+
+def _same_year(raw: str, year: int | None) -> bool:
+    found = re.search(r"(?<![0-9])([0-9]{4})(?![0-9])", raw)
+    return year is not None and found is not None and int(found.group(1)) == year
+
+
+def _resolve_clash(
+    name_: str,
+    raw: str,
+    values: dict[str, str | None],
+    extras: dict[str, str],
+    work: Publication,
+    *,
+    ascii_only: bool,
+) -> dict[str, str | None]:
+    """An `extra` field named as a field written from the record: never dropped (issue #11).
+
+    A `year` or `date` the record's year was read from (`circa 1850`, `2011-05/2012-06`) is the verbatim
+    original: it replaces the written one and reads back to the same year, as does a field kept as
+    written for its `\\href` address (the record has the text, not the address). A field of a group the
+    importer takes the first of (a @misc's `howpublished` beside the `journal` its container came from)
+    moves the record's value to a name of the group read before it. Anything else is written as
+    `name-2`, the importer's own name for a second value of a field.
+    """
+    if name_ in _DATE_FIELDS and _same_year(raw, work.year) and (name_ == "year" or work.month is None):
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)
+        return values
+    if "\\href" in raw and (name_ != "note" or work.status == "published"):
+        values[name_] = _extra_value(raw, ascii_only=ascii_only)  # the field as written, its address kept
+        return values
+    for group in _FIELD_GROUPS:
+        if name_ not in group:
+            continue
+        first_extra = min(group.index(other) for other in group if other in extras)
+        free = [other for other in group[:first_extra] if other not in extras and not values.get(other)]
+        if free:
+            renamed = {(free[0] if key == name_ else key): value for key, value in values.items()}
+            renamed[name_] = _extra_value(raw, ascii_only=ascii_only)
+            return renamed
+    number = 2
+    while values.get(f"{name_}-{number}") or f"{name_}-{number}" in extras:
+        number += 1
+    values[f"{name_}-{number}"] = _extra_value(raw, ascii_only=ascii_only)
     return values
 
 

@@ -130,7 +130,12 @@ class _Reader:
             close = "}" if match.group(2) == "{" else ")"
             body = match.end()
             try:
-                if kind in ("comment", "preamble"):
+                if kind == "comment":
+                    # BibTeX skips only the word: what follows is text outside entries (a comment
+                    # anyway), so an unbalanced `@comment{` cannot swallow the entries after it.
+                    position = match.end(1)
+                    continue
+                if kind == "preamble":
                     position = self.balanced_end(body - 1) or len(text)
                     continue
                 position = self.string(body, close) if kind == "string" else self.entry(kind, at, body, close)
@@ -371,15 +376,16 @@ def verbatim_value(value: str) -> str:
 
 
 def split_names(value: str) -> list[Name]:
-    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` is dropped."""
+    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` a literal name."""
     return names.split_names(value, decode_latex)
 
 
 def bare_doi(value: str) -> str | None:
     """The bare DOI of `https://doi.org/10...`, `doi:10...`, `\\url{...}`, a short DOI `10/fqd6hj`; None
     when the value is no DOI."""
-    text = _unwrap_link(value.strip())
-    text = _DOI_PREFIX.sub("", verbatim_value(text))
+    text = _VERBATIM_ESCAPE.sub(r"\1", _unwrap_link(value.strip())).strip()
+    # Spaces are not joined: a DOI has none, so `10.1000/a b` is no DOI (kept as written, noted).
+    text = _DOI_PREFIX.sub("", text).strip()
     return text if _DOI.match(text) else None
 
 
@@ -456,6 +462,12 @@ class _Mapping:
         return found
 
     def decode(self, name: str, value: str) -> str:
+        if name in _PARAGRAPH_FIELDS:  # the store keeps their paragraph breaks as blank lines
+            paragraphs = (self.decode_one(name, part) for part in _paragraphs(value))
+            return "\n\n".join(part for part in paragraphs if part)
+        return self.decode_one(name, value)
+
+    def decode_one(self, name: str, value: str) -> str:
         try:
             decoded = decode_value(value)
         except LatexError as error:
@@ -463,6 +475,28 @@ class _Mapping:
         if decoded.unknown:
             self.notes.append(f"kept {', '.join(decoded.unknown)} undecoded in '{name}'")
         return decoded.text
+
+
+_NO_PREFIX = re.compile(r"\buseprefix\s*=\s*\{?\s*false\b", re.IGNORECASE)
+_PARAGRAPH_FIELDS = frozenset({"abstract", "note"})  # the store's multi-line fields
+_PARAGRAPH_BREAK = re.compile(r"\\par(?![A-Za-z@])|\n[ \t\r]*\n|\\.|[{}]", re.DOTALL)
+
+
+def _paragraphs(value: str) -> list[str]:
+    """A value split at its paragraph breaks (a blank line or `\\par`) outside braces, as LaTeX reads it."""
+    parts: list[str] = []
+    depth = start = 0
+    for found in _PARAGRAPH_BREAK.finditer(value):
+        piece = found.group(0)
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth -= 1
+        elif depth == 0 and (piece == "\\par" or piece[0] == "\n"):
+            parts.append(value[start : found.start()])
+            start = found.end()
+    parts.append(value[start:])
+    return parts
 
 
 class _FieldError(Exception):
@@ -639,6 +673,12 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
                 raise _FieldError(role, str(problem)) from None
             except LatexError as error:
                 raise _FieldError(role, error.message) from None
+            if _NO_PREFIX.search(values[role]):
+                mapping.extra[f"original_{role}"] = " ".join(values[role].split())
+                mapping.notes.append(
+                    f"kept '{role}' as written in extra as 'original_{role}': useprefix=false (a particle "
+                    "dropped in sorting) has no place in the record"
+                )
     date = _date(mapping)
     year = date.year
     month, day = date.month, date.day
@@ -741,16 +781,42 @@ def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
         note=note,
         **mapped,
     )
+    publication = _href_addresses(publication, mapping)
     for name, value in values.items():  # every other field, verbatim: nothing is lost without a word
         if name not in mapping.used and name not in mapping.extra:
             kept = " ".join(value.split())
             if kept:
-                mapping.extra[name] = kept
+                mapping.extra[RESOLVED_LINKS.get(name, name)] = kept
             elif name not in mapping.used:
                 mapping.dropped.append(name)
     if mapping.extra:
         publication = replace(publication, extra=tuple(mapping.extra.items()))
     return publication, mapping
+
+
+_HREF = re.compile(r"\\href\s*\{([^{}]*)\}")
+_HREF_URL_FIELDS = ("note", "howpublished")  # where an \href is the work's own address
+
+
+def _href_addresses(publication: Publication, mapping: _Mapping) -> Publication:
+    """Keep the addresses of `\\href{url}{text}`, which decoding turns into their text: the record's url
+    when it has none (from `note` or `howpublished`), else the field as written in `extra`, noted."""
+    for name in sorted(mapping.used - {"url", "doi", "eprint"}, key=list(mapping.values).index):
+        addresses = [normalised_url(found) or found for found in _HREF.findall(mapping.values[name])]
+        if not addresses:
+            continue
+        if publication.url is None and name in _HREF_URL_FIELDS and normalised_url(addresses[0]):
+            publication = replace(publication, url=addresses[0])
+            mapping.notes.append(f"took the url {addresses[0]} from the \\href in '{name}'")
+        if any(address != publication.url for address in addresses):
+            mapping.extra[name] = " ".join(mapping.values[name].split())
+            mapping.notes.append(f"kept '{name}' in extra as written: its \\href address has no other place")
+    return publication
+
+
+# Links to other entries, followed on import (their values are in the record now): kept under other names,
+# since an export with the link but not its target is "a bad cross reference" to BibTeX and biber.
+RESOLVED_LINKS = {name: f"original_{name}" for name in ("crossref", "xdata", "xref")}
 
 
 # Fields biber never passes from a parent to its child (biber's default inheritance rules).

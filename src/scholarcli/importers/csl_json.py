@@ -11,6 +11,7 @@ Infinity, and a key given twice in one object are each a `file:line` rejection, 
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -129,6 +130,9 @@ class _ItemError(Exception):
     pass
 
 
+_MULTILINE_KEYS = frozenset({"note", "abstract"})  # the store's multi-line fields (validate.py)
+
+
 def _text(value: Any, key: str) -> str | None:
     if value is None:
         return None
@@ -136,7 +140,11 @@ def _text(value: Any, key: str) -> str | None:
         return str(value)
     if not isinstance(value, str):
         raise _ItemError(f"'{key}' must be text")
-    return value
+    if key in _MULTILINE_KEYS:
+        return value.replace("\u2029", "\n\n").replace("\u2028", "\n")
+    # One-line text as the store keeps it: any Unicode space (pandoc writes U+00A0 for every `~`, and
+    # U+2009, U+202F, U+2028 occur) is a space, as the .bib reader and the store's loader have it.
+    return " ".join(value.split())
 
 
 def _names(value: Any, key: str) -> tuple[Name, ...]:
@@ -259,10 +267,39 @@ def _date_parts(value: Any, key: str) -> list[Any]:
                 )
         return list(parts[0])
     for name in ("raw", "literal"):
-        found = re.search(r"\b([0-9]{4})\b", str(value.get(name, "")))
+        text = str(value.get(name, ""))
+        if (parsed := _raw_date(text)) is not None:
+            return list(parsed)
+        found = re.search(r"\b([0-9]{4})\b", text)
         if found:
             return [found.group(1)]
     return []
+
+
+# An ISO-like `raw` or `literal` date, as Zotero and pandoc write them: 2020, 2020-03, 2020-3-5, 2020/03/15.
+_RAW_DATE = re.compile(r"^\s*([0-9]{4})(?:[-/]([0-9]{1,2})(?:[-/]([0-9]{1,2}))?)?\s*$")
+
+
+def _raw_date(text: str) -> tuple[int, ...] | None:
+    """A raw date's year, month and day when it is one of the ISO-like forms and a real date."""
+    found = _RAW_DATE.match(text)
+    if found is None:
+        return None
+    parts = tuple(int(group) for group in found.groups() if group is not None)
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        return None
+    if len(parts) > 2 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
+        return None
+    return parts
+
+
+def _plain_date(date: dict[str, Any]) -> bool:
+    """Whether a CSL date is one date the record holds whole: one `date-parts`, or a parsed raw date."""
+    if set(date) == {"date-parts"}:
+        return len(date["date-parts"] or [[0]]) <= 1
+    if len(date) == 1 and set(date) <= {"raw", "literal"}:
+        return _raw_date(str(next(iter(date.values())))) is not None
+    return False
 
 
 def _int_part(parts: list[Any], index: int, key: str) -> int | None:
@@ -294,8 +331,20 @@ def _notes_and_extra(
     notes: list[str] = []
     extra: dict[str, str] = {}
     doi = url = None
+    for role in ("author", "editor", "translator"):
+        people = item.get(role)
+        if isinstance(people, list) and any(
+            isinstance(n, dict) and n.get("dropping-particle") for n in people
+        ):
+            extra[f"original_{role}"] = json.dumps(people, ensure_ascii=False, sort_keys=True)
+            notes.append(
+                f"kept '{role}' as written in extra as 'original_{role}': a dropping-particle has no place "
+                "in the record"
+            )
+    if isinstance(item.get("type"), str) and not item["type"].strip():
+        notes.append("the item's 'type' is empty (pandoc's for @misc and @set): read as 'document'")
     if publication.doi:
-        bare = _DOI_PREFIX.sub("", "".join(publication.doi.split()))
+        bare = _DOI_PREFIX.sub("", publication.doi.strip()).strip()  # a DOI has no spaces: none joined
         if _DOI.match(bare):
             doi = bare
         else:
@@ -319,10 +368,19 @@ def _notes_and_extra(
         record_id = ""
     for key in ("issued", "original-date", "accessed"):  # a range, a season, circa, a literal date
         date = item.get(key)
-        if isinstance(date, dict) and (
-            len(date.get("date-parts") or [[0]]) > 1 or set(date) - {"date-parts"}
-        ):
-            extra[key] = json.dumps(date, ensure_ascii=False, sort_keys=True)
+        if not isinstance(date, dict) or not date:
+            continue
+        written = json.dumps(date, ensure_ascii=False, sort_keys=True)
+        if not _plain_date(date):
+            why = "says more than a year, month and day"
+        elif key == "accessed" and publication.accessed is None:
+            why = "is no full day"  # the record's `accessed` is a day
+        elif key == "original-date" and len(_date_parts(date, key)) > 1:
+            why = "has more than the year the record keeps"
+        else:
+            continue
+        extra[key] = written
+        notes.append(f"kept '{key}' in extra: the date {written} {why}")
     for key, value in item.items():
         if value is None or value in ("", [], {}):
             dropped[key] += 1
@@ -336,6 +394,8 @@ def _notes_and_extra(
 def to_publication(item: dict[str, Any]) -> Publication:
     """One CSL item as a Publication (not yet validated: the store's validator judges the values)."""
     kind = _text(item.get("type"), "type")
+    if kind == "":
+        kind = "document"  # pandoc's CSL for @misc and @set; `_notes_and_extra` says so
     if not kind:
         raise _ItemError("the item has no 'type'")
     if kind not in CSL_TYPES:
@@ -385,6 +445,13 @@ def to_publication(item: dict[str, Any]) -> Publication:
         {f"custom.{key}": _extra_text(value) for key, value in custom.items() if key not in _CUSTOM_CONSUMED}
     )
     eprint_type = _text(custom.get("eprint-type"), "custom.eprint-type")
+    citation_key = item.get("citation-key")
+    if isinstance(citation_key, str) and ID_PATTERN.match(citation_key.strip()):
+        # Zotero's (and Better BibTeX's) citation key is the work's key; its `id` is an item URI.
+        del extra["citation-key"]
+        if record_id is not None and str(record_id).strip() != citation_key.strip():
+            extra["original_key"] = _extra_text(record_id)
+        record_id = citation_key.strip()
     return Publication(
         id=str(record_id).strip()
         if isinstance(record_id, (str, int)) and not isinstance(record_id, bool)

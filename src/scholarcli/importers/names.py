@@ -17,7 +17,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
-from scholarcli.model import Name
+from scholarcli.model import OTHERS, Name
 
 # The first key of an extended name: `family=...`, `given = {...}`, `prefix=...`.
 _EXTENDED = re.compile(r"^\s*(?:family|given|prefix|suffix|useprefix|family-i|given-i)\s*=", re.IGNORECASE)
@@ -28,7 +28,7 @@ class NameReadError(ValueError):
 
 
 def split_names(value: str, decode: Callable[[str], str]) -> list[Name]:
-    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` is dropped."""
+    """BibTeX names (`A and B`) to Names; `{Barnes and Noble, Inc.}` is one body, `others` a literal name."""
     names = []
     try:
         raws = split_multiple_persons_names(value)
@@ -36,9 +36,12 @@ def split_names(value: str, decode: Callable[[str], str]) -> list[Name]:
         raise NameReadError(f"cannot split '{value.strip()}' into names ({exc})") from None
     for raw in raws:
         raw = raw.strip()
-        if not raw or raw == "others":
-            if not raw:
-                raise NameReadError(f"an empty name in '{' '.join(value.split())}' (two 'and's in a row?)")
+        if not raw:
+            raise NameReadError(f"an empty name in '{' '.join(value.split())}' (two 'and's in a row?)")
+        if raw == "others":
+            # BibTeX's "et al." marker: kept as pandoc keeps it (a last name `{"literal": "others"}`),
+            # which the exports write back as `and others` and citeproc prints as "and others".
+            names.append(Name(literal=OTHERS))
             continue
         if raw.startswith("{") and raw.endswith("}") and _one_group(raw):
             names.append(Name(literal=decode(raw[1:-1])))
