@@ -48,7 +48,7 @@ SUBTYPE_WORDS: dict[str, str] = {"magazine": "article-magazine", "newspaper": "a
 _SUBTYPE_BY_TYPE = {csl: word for word, csl in SUBTYPE_WORDS.items()}
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A field name every BibTeX reader takes (btparse, bibtexparser, biber): `extra` keys of another shape
-# are not written to a .bib file (they stay in the store and in CSL-JSON's `custom`).
+# are written under a name of this shape (export/latex.py `_bib_field_name`).
 LEGAL_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 

@@ -374,3 +374,20 @@ def test_real_bibtex_reads_odd_dois_whole(dialect: str, tmp_path: Path) -> None:
     assert run.bbl.splitlines() == [
         f"{work.id} {latex.verbatim(work.doi or '', ascii_only=dialect == 'bibtex')}" for work in works
     ]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_extra_keys_of_any_shape_are_written_under_a_legal_field_name(dialect: str) -> None:
+    # `custom.note` (a CSL variable kept in extra), `a:b`, `1st` and `a+b` were once left out of the
+    # .bib silently; `a.b` and `a-b` (or `a:b`) meet at one legal name and both stay.
+    extra = (("custom.note", "kept"), ("1st", "one"), ("a:b", "colon"), ("a-b", "dash"), ("a+b", "plus"))
+    work = Publication(id="w", type="book", title="T", authors=(Name(family="Doe"),), year=2000, extra=extra)
+    text = export(dialect, [work], Library(Profile(name="X")), ExportOptions())
+    fields = bibcheck.parse_pybtex(text).entries["w"].fields
+    assert {key.lower(): value for key, value in fields.items() if value in dict(extra).values()} == {
+        "custom-note": "kept",
+        "x1st": "one",
+        "a-b": "colon",
+        "a-b-2": "dash",
+        "a-b-2-2": "plus",
+    }

@@ -488,9 +488,12 @@ def entry_fields(
     }
     # A `crossref`, `xdata` or `xref` was followed on import (the values are in the record), and its target
     # may not be exported: written under another name, as the importer now keeps them.
-    extras = {
-        _RESOLVED_LINKS.get(name_, name_): raw for name_, raw in work.extra if LEGAL_FIELD_NAME.match(name_)
-    }
+    extras: dict[str, str] = {}
+    for name_, raw in work.extra:
+        field_name = _RESOLVED_LINKS.get(name_) or _bib_field_name(name_)
+        while field_name in extras:  # `a.b` and `a:b` both become `a-b`: neither is lost
+            field_name += "-2"
+        extras[field_name] = raw
     if not bibtex and "year" in extras and work.month is None and _same_year(extras["year"], work.year):
         values["date"] = None  # `year = {circa 1850}` is the original of the date: written alone below
     for name_, raw in extras.items():
@@ -502,6 +505,17 @@ def entry_fields(
 
 
 _RESOLVED_LINKS = {name: f"original_{name}" for name in ("crossref", "xdata", "xref")}
+
+
+def _bib_field_name(name: str) -> str:
+    """An `extra` key as a field name every BibTeX reader takes: `.`, `:` and `+` (CSL variables such as
+    `custom.x`, some tools' fields) become `-`, a leading digit gets an `x`; written, never left out."""
+    if LEGAL_FIELD_NAME.match(name):
+        return name
+    legal = re.sub(r"[^a-z0-9_-]", "-", name.lower())
+    return legal if legal[:1].isalpha() else "x" + legal
+
+
 # The importer fills one record field from the first of these that an entry has (importers/bibtex.py).
 _FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("journal", "journaltitle", "booktitle", "maintitle", "howpublished"),
