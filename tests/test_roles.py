@@ -220,6 +220,12 @@ def test_cli_marks_option(runner: CliRunner, default_store: Path) -> None:
         "Invalid value: --marks 'equel=x': give ROLE=MARK with a role of equal, corresponding, student, "
         "senior (did you mean 'equal'?)" in " ".join(bad.stderr.split())
     )
+    # Bad usage is said before the store is read: exit 2 even when the store is missing too.
+    missing = runner.invoke(
+        app, ["export", "-f", "markdown", "--marks", "equel=x", "--store", str(default_store / "nope")]
+    )
+    assert missing.exit_code == 2
+    assert "--marks 'equel=x'" in " ".join(missing.stderr.split())
 
 
 def test_the_flag_beside_per_author_equal_roles_is_a_warning() -> None:

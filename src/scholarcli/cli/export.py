@@ -114,7 +114,6 @@ def export_command(
         _check_site_usage(output_format.value, output)
     elif force:
         raise UsageError("--force applies only to the folder formats (hugo, jekyll)")
-    loaded = open_store(store)
     from scholarcli.export import parse_marks
 
     try:
@@ -123,6 +122,7 @@ def export_command(
         from typer._click.exceptions import BadParameter  # Typer >= 0.26 vendors Click
 
         raise BadParameter(str(exc)) from None
+    loaded = open_store(store)  # after every usage check: bad usage is exit 2 whatever the store
     options = ExportOptions(
         group_by=group_by.value, style=style, numbering=numbering.value, marks=chosen_marks
     )
