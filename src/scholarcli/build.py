@@ -396,9 +396,9 @@ def _apply(item: _Planned, loaded: LoadedStore, *, dry_run: bool) -> OutputResul
 
 def _check_file_target(output: Output, loaded: LoadedStore) -> None:
     """Refuse early (before any output is written) what write_export would refuse."""
-    from scholarcli.fileio import _store_owns
+    from scholarcli.fileio import store_owns
 
-    if _store_owns(loaded.location, output.target.resolve()):
+    if store_owns(loaded.location, output.target.resolve()):
         raise ScholarError(f"{output.path}: refusing to write an export over a file of the store")
     if output.target.is_dir():
         raise ScholarError(f"{output.path}: is a folder; the {output.format} format writes one file")

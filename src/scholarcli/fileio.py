@@ -118,14 +118,19 @@ def atomic_write(path: Path, data: Content, *, mode: int | None = None) -> None:
 
     Keeps the mode of a file it replaces; fsyncs the file and then its folder so the rename is durable.
     """
-    temp = write_temp(path, data, mode=mode)
+    replace_with_temp(write_temp(path, data, mode=mode), path)
+    fsync_folder(path.parent)
+
+
+def replace_with_temp(temp: Path, path: Path) -> None:
+    """Rename a temp file from `write_temp` over `path`; the temp file is removed if that fails. The
+    caller fsyncs the folder (once for many files, where it writes many)."""
     try:
         temp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
-    fsync_folder(path.parent)
 
 
 def fsync_folder(folder: Path) -> None:
@@ -180,7 +185,7 @@ def exchange(first: Path, second: Path) -> bool:
 # exports ----------------------------------------------------------------------------------------------
 
 
-def _store_owns(store: StoreLocation, resolved: Path) -> bool:
+def store_owns(store: StoreLocation, resolved: Path) -> bool:
     """Whether `resolved` (a resolved path) is a file the store uses: one of its YAML files (as named in
     the store folder, or where a symlink leads), or beside one of them its backup, the lock or a temp
     file of ours."""
@@ -207,7 +212,7 @@ def write_export(path: Path, content: str | bytes, store: StoreLocation) -> None
     target = path.expanduser()
     resolved = target.resolve()
     shown = display_path(target)
-    if _store_owns(store, resolved):
+    if store_owns(store, resolved):
         raise ScholarError(f"{shown}: refusing to write an export over a file of the store")
     try:
         mode = resolved.stat().st_mode

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarcli.errors import ScholarError, display_path
-from scholarcli.fileio import _store_owns, atomic_write, fsync_folder, write_temp
+from scholarcli.fileio import atomic_write, fsync_folder, replace_with_temp, store_owns, write_temp
 from scholarcli.store import STORE_FILES, StoreLocation
 
 MANIFEST_NAME = ".scholar-manifest.json"
@@ -202,7 +202,7 @@ def plan_tree(
 
 
 class _StoreFiles:
-    """Whether a path is one of the store's files (fileio._store_owns), asked of 20k paths: only a
+    """Whether a path is one of the store's files (fileio.store_owns), asked of 20k paths: only a
     path whose folder, resolved once per folder, is a folder of the store's files is checked."""
 
     def __init__(self, store: StoreLocation | None) -> None:
@@ -220,7 +220,7 @@ class _StoreFiles:
         parent = self.resolved.get(path.parent)
         if parent is None:
             parent = self.resolved[path.parent] = path.parent.resolve()
-        return parent in self.folders and _store_owns(self.store, parent / path.name)
+        return parent in self.folders and store_owns(self.store, parent / path.name)
 
 
 class OverwriteRefusedError(ScholarError):
@@ -255,13 +255,7 @@ def apply_tree(plan: TreePlan) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             # atomic_write, but each folder is fsynced once at the end, not once per file: a
             # 10k-work Hugo site is 20k files, which would otherwise be 20k more fsyncs.
-            temp = write_temp(target, data)
-            try:
-                temp.replace(target)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-                raise
+            replace_with_temp(write_temp(target, data), target)
             touched.add(target.parent)
         for name in plan.deletes:
             target = folder / name
