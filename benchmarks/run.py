@@ -346,7 +346,7 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
 
 
 def forget_entries(cache_home: Path) -> None:
-    """Delete the rendered-entry caches (scholarcli.entrycache), keeping the parse caches.
+    """Delete the rendered-entry caches (scholarcli.store.cache.entries), keeping the parse caches.
 
     platformdirs puts the cache under $XDG_CACHE_HOME on Linux only, where these benchmarks run."""
     if not sys.platform.startswith("linux"):

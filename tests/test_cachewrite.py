@@ -16,11 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import cache, cachewrite, index, store, writes
+from scholarcli import store
 from scholarcli.cli.app import app
-from scholarcli.duplicates import OnDuplicate
 from scholarcli.model import Publication, parse_name
-from scholarcli.writes import Candidate
+from scholarcli.query import index
+from scholarcli.store.cache import parse as cache
+from scholarcli.store.cache import update as cachewrite
+from scholarcli.write import operations as writes
+from scholarcli.write.duplicates import OnDuplicate
+from scholarcli.write.operations import Candidate
 from tests.conftest import DEFAULT_STORE, REPO, STRESS_STORE, CheckedRunner
 
 SECTIONS = ("ids", "names_texts", "search_texts", "tsv_rows", "digests")

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import cache, entrycache, store
+from scholarcli import store
 from scholarcli.cli.app import app
 from scholarcli.export import FORMATS, ExportOptions, export, export_selection
 from scholarcli.model import Publication
 from scholarcli.query import SORT_KEYS, Selection, YearRange, select_from
+from scholarcli.store.cache import entries as entrycache
+from scholarcli.store.cache import parse as cache
 
 PER_RECORD = sorted(name for name, fmt in FORMATS.items() if fmt.per_record)
 

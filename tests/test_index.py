@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import cache, listing, store
-from scholarcli.index import build_index, rebuild
+from scholarcli import store
+from scholarcli.export import listing
 from scholarcli.model import STATUSES, Library, Name, Profile, Publication, Theme, fold
 from scholarcli.query import (
     SORT_KEYS,
@@ -28,6 +28,8 @@ from scholarcli.query import (
     sort_key,
     sort_keys,
 )
+from scholarcli.query.index import build_index, rebuild
+from scholarcli.store.cache import parse as cache
 
 LIMITS = (None, 0, 1, 3)
 
@@ -480,12 +482,12 @@ def test_a_content_digest_depends_on_the_values_alone(default_store: Path) -> No
     import subprocess
     import sys
 
-    from scholarcli.index import content_digest
+    from scholarcli.query.index import content_digest
 
     publications = store.parse_library(store.locate_store(default_store)).library.publications
     mine = [content_digest(publication) for publication in publications]
     script = (
-        "import sys\nfrom scholarcli import store\nfrom scholarcli.index import content_digest\n"
+        "import sys\nfrom scholarcli import store\nfrom scholarcli.query.index import content_digest\n"
         "works = store.parse_library(store.locate_store(sys.argv[1])).library.publications\n"
         "print(' '.join(content_digest(work) for work in works))"
     )

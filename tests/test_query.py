@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import cache
 from scholarcli.cli.app import app
-from scholarcli.index import build_index
 from scholarcli.model import Library, Publication
 from scholarcli.query import BadSelectionError, Selection, YearRange, find_ids, select_from
+from scholarcli.query.index import build_index
 from scholarcli.store import load_library, locate_store, open_store
+from scholarcli.store.cache import parse as cache
 from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
 
 

@@ -9,12 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scholarcli import cache, store
+from scholarcli import store
 from scholarcli.cli.app import app
 from scholarcli.export import ExportOptions, cvlatex, html, markdown
 from scholarcli.model import ROLES, Library, Name, Profile, Publication
-from scholarcli.validate import read_publications
-from scholarcli.yamlio import dump_text, load_text
+from scholarcli.store.cache import parse as cache
+from scholarcli.store.validate import read_publications
+from scholarcli.store.yamlio import dump_text, load_text
 
 from .test_validate import TODAY, problems_of, records_of
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import writes
 from scholarcli.cli.app import app
 from scholarcli.model import PUBLICATION_FIELDS, Name
+from scholarcli.write import operations as writes
 
 from .test_write_commands import BASE, records
 

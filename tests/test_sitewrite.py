@@ -13,7 +13,13 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.errors import ScholarError
-from scholarcli.sitewrite import MANIFEST_NAME, OverwriteRefusedError, apply_tree, plan_tree, refusal_error
+from scholarcli.export.sitewrite import (
+    MANIFEST_NAME,
+    OverwriteRefusedError,
+    apply_tree,
+    plan_tree,
+    refusal_error,
+)
 from tests.conftest import DEFAULT_STORE
 
 OLD = 1_000_000_000  # an mtime long ago, so a rewrite shows as a new mtime

@@ -25,7 +25,15 @@ def _imported(arguments: list[str]) -> set[str]:
 @pytest.mark.parametrize("arguments", [["--version"], ["--help"]])
 def test_version_and_help_import_no_parser_renderer_or_validator(arguments: list[str]) -> None:
     modules = _imported(arguments)
-    for heavy in ("yaml", "rich", "pydantic", "bibtexparser", "pylatexenc", "scholarcli.validate", "jinja2"):
+    for heavy in (
+        "yaml",
+        "rich",
+        "pydantic",
+        "bibtexparser",
+        "pylatexenc",
+        "scholarcli.store.validate",
+        "jinja2",
+    ):
         assert heavy not in modules, heavy
 
 
@@ -47,9 +55,9 @@ def test_a_cached_read_to_a_pipe_imports_no_parser_or_renderer(
     for heavy in (
         "yaml",
         "rich",
-        "scholarcli.validate",
-        "scholarcli.yamlio",
-        "scholarcli.writes",
+        "scholarcli.store.validate",
+        "scholarcli.store.yamlio",
+        "scholarcli.write.operations",
         "bibtexparser",
         "jinja2",
         "scholarcli.export.template",
@@ -90,7 +98,7 @@ def test_an_add_imports_no_json_or_rich(make_store) -> None:
             "Liu, C",
         ]
     )
-    assert "scholarcli.writes" in modules
+    assert "scholarcli.write.operations" in modules
     for heavy in ("json", "rich", "bibtexparser"):
         assert heavy not in modules, heavy
 

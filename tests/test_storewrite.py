@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import fileio, storewrite
 from scholarcli.cli.app import app
 from scholarcli.store import locate_store
+from scholarcli.write import atomic as fileio
+from scholarcli.write import session as storewrite
 
 from .test_write_commands import BASE
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scholarcli import cache
+from scholarcli.store.cache import parse as cache
 from tests.conftest import REQUIRE_EXTERNAL_ENV, STRESS_STORE, require_program
 
 SCHOLAR = shutil.which("scholar")
@@ -450,7 +450,7 @@ def test_ctrl_c_while_a_command_waits_exits_130_silently(default_store: Path) ->
 _SIGNAL_AFTER_SWAP = """
 import os, signal, sys
 import scholarcli.cli.entry as entry
-from scholarcli import fileio
+from scholarcli.write import atomic as fileio
 original, number = fileio.exchange, getattr(signal, sys.argv[1])
 def exchange(first, second):
     done = original(first, second)

@@ -10,8 +10,8 @@ import pytest
 from scholarcli.errors import StoreInvalidError
 from scholarcli.model import Name
 from scholarcli.store import StoreLocation, load_library
-from scholarcli.validate import read_profile, read_publications, read_themes
-from scholarcli.yamlio import load_text
+from scholarcli.store.validate import read_profile, read_publications, read_themes
+from scholarcli.store.yamlio import load_text
 
 THEMES = ("alpha", "beta")
 TODAY = datetime.date(2026, 11, 26)

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scholarcli import yamledit
 from scholarcli.model import CV_FIELDS, NEW_FIELDS, PUBLICATION_FIELDS, Name, Publication
-from scholarcli.validate import isbn_problem, issn_problem, read_publications
-from scholarcli.yamlio import load_text
+from scholarcli.store.validate import isbn_problem, issn_problem, read_publications
+from scholarcli.store.yamlio import load_text
+from scholarcli.write import yamledit
 
 RICH_STORE = Path(__file__).resolve().parent / "fixtures" / "rich-store"
 TODAY = datetime.date(2026, 11, 26)

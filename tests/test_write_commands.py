@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import storewrite
 from scholarcli.cli import write as write_cli
 from scholarcli.cli.app import app
 from scholarcli.store import load_library, locate_store, user_store_path
+from scholarcli.write import session as storewrite
 
 from .conftest import DEFAULT_STORE
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scholarcli import yamledit, yamlio
 from scholarcli.cli.app import app
+from scholarcli.store import yamlio
+from scholarcli.write import yamledit
 
 from .test_write_commands import BASE, records
 

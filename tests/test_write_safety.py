@@ -64,7 +64,7 @@ def test_concurrent_adds_all_land(make_store) -> None:
 
 WRITER = """
 import sys
-from scholarcli import writes
+from scholarcli.write import operations as writes
 from scholarcli.model import Name, Publication
 from scholarcli.store import locate_store
 location = locate_store(sys.argv[1])

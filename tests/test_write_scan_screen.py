@@ -10,8 +10,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import yamledit, yamlio
 from scholarcli.errors import ScholarError
+from scholarcli.store import yamlio
+from scholarcli.write import yamledit
 
 from .test_write_layouts import LAYOUTS
 

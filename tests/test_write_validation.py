@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
-from scholarcli.textsafe import visible
+from scholarcli.text import visible
 
 from .test_write_commands import BASE, records
 

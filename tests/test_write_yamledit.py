@@ -9,10 +9,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scholarcli import validate, yamledit, yamlio
 from scholarcli.errors import ScholarError
 from scholarcli.model import PUBLICATION_FIELDS
-from scholarcli.store import load_library, locate_store
+from scholarcli.store import load_library, locate_store, validate, yamlio
+from scholarcli.write import yamledit
 
 from .conftest import DEFAULT_STORE, STRESS_STORE
 

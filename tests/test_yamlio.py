@@ -7,8 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scholarcli import yamlio
-from scholarcli.yamlio import MAX_DEPTH, YamlList, YamlMap, dump_text, load_text
+from scholarcli.store import yamlio
+from scholarcli.store.yamlio import MAX_DEPTH, YamlList, YamlMap, dump_text, load_text
 
 
 @pytest.mark.parametrize(

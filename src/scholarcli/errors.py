@@ -93,7 +93,7 @@ def display_path(path: Path | str) -> str:
     Only ever shown, never opened: control characters (a newline, an ESC) are written as escapes, so
     a message stays one line and cannot drive the terminal.
     """
-    from scholarcli.textsafe import visible
+    from scholarcli.text import visible
 
     p = Path(path)
     try:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:  # query imports this module; the index type is only named here
-    from scholarcli.index import RecordIndex
+    from scholarcli.query.index import RecordIndex
 
 T = TypeVar("T")
 

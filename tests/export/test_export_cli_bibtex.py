@@ -88,7 +88,7 @@ def test_unwritable_output_is_one_line_and_touches_nothing(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("scholarcli.fileio.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("scholarcli.write.atomic.tempfile.mkstemp", refuse)
     result = run(runner, "export", "-f", "bibtex", "-o", "cv.bib")
     assert result.exit_code == 1
     assert result.stdout == ""

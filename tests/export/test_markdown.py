@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from scholarcli.cite.asa import plain_citation
-from scholarcli.cite.pandoc_style import StyleUnavailableError, resolve_style
 from scholarcli.export import ExportOptions, export
 from scholarcli.export.markdown import EQUAL_LEGEND
+from scholarcli.export.pandoc_style import StyleUnavailableError, resolve_style
 from scholarcli.model import ROLES, Library, Publication
 from scholarcli.query import Selection, select_from
 from scholarcli.store import open_store

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from scholarcli.export import FORMATS, ExportOptions, hugo, jekyll
 from scholarcli.export.site import escape_body, front_matter, slug, slugs
+from scholarcli.export.sitewrite import check_relative_path
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.query import Selection, select_from
-from scholarcli.sitewrite import check_relative_path
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE
 

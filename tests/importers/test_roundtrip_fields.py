@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from scholarcli.export import ExportOptions, export
 from scholarcli.importers import ImportFormat, read_records
 from scholarcli.model import Library, Name, Profile, Publication
-from scholarcli.validate import read_publications
-from scholarcli.yamledit import render_record
-from scholarcli.yamlio import load_text
+from scholarcli.store.validate import read_publications
+from scholarcli.store.yamlio import load_text
+from scholarcli.write.yamledit import render_record
 
 FORMATS = {"bibtex": ImportFormat.bibtex, "biblatex": ImportFormat.bibtex, "csl-json": ImportFormat.csl_json}
 LIBRARY = Library(profile=Profile(name="Someone"))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-from scholarcli.textsafe import visible
+from scholarcli.text import visible
 
 
 class Span(NamedTuple):

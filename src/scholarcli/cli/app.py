@@ -197,8 +197,8 @@ def root(
     # Set for this invocation either way, so one run's --no-cache never outlives it in the process; but
     # a write, which never reads the cache, does not import it just to say so (~8 ms): a module not
     # imported yet holds the default.
-    if no_cache or "scholarcli.cache" in sys.modules:
-        from scholarcli import cache
+    if no_cache or "scholarcli.store.cache.parse" in sys.modules:
+        from scholarcli.store.cache import parse as cache
 
         cache.set_bypass(no_cache)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from scholarcli.errors import OutputError
-from scholarcli.textsafe import visible
+from scholarcli.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console

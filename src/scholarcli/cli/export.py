@@ -140,7 +140,7 @@ def export_command(
     if output is None:
         console.out_utf8(exported.content)
         return
-    from scholarcli.fileio import write_export
+    from scholarcli.write.atomic import write_export
 
     write_export(output, exported.content, loaded.location)
     console.message(f"wrote {exported.count} works to {output}")
@@ -164,7 +164,7 @@ def _export_site(
     force: bool,
 ) -> None:
     from scholarcli.export import export_tree_selection
-    from scholarcli.sitewrite import apply_tree, plan_tree, refusal_error
+    from scholarcli.export.sitewrite import apply_tree, plan_tree, refusal_error
 
     files, count = export_tree_selection(format_name, loaded, selection, options)
     plan = plan_tree(folder, files, format_name, loaded.location, force=force)

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from scholarcli import listing
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id, from_group, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
+from scholarcli.export import listing
 from scholarcli.query import Selection, find_ids, find_theme, select_from
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 
@@ -132,7 +132,7 @@ def show_command(
             rich_console.print(publication_detail(publication, loaded.library, plain_citation(publication)))
         return
     from scholarcli.cli.fields import detail_fields
-    from scholarcli.textsafe import visible
+    from scholarcli.text import visible
 
     for index, publication in enumerate(works):
         if index:
@@ -179,7 +179,7 @@ def themes_command(
         return
     import json
 
-    from scholarcli.textsafe import json_safe, one_line
+    from scholarcli.text import json_safe, one_line
 
     library = open_store(store).library
     counts = {theme.id: 0 for theme in library.themes}
@@ -225,7 +225,7 @@ def theme_show_command(
     if chosen is TableFormat.json:
         import json
 
-        from scholarcli.textsafe import json_safe
+        from scholarcli.text import json_safe
 
         record = {
             "id": theme.id,
@@ -239,7 +239,7 @@ def theme_show_command(
         from rich.text import Text
 
         from scholarcli.cli.views import publications_table
-        from scholarcli.textsafe import visible
+        from scholarcli.text import visible
 
         rich_console = console.rich_stdout()
         rich_console.print(Text(visible(theme.title), style="bold"))
@@ -247,7 +247,7 @@ def theme_show_command(
             rich_console.print(Text(visible(theme.summary, keep_newlines=True)))
         rich_console.print(publications_table(works, library))
         return
-    from scholarcli.textsafe import one_line
+    from scholarcli.text import one_line
 
     # Plain: the question and summary as '#' lines, then the works as TSV rows.
     console.out(f"# {one_line(theme.title)}\n")
@@ -270,7 +270,7 @@ def stats_command(
 
     Example: scholar stats --year 2020..
     """
-    from scholarcli.stats import summarise
+    from scholarcli.query.stats import summarise
 
     library = open_store(store).library
     summary = summarise(select_from(library, selection), library)
@@ -306,7 +306,7 @@ def stats_command(
         record = {"total": summary.total, **{key: dict(rows) for key, rows in sections.items()}}
         console.out(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
-    from scholarcli.textsafe import one_line
+    from scholarcli.text import one_line
 
     console.out(f"total\t\t{summary.total}\n")
     for key, rows in sections.items():
@@ -348,7 +348,7 @@ def check_command(
     if output_format is CheckFormat.json:
         import json
 
-        from scholarcli.textsafe import json_safe
+        from scholarcli.text import json_safe
 
         report = {
             "store": str(location.path),
@@ -358,7 +358,7 @@ def check_command(
         }
         console.out(json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n")
     else:
-        from scholarcli.textsafe import visible
+        from scholarcli.text import visible
 
         for problem in problems:
             console.out(visible(str(problem)) + "\n")

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from scholarcli.cli.fields import detail_fields
 from scholarcli.model import Library, Profile, Publication, Theme
-from scholarcli.textsafe import one_line, visible
+from scholarcli.text import one_line, visible
 
 
 def _names(publication: Publication, profile: Profile) -> Text:

@@ -14,9 +14,7 @@ import typer
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
-from scholarcli.duplicates import OnDuplicate
 from scholarcli.errors import Problem, ScholarError, StoreInvalidError, display_path
-from scholarcli.fileio import atomic_write
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
 from scholarcli.model import STATUSES, Name, Publication, parse_name
 from scholarcli.store import (
@@ -28,12 +26,14 @@ from scholarcli.store import (
     profile_problems,
     user_store_path,
 )
-from scholarcli.textsafe import visible
+from scholarcli.text import visible
+from scholarcli.write.atomic import atomic_write
+from scholarcli.write.duplicates import OnDuplicate
 
 if TYPE_CHECKING:
     from collections import Counter
 
-    from scholarcli.writes import AddReport, RecordForEdit
+    from scholarcli.write.operations import AddReport, RecordForEdit
 
 # The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
 # commands that write: every other command, and --help, starts without it.
@@ -215,7 +215,7 @@ def init_command(
 
 
 def _yaml_scalar(text: str) -> str:
-    from scholarcli.yamledit import render_scalar  # only init needs the emitter
+    from scholarcli.write.yamledit import render_scalar  # only init needs the emitter
 
     return render_scalar(text)
 
@@ -234,7 +234,7 @@ def _names(texts: list[str] | None, what: str) -> tuple[Name, ...]:
 
 
 def _refuse(rejected: list[tuple[str, str]]) -> None:
-    from scholarcli import writes
+    from scholarcli.write import operations as writes
 
     lines = [f"{where}: {reason}" for where, reason in rejected]
     raise writes.ManyProblemsError(lines, "nothing was added")
@@ -296,8 +296,8 @@ def add_command(
     Example: scholar add --type article-journal --title "Who Supports Expanding Surveillance?"
     --author "Liu, Chuncheng" --year 2022 --container "International Sociology"
     """
-    from scholarcli import writes
-    from scholarcli.storewrite import refuse_read_only
+    from scholarcli.write import operations as writes
+    from scholarcli.write.session import refuse_read_only
 
     refuse_undecodable(
         {
@@ -386,7 +386,7 @@ def add_command(
         # writes.add_publications); only a year that is no int cannot wait for that.
         year_value = writes.year_from_text(year.strip()) if year is not None else None
         if isinstance(year_value, str):
-            from scholarcli.validate import year_problem
+            from scholarcli.store.validate import year_problem
 
             _refuse([("the new record", year_problem(year_value) or f"year '{year_value}' is not a year")])
         publication = Publication(
@@ -453,14 +453,14 @@ def import_command(
 
     Example: scholar import zotero.bib --theme west-imaginary --on-duplicate skip
     """
-    from scholarcli.storewrite import refuse_read_only
+    from scholarcli.write.session import refuse_read_only
 
     refuse_undecodable({"--theme": theme})
     location = locate_store(store)
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
     result: ImportResult = read_records(text, shown, import_format)
-    from scholarcli.writes import ManyProblemsError
+    from scholarcli.write.operations import ManyProblemsError
 
     try:
         report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
@@ -480,7 +480,7 @@ def _import_with_progress(
     themes: tuple[str, ...],
     dry_run: bool,
 ) -> "AddReport":
-    from scholarcli import writes
+    from scholarcli.write import operations as writes
 
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
@@ -531,7 +531,7 @@ def set_command(
 
     Example: scholar set liu2026imaginary --status published --year 2026 pages=1-20
     """
-    from scholarcli import writes
+    from scholarcli.write import operations as writes
 
     refuse_undecodable(
         {"ID": publication_id, **{text.partition("=")[0] or text: text for text in assignments or ()}}
@@ -583,8 +583,8 @@ def remove_command(
 
     Example: scholar remove liu2019multiple --yes
     """
-    from scholarcli import writes
-    from scholarcli.storewrite import refuse_read_only
+    from scholarcli.write import operations as writes
+    from scholarcli.write.session import refuse_read_only
 
     location = locate_store(store)
     refuse_read_only(location)
@@ -625,8 +625,8 @@ def edit_command(
 
     Example: EDITOR=nano scholar edit liu2022who
     """
-    from scholarcli import writes
-    from scholarcli.storewrite import refuse_read_only
+    from scholarcli.write import operations as writes
+    from scholarcli.write.session import refuse_read_only
 
     location = locate_store(store)
     refuse_read_only(location)
@@ -665,7 +665,7 @@ def _edit_until_valid(
     editor: list[str], location: StoreLocation, original: "RecordForEdit", edited_path: Path
 ) -> "Publication | None":
     """Run the editor until the record is valid and saved (its new version), or unchanged (None)."""
-    from scholarcli import writes
+    from scholarcli.write import operations as writes
 
     while True:
         completed = subprocess.run([*editor, str(edited_path)], check=False)

@@ -6,10 +6,10 @@ are imported only when their format is used, so start-up does not pay for every 
 A format written one entry per work (`per_record`) also has `render_entry(work) -> str` and an
 `ENTRY_FRAME` (what goes before, between and after the entries), and its `export` is
 `ENTRY_FRAME.join(map(render_entry, works))`: `export_selection` then takes the entries from the entry
-cache (`scholarcli.entrycache`) when the store has one, as UTF-8 bytes, and joins them as bytes.
+cache (`scholarcli.store.cache.entries`) when the store has one, as UTF-8 bytes, and joins them as bytes.
 
 A format that writes a folder (`site`: Hugo, Jekyll) has instead `export_tree(works, library,
-options) -> dict[relative path, text]`, which `scholarcli.sitewrite` puts in place.
+options) -> dict[relative path, text]`, which `scholarcli.export.sitewrite` puts in place.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def parse_marks(specs: Iterable[str]) -> tuple[tuple[str, str], ...]:
         role, equals, mark = spec.partition("=")
         role = role.strip()
         if not equals or role not in ROLES:
-            from scholarcli.validate import did_you_mean
+            from scholarcli.store.validate import did_you_mean
 
             hint = did_you_mean(role, ROLES) if equals else ""
             raise ValueError(f"--marks '{spec}': give ROLE=MARK with a role of {', '.join(ROLES)}{hint}")
@@ -233,7 +233,7 @@ def export_selection(
     if positions is None:
         works = select(library.publications, selection)
     elif export_format.per_record:
-        from scholarcli.entrycache import selected_entries
+        from scholarcli.store.cache.entries import selected_entries
 
         render, frame = export_format.entry_functions()
         entries = selected_entries(loaded, format_name, render, positions)

@@ -16,7 +16,7 @@ from json.encoder import encode_basestring
 
 from scholarcli.export import EntryFrame, ExportOptions
 from scholarcli.model import Library, Name, Publication
-from scholarcli.textsafe import json_safe
+from scholarcli.text import json_safe
 
 # Item keys in the order they are written: identity, names, date, then the rest as a citation reads.
 ITEM_KEYS: tuple[str, ...] = (

@@ -109,7 +109,7 @@ def citations(
     ({}: no legend).
     """
     if style is not None:
-        from scholarcli.cite.pandoc_style import render_with_style
+        from scholarcli.export.pandoc_style import render_with_style
 
         rendered = render_with_style(works, library, style, to=target)
         return (lambda publication: rendered[publication.id]), {}

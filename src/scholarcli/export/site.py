@@ -1,7 +1,7 @@
 """What the site formats (Hugo, Jekyll) share: safe file names from ids, YAML front matter, bodies.
 
 A site format is a pure function `(works, library, options) -> dict[relative path, text]`; the files
-are put in place by `scholarcli.sitewrite` (only what changed, never a file we did not write).
+are put in place by `scholarcli.export.sitewrite` (only what changed, never a file we did not write).
 """
 
 from __future__ import annotations

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scholarcli import listing
-from scholarcli.export import ExportOptions
+from scholarcli.export import ExportOptions, listing
 from scholarcli.model import Library, Publication
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from scholarcli.errors import ScholarError
 
 if TYPE_CHECKING:  # only named in annotations: importing writes would load the YAML parser at start-up
-    from scholarcli.writes import Candidate
+    from scholarcli.write.operations import Candidate
 
 
 class ImportFormat(str, Enum):

@@ -27,7 +27,7 @@ from scholarcli.bibfields import imported_type
 from scholarcli.importers import ImportResult, latex_decode, names
 from scholarcli.importers.latex_decode import MAX_DEPTH, Decoded, LatexError
 from scholarcli.model import ID_PATTERN, Name, Publication
-from scholarcli.writes import Candidate
+from scholarcli.write.operations import Candidate
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -649,7 +649,7 @@ def _month_of(text: str | None) -> int | None:
 def to_publication(entry: RawEntry) -> tuple[Publication, _Mapping]:
     """An entry as a Publication (not yet validated: the store's validator judges the values), and how
     its fields were used."""
-    from scholarcli.validate import isbn_problem, issn_problem
+    from scholarcli.store.validate import isbn_problem, issn_problem
 
     mapping = _Mapping(entry.fields)
     values = entry.fields

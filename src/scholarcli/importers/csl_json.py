@@ -23,7 +23,7 @@ from scholarcli.errors import ScholarError
 from scholarcli.importers import ImportResult
 from scholarcli.importers.latex_decode import MAX_DEPTH
 from scholarcli.model import CSL_TYPES, ID_PATTERN, STATUS_LABELS, Name, Publication
-from scholarcli.writes import Candidate
+from scholarcli.write.operations import Candidate
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}\n]')
 _LONGEST_NUMBER = 40  # digits: more is no date part, volume or id, and int() of 5,000 digits raises

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarcli.errors import ScholarError, display_path
-from scholarcli.fileio import atomic_write, fsync_folder, replace_with_temp, store_owns, write_temp
 from scholarcli.store import STORE_FILES, StoreLocation
+from scholarcli.write.atomic import atomic_write, fsync_folder, replace_with_temp, store_owns, write_temp
 
 MANIFEST_NAME = ".scholar-manifest.json"
 _MANIFEST_VERSION = 1

@@ -155,7 +155,7 @@ def search_fold(text: str) -> str:
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     # Imported only for an error message: the validator (and the YAML parser it imports) is not needed
     # by a selection that succeeds.
-    from scholarcli.validate import did_you_mean
+    from scholarcli.store.validate import did_you_mean
 
     return did_you_mean(word, choices)
 

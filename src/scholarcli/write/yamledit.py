@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from scholarcli import yamlio
 from scholarcli.errors import Problem, ScholarError
 from scholarcli.model import Name, Publication
+from scholarcli.store import yamlio
 
 try:  # the C emitter when PyYAML was built with libyaml
     from yaml import CSafeDumper as _Dumper

@@ -28,7 +28,7 @@ from scholarcli.model import (
     Theme,
     parse_name,
 )
-from scholarcli.yamlio import YamlList, YamlMap
+from scholarcli.store.yamlio import YamlList, YamlMap
 
 PROFILE_FIELDS = (
     "name",

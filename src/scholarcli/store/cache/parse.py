@@ -38,11 +38,11 @@ from typing import Any, BinaryIO
 
 import xxhash
 
-from scholarcli.cachedrecords import CachedRecords, LazyTexts, checksum, record_row
 from scholarcli.errors import Problem, StoreChangedError, display_path
-from scholarcli.index import RecordIndex, TextSection, build_index, name_fields, rebuild
 from scholarcli.model import Library, Name, Profile, Publication, Theme
+from scholarcli.query.index import RecordIndex, TextSection, build_index, name_fields, rebuild
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
+from scholarcli.store.cache.records import CachedRecords, LazyTexts, checksum, record_row
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
@@ -175,7 +175,7 @@ def code_digest() -> str:
     return _code_digest
 
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[2]  # scholarcli/, from scholarcli/store/cache/parse.py
 _code_digest: str | None = None
 
 

@@ -38,13 +38,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scholarcli import cache, validate, yamlio
-from scholarcli.cachedrecords import CachedRecords, checksum, record_row
 from scholarcli.errors import Problem, display_path
-from scholarcli.index import name_fields, rebuild
 from scholarcli.model import Name, Publication
 from scholarcli.query import SORT_KEYS, sort_keys
-from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, _gc_paused
+from scholarcli.query.index import name_fields, rebuild
+from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, _gc_paused, validate, yamlio
+from scholarcli.store.cache import parse as cache
+from scholarcli.store.cache.records import CachedRecords, checksum, record_row
 
 _PUBLICATIONS_INDEX = STORE_FILES.index(PUBLICATIONS_FILE)
 

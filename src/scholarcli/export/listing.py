@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from scholarcli.model import Library, Name, NameMemo, Publication
 from scholarcli.query import Selection, select, select_positions
-from scholarcli.textsafe import json_safe, one_line
+from scholarcli.text import json_safe, one_line
 
 TSV_COLUMNS = ("id", "year", "type", "status", "authors", "title", "container", "themes")
 
@@ -87,7 +87,7 @@ def iter_json(works: Iterable[Publication]) -> Iterator[str]:
 
 def iter_yaml(works: Iterable[Publication]) -> Iterator[str]:
     """Records in the store's own format: the output can be pasted into a publications.yaml."""
-    from scholarcli.yamlio import dump_text
+    from scholarcli.store.yamlio import dump_text
 
     any_work = False
     for publication in works:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
 from scholarcli.model import Library
-from scholarcli.textsafe import visible
+from scholarcli.text import visible
 
 PROFILE_FILE = "profile.yaml"
 THEMES_FILE = "themes.yaml"
@@ -58,10 +58,10 @@ def embedded_store_path() -> Path:
     A wheel carries `data/` inside the package (`scholarcli/data`); an editable install or a source
     checkout finds it at the top of the repository instead.
     """
-    packaged = Path(__file__).resolve().parent / "data"
+    packaged = Path(__file__).resolve().parents[1] / "data"
     if (packaged / PUBLICATIONS_FILE).is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data"
+    return Path(__file__).resolve().parents[3] / "data"
 
 
 def user_store_path() -> Path:
@@ -176,7 +176,7 @@ def load_library(location: StoreLocation, *, use_cache: bool = True) -> LoadedSt
     the parse cache when it matches the files' bytes (see cache.py); writes pass `use_cache=False`.
     """
     if use_cache:
-        from scholarcli import cache
+        from scholarcli.store.cache import parse as cache
 
         if not cache.bypassed():
             return cache.load(location, parse_library)
@@ -204,7 +204,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> LoadedStore:
     # Imported here: a read served by the parse cache never needs the YAML parser or the validator.
-    from scholarcli import validate, yamlio
+    from scholarcli.store import validate, yamlio
 
     problems: list[Problem] = []
 
@@ -239,7 +239,7 @@ def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> Lo
 def profile_problems(text: str, path: Path) -> list[Problem]:
     """What reading `text` as a store's profile would find: the loader's own parse and rules (for a
     profile written by a command, checked before it is written)."""
-    from scholarcli import validate, yamlio
+    from scholarcli.store import validate, yamlio
 
     shown = display_path(path)
     data, problems = yamlio.load_text(text, shown)

@@ -31,7 +31,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scholarcli import fileio, validate, yamlio
 from scholarcli.errors import (
     ReadOnlyStoreError,
     ScholarError,
@@ -39,15 +38,24 @@ from scholarcli.errors import (
     StoreInvalidError,
     display_path,
 )
-from scholarcli.fileio import BACKUP_SUFFIX, LOCK_FILE, Content
 from scholarcli.model import Profile, Theme
-from scholarcli.store import PROFILE_FILE, PUBLICATIONS_FILE, THEMES_FILE, StoreLocation, read_text
-from scholarcli.yamledit import Outline, RecordSpan
+from scholarcli.store import (
+    PROFILE_FILE,
+    PUBLICATIONS_FILE,
+    THEMES_FILE,
+    StoreLocation,
+    read_text,
+    validate,
+    yamlio,
+)
+from scholarcli.write import atomic as fileio
+from scholarcli.write.atomic import BACKUP_SUFFIX, LOCK_FILE, Content
+from scholarcli.write.yamledit import Outline, RecordSpan
 
 if TYPE_CHECKING:
     import xxhash
 
-    from scholarcli.cachewrite import Segment
+    from scholarcli.store.cache.update import Segment
 
 __all__ = ["BACKUP_SUFFIX", "LOCK_FILE", "StoreLockedError", "WriteSession", "store_lock", "write_session"]
 
@@ -174,7 +182,7 @@ class WriteSession:
         old_lines, old_firsts, old_spans = self._outline_before
 
         def segments(count: int) -> list[Segment]:
-            from scholarcli import cachewrite
+            from scholarcli.store.cache import update as cachewrite
 
             return cachewrite.outline_segments(
                 old_lines, old_firsts, old_spans, outline.lines, outline.records, count
@@ -189,7 +197,7 @@ class WriteSession:
         would cost a third copy of the file in fresh memory."""
 
         def segments(count: int) -> list[Segment]:
-            from scholarcli import cachewrite
+            from scholarcli.store.cache import update as cachewrite
 
             return cachewrite.appended_segments(self.raw, extra, added, count)
 
@@ -258,7 +266,7 @@ class WriteSession:
         digest = _content_digest(content)
         _remember_checked(self.lock_path, self.target, digest.hexdigest())
         if segments is not None:  # still under the lock: two writers cannot interleave cache files
-            from scholarcli import cachewrite
+            from scholarcli.store.cache import update as cachewrite
 
             old_stamp = (len(self.raw), self.identity.mtime_ns, _content_digest(self.raw).digest())
             cachewrite.update(self.location, old_stamp, digest.digest(), self.theme_ids, segments)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from scholarcli.listing import tsv_row
+from scholarcli.export.listing import tsv_row
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Name, Publication
 from scholarcli.query import SORT_KEYS, names_text, search_text, sort_keys
 

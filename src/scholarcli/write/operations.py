@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from scholarcli import ids, validate, yamledit, yamlio
-from scholarcli.duplicates import OnDuplicate
+from scholarcli import ids
 from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Publication, fold, parse_name
-from scholarcli.store import StoreLocation
-from scholarcli.storewrite import WriteSession, write_session
+from scholarcli.store import StoreLocation, validate, yamlio
+from scholarcli.write import yamledit
+from scholarcli.write.duplicates import OnDuplicate
+from scholarcli.write.session import WriteSession, write_session
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 

@@ -1,0 +1,1 @@
+"""Changing a store: the locked, checked, atomic write session and the operations on it."""
