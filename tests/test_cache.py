@@ -305,8 +305,8 @@ def test_concurrent_builds_by_real_processes(stress_store: Path) -> None:
     (cache_path,) = _cache_files()
     assert list(cache_path.parent.glob(".*.tmp")) == []
     location = store.locate_store(stress_store)
-    stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
-    assert cache.read_file(cache_path, cache._key(location, stamps)) is not None
+    stamps = [cache.content_stamp(location.file(name)) for name in store.STORE_FILES]
+    assert cache.read_file(cache_path, cache.cache_key(location, stamps)) is not None
 
 
 def test_a_write_prunes_month_old_caches_and_orphaned_temp_files(default_store: Path) -> None:
@@ -330,13 +330,13 @@ def test_the_key_is_the_same_bytes_in_another_process(stress_store: Path) -> Non
     identity or reference counts (marshal's output does)."""
     code = (
         "import sys; from scholarcli import store; from scholarcli.store.cache import parse as cache; loc = store.locate_store(sys.argv[1]); "
-        "sys.stdout.write(cache._key(loc, [cache._file_stamp(loc.file(n)) for n in store.STORE_FILES]).hex())"
+        "sys.stdout.write(cache.cache_key(loc, [cache.content_stamp(loc.file(n)) for n in store.STORE_FILES]).hex())"
     )
     other = subprocess.run(
         [sys.executable, "-c", code, str(stress_store)], capture_output=True, text=True, check=True
     ).stdout
     location = store.locate_store(stress_store)
-    mine = cache._key(location, [cache._file_stamp(location.file(name)) for name in store.STORE_FILES])
+    mine = cache.cache_key(location, [cache.content_stamp(location.file(name)) for name in store.STORE_FILES])
     assert bytes.fromhex(other) == mine
 
 
@@ -438,10 +438,10 @@ def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
     body_start = directory_start + directory_length
     assert len(data) == body_start + body_length
     directory = marshal.loads(data[directory_start:body_start])
-    ends, sections = cache._integers(directory[6]), directory[8]
+    ends, sections = cache.integers(directory[6]), directory[8]
     regions = [("records", 0, ends[-1])]
     start = ends[-1]
-    for name, (end, _checksum) in zip(cache._LAZY_SECTIONS, sections, strict=True):
+    for name, (end, _checksum) in zip(cache.LAZY_SECTIONS, sections, strict=True):
         regions.append((name, start, end))
         start = end
     assert start == body_length
@@ -472,7 +472,7 @@ def test_the_layout_helper_matches_the_encoder(stress_store: Path) -> None:
     data = cache.cache_file(location).read_bytes()
     body_start, regions = _layout(data)
     assert data[body_start:] == body
-    assert [name for name, _, _ in regions] == ["records", *cache._LAZY_SECTIONS]
+    assert [name for name, _, _ in regions] == ["records", *cache.LAZY_SECTIONS]
     records_end = regions[0][2]
     assert (
         marshal.loads(body[:records_end])[0] == loaded.library.publications[0].id
@@ -551,7 +551,7 @@ def _damage_every_record(cache_path: Path) -> None:
     directory_start = cache._HEADER.size + key_length
     directory = marshal.loads(data[directory_start : directory_start + directory_length])
     start = 0
-    for end in cache._integers(directory[6]):
+    for end in cache.integers(directory[6]):
         data[body_start + (start + end) // 2] ^= 0x55
         start = end
     damaged = cache_path.with_name("damaged.tmp")
@@ -596,7 +596,7 @@ SECTION_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("section", [None, *cache._LAZY_SECTIONS])
+@pytest.mark.parametrize("section", [None, *cache.LAZY_SECTIONS])
 def test_a_damaged_text_section_is_rebuilt_from_the_records(
     runner, stress_store: Path, monkeypatch: pytest.MonkeyPatch, section: str | None
 ) -> None:
@@ -687,7 +687,7 @@ def test_the_code_digest_covers_every_module_of_the_package(tmp_path: Path) -> N
 
 def test_the_key_changes_with_the_code_digest(monkeypatch: pytest.MonkeyPatch, default_store: Path) -> None:
     location = store.locate_store(default_store)
-    stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
-    key = cache._key(location, stamps)
+    stamps = [cache.content_stamp(location.file(name)) for name in store.STORE_FILES]
+    key = cache.cache_key(location, stamps)
     monkeypatch.setattr(cache, "_code_digest", "f" * 32)
-    assert cache._key(location, stamps) != key
+    assert cache.cache_key(location, stamps) != key

@@ -40,8 +40,8 @@ def cache_enabled() -> Iterator[None]:
 
 def _current_cache(location: store.StoreLocation) -> store.LoadedStore | None:
     """What the cache holds for the store's files as they are now (None when it holds nothing valid)."""
-    stamps = [cache._file_stamp(location.file(name)) for name in store.STORE_FILES]
-    found = cache.read_file(cache.cache_file(location), cache._key(location, stamps))
+    stamps = [cache.content_stamp(location.file(name)) for name in store.STORE_FILES]
+    found = cache.read_file(cache.cache_file(location), cache.cache_key(location, stamps))
     if found is None:
         return None
 

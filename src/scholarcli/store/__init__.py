@@ -7,16 +7,15 @@ read-only default store embedded in the package.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
 from scholarcli.model import Library
+from scholarcli.store.gcpause import gc_paused
 from scholarcli.text import visible
 
 PROFILE_FILE = "profile.yaml"
@@ -185,21 +184,8 @@ def load_library(location: StoreLocation, *, use_cache: bool = True) -> LoadedSt
 
 def parse_library(location: StoreLocation, contents: Mapping[str, bytes] | None = None) -> LoadedStore:
     """Parse and validate a store, from `contents` (file name -> bytes) where given, else from disk."""
-    with _gc_paused():
+    with gc_paused():
         return _parse_library(location, contents or {})
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Parsing allocates millions of objects that all live on; the cyclic collector would walk them
-    # again and again for nothing (it roughly doubles the parse time of a large store).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse_library(location: StoreLocation, contents: Mapping[str, bytes]) -> LoadedStore:

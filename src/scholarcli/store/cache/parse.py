@@ -41,8 +41,9 @@ import xxhash
 from scholarcli.errors import Problem, StoreChangedError, display_path
 from scholarcli.model import Library, Name, Profile, Publication, Theme
 from scholarcli.query.index import RecordIndex, TextSection, build_index, name_fields, rebuild
-from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation, _gc_paused
+from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation
 from scholarcli.store.cache.records import CachedRecords, LazyTexts, checksum, record_row
+from scholarcli.store.gcpause import gc_paused
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.
@@ -100,14 +101,14 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
     StoreInvalidError for a store with errors; such a store is never cached.
     """
     try:
-        stamps = [_file_stamp(location.file(name)) for name in STORE_FILES]
+        stamps = [content_stamp(location.file(name)) for name in STORE_FILES]
     except OSError:  # a missing or unreadable file: let the parser report it
         return parse(location, {})
     path = cache_file(location)
-    key = _key(location, stamps)
+    key = cache_key(location, stamps)
     # Unmarshalling (or parsing and encoding) builds a million objects that all live on: the cyclic
     # collector would walk them again and again for nothing.
-    with _gc_paused():
+    with gc_paused():
         cached = read_file(path, key)
         if cached is not None:
             with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
@@ -127,7 +128,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         parsed_stamps = [
             _stamp_of_bytes(stamp, contents[name]) for name, stamp in zip(STORE_FILES, stamps, strict=True)
         ]
-        key = _key(location, parsed_stamps)
+        key = cache_key(location, parsed_stamps)
         # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
         library = loaded.library
         index = build_index(library.publications)
@@ -138,7 +139,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         return loaded
 
 
-def _file_stamp(path: Path) -> tuple[int, int, bytes]:
+def content_stamp(path: Path) -> tuple[int, int, bytes]:
     """(size, mtime_ns, XXH3-128 of the bytes), reading the file in chunks to keep memory flat."""
     with path.open("rb") as handle:
         status = os.fstat(handle.fileno())
@@ -243,7 +244,7 @@ def file_stamp(path: Path, name: str | None = None) -> tuple[str, int, int]:
     return (name or str(path), status.st_size, status.st_mtime_ns)
 
 
-def _key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes:
+def cache_key(location: StoreLocation, stamps: list[tuple[int, int, bytes]]) -> bytes:
     from scholarcli import __version__
 
     key = (
@@ -377,8 +378,8 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
         ends.append(len(body))
         record_checksums.append(checksum(blob))
     index = library.index if library.index is not None else build_index(library.publications)
-    sections = []  # (end, checksum) of each text section, in _LAZY_SECTIONS order
-    for name in _LAZY_SECTIONS:
+    sections = []  # (end, checksum) of each text section, in LAZY_SECTIONS order
+    for name in LAZY_SECTIONS:
         start = len(body)
         body += marshal.dumps(tuple(getattr(index, name)))
         sections.append((len(body), checksum(memoryview(body)[start:])))
@@ -422,10 +423,10 @@ def _reparse(
 
 
 # The index's text sections: large, and each needed by few commands.
-_LAZY_SECTIONS: tuple[TextSection, ...] = ("search_texts", "tsv_rows", "names_texts", "digests")
+LAZY_SECTIONS: tuple[TextSection, ...] = ("search_texts", "tsv_rows", "names_texts", "digests")
 
 
-def _integers(data: bytes, typecode: str = "q") -> array.array[int]:
+def integers(data: bytes, typecode: str = "q") -> array.array[int]:
     integers = array.array(typecode)
     integers.frombytes(data)
     return integers
@@ -446,19 +447,19 @@ def _decode(
         sections,
     ) = directory
     count = len(ids)
-    ends = _integers(end_bytes)
+    ends = integers(end_bytes)
     records_end = ends[-1] if ends else 0
-    orders = {key: _integers(data) for key, data in order_bytes.items()}
+    orders = {key: integers(data) for key, data in order_bytes.items()}
     if len(ends) != count or any(len(order) != count for order in orders.values()):
         raise ValueError("a damaged cache")
     # Each record is checked when it is built (see CachedRecords), so a read touches only the pages of
     # the records it uses; one found damaged then falls back to a parse of the store.
     records = CachedRecords(
-        body, ends, _integers(checksum_bytes, "Q"), tuple(Name(*row) for row in name_rows), reparse
+        body, ends, integers(checksum_bytes, "Q"), tuple(Name(*row) for row in name_rows), reparse
     )
     texts = {}
     start = records_end
-    for name, (end, expected) in zip(_LAZY_SECTIONS, sections, strict=True):
+    for name, (end, expected) in zip(LAZY_SECTIONS, sections, strict=True):
         texts[name] = LazyTexts(body[start:end], count, expected, functools.partial(rebuild, name, records))
         start = end
     library = Library(

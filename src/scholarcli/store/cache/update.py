@@ -42,9 +42,10 @@ from scholarcli.errors import Problem, display_path
 from scholarcli.model import Name, Publication
 from scholarcli.query import SORT_KEYS, sort_keys
 from scholarcli.query.index import name_fields, rebuild
-from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, _gc_paused, validate, yamlio
+from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, validate, yamlio
 from scholarcli.store.cache import parse as cache
 from scholarcli.store.cache.records import CachedRecords, checksum, record_row
+from scholarcli.store.gcpause import gc_paused
 
 _PUBLICATIONS_INDEX = STORE_FILES.index(PUBLICATIONS_FILE)
 
@@ -165,7 +166,7 @@ def update(
     cache of the old one (whose stamp was `old_stamp`); `segments(old_count)` says how the new file's
     records come from the old. True when the cache was written. Never raises."""
     try:
-        with _gc_paused():
+        with gc_paused():
             return _update(location, old_stamp, new_digest, theme_ids, segments)
     except Exception:  # noqa: BLE001  (the write succeeded: a cache problem only costs the cache)
         return False
@@ -180,10 +181,12 @@ def _update(
 ) -> bool:
     if cache.bypassed():
         return False
-    side = {name: cache._file_stamp(location.file(name)) for name in STORE_FILES if name != PUBLICATIONS_FILE}
+    side = {
+        name: cache.content_stamp(location.file(name)) for name in STORE_FILES if name != PUBLICATIONS_FILE
+    }
     old_stamps = [old_stamp if name == PUBLICATIONS_FILE else side[name] for name in STORE_FILES]
     path = cache.cache_file(location)
-    found = cache.read_file(path, cache._key(location, old_stamps))
+    found = cache.read_file(path, cache.cache_key(location, old_stamps))
     if found is None:
         return False
     directory, body = found
@@ -201,8 +204,8 @@ def _update(
     if tuple(row[0] for row in theme_rows) != tuple(theme_ids):
         return False
     count = len(old_ids)
-    old_ends = cache._integers(end_bytes)
-    old_checksums = cache._integers(checksum_bytes, "Q")
+    old_ends = cache.integers(end_bytes)
+    old_checksums = cache.integers(checksum_bytes, "Q")
     if len(old_ends) != count or len(old_checksums) != count:
         return False
     try:
@@ -307,7 +310,7 @@ def _update(
     )  # fmt: skip
     orders: dict[str, bytes] = {}
     for key in SORT_KEYS:
-        order = cache._integers(order_bytes[key])
+        order = cache.integers(order_bytes[key])
         if len(order) != count:
             return False
         if renumbered:
@@ -323,7 +326,7 @@ def _update(
     appended_only = runs[:1] == [(0, count)] and len(runs) <= 2  # an add: old texts, then new ones
     start = old_ends[-1] if count else 0
     section_rows = []
-    for name, (end, expected) in zip(cache._LAZY_SECTIONS, sections, strict=True):
+    for name, (end, expected) in zip(cache.LAZY_SECTIONS, sections, strict=True):
         data = body[start:end]
         start = end
         if checksum(data) != expected:
@@ -367,7 +370,7 @@ def _update(
     status = location.file(PUBLICATIONS_FILE).stat()
     new_stamp = (status.st_size, status.st_mtime_ns, new_digest)
     new_stamps = [new_stamp if name == PUBLICATIONS_FILE else side[name] for name in STORE_FILES]
-    cache.write_file(path, cache._key(location, new_stamps), marshal.dumps(new_directory), blobs)
+    cache.write_file(path, cache.cache_key(location, new_stamps), marshal.dumps(new_directory), blobs)
     return True
 
 
