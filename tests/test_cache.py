@@ -16,8 +16,8 @@ import pytest
 
 from scholarcli import errors, query, store
 from scholarcli.cli.app import app
-from scholarcli.errors import StoreInvalidError
-from scholarcli.export import FORMATS, listing
+from scholarcli.errors import StoreInvalidError, UnknownIdError
+from scholarcli.export import FORMATS
 from scholarcli.model import Publication
 from scholarcli.query import index
 from scholarcli.store.cache import parse as cache
@@ -350,7 +350,7 @@ def _hit(folder: Path) -> tuple[store.LoadedStore, store.LoadedStore]:
     store.load_library(location)
     hit = store.load_library(location)
     assert isinstance(hit.library.publications, cache.CachedRecords)
-    assert hit.library.index is not None
+    assert hit.from_cache
     return parsed, hit
 
 
@@ -365,19 +365,21 @@ def test_a_hit_builds_only_the_records_it_looks_up(stress_store: Path) -> None:
     assert isinstance(records, cache.CachedRecords)
     assert _built(records) == 0
     wanted = parsed.library.publications[3]
-    assert library.get(wanted.id) == wanted
+    assert query.find_ids(hit, [wanted.id]) == [wanted]  # `show ID`: through the index
     assert _built(records) == 1
     assert records._built[3] is not None
-    assert library.get(wanted.id) is records._built[3]  # built once, then kept
+    assert query.find_ids(hit, [wanted.id])[0] is records._built[3]  # built once, then kept
     other = parsed.library.publications[5]
-    assert library.get(other.id.upper()) == other  # `show ID` in another case
-    assert library.get(other.id.title()) is library.get(other.id)
+    assert query.find_ids(hit, [other.id.upper()]) == [other]  # `show ID` in another case
+    assert query.find_ids(hit, [other.id.title()])[0] is query.find_ids(hit, [other.id])[0]
     assert _built(records) == 2
-    assert library.get("no-such-work") is None
-    assert library.get("") is None
+    for missing in ("no-such-work", ""):
+        with pytest.raises(UnknownIdError):
+            query.find_ids(hit, [missing])
     assert _built(records) == 2
-    assert [p.id for p in query.find_ids(library, [other.id.upper(), wanted.id])] == [other.id, wanted.id]
+    assert [p.id for p in query.find_ids(hit, [other.id.upper(), wanted.id])] == [other.id, wanted.id]
     assert _built(records) == 2
+    assert library.get(other.id) == other  # the model's own lookup (it builds the records it scans)
 
 
 def test_cached_records_behave_like_the_parsed_tuple(stress_store: Path) -> None:
@@ -422,8 +424,8 @@ def test_an_empty_store_round_trips_through_the_cache(make_store) -> None:
     with pytest.raises(IndexError):
         hit.library.publications[0]
     assert hit.library.get("anything") is None
-    assert query.select_from(hit.library, query.Selection(author="a", search="b")) == []
-    assert list(listing.selected_tsv(hit.library, query.Selection())) == []
+    assert query.select(hit, query.Selection(author="a", search="b")).works == []
+    assert list(query.select(hit, query.Selection()).tsv_rows()) == []
 
 
 def _layout(data: bytes) -> tuple[int, list[tuple[str, int, int]]]:
@@ -628,14 +630,14 @@ def test_a_damaged_text_section_is_rebuilt_from_the_records(
 def test_an_index_belongs_to_its_records(default_store: Path) -> None:
     location = store.locate_store(default_store)
     store.load_library(location)
-    hit = store.load_library(location).library
-    assert hit.index is not None
-    # `replace` gives a library without the index: it cannot answer with positions of other records.
-    fewer = dataclasses.replace(hit, publications=tuple(hit.publications)[:1])
-    assert fewer.index is None
-    assert fewer.get(hit.ids[-1]) is None
-    with pytest.raises(ValueError, match="an index of other records"):
-        fewer.with_index(hit.index)
+    hit = store.load_library(location)
+    assert hit.from_cache
+    # The model holds no index, so a library made from fewer records answers for those records only.
+    fewer = dataclasses.replace(hit.library, publications=tuple(hit.library.publications)[:1])
+    assert fewer.get(hit.index.ids[-1]) is None
+    assert [work.id for work in query.select(query.InMemory(fewer), query.Selection()).works] == [
+        hit.index.ids[0]
+    ]
 
 
 def test_a_cache_hit_hashes_as_the_parse_does(default_store: Path) -> None:

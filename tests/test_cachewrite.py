@@ -63,10 +63,10 @@ def assert_warm_and_fresh(folder: Path) -> None:
     assert cached.warnings == parsed.warnings
     assert library.themes == parsed.library.themes
     assert library.profile == parsed.library.profile
-    assert library.index is not None
+    assert cached.from_cache
     for name in SECTIONS:
-        assert list(getattr(library.index, name)) == list(getattr(expected, name)), name
-    assert {key: list(order) for key, order in library.index.orders.items()} == {
+        assert list(getattr(cached.index, name)) == list(getattr(expected, name)), name
+    assert {key: list(order) for key, order in cached.index.orders.items()} == {
         key: list(order) for key, order in expected.orders.items()
     }
 

@@ -12,7 +12,7 @@ from scholarcli.export import ExportOptions, cvlatex, html, markdown
 from scholarcli.export.biblatex import PUBSTATES
 from scholarcli.export.csl_json import csl_item
 from scholarcli.model import STATUSES, Library, Name, Profile, Publication
-from scholarcli.query import Selection, select
+from scholarcli.query import InMemory, Selection, select
 
 from .test_validate import problems_of, records_of
 
@@ -195,7 +195,9 @@ def test_csl_json_keeps_the_links_under_custom() -> None:
 
 
 def test_featured_filter() -> None:
-    assert select([_PUBLISHED, _PREPRINT], Selection(featured=True)) == [_PUBLISHED]
+    assert select(
+        InMemory(Library(Profile(name="x"), publications=(_PUBLISHED, _PREPRINT))), Selection(featured=True)
+    ).works == [_PUBLISHED]
 
 
 def test_cli_featured_filter(runner: CliRunner, make_store) -> None:

@@ -16,7 +16,7 @@ from scholarcli import store
 from scholarcli.cli.app import app
 from scholarcli.export import FORMATS, ExportOptions, export, export_selection
 from scholarcli.model import Publication
-from scholarcli.query import SORT_KEYS, Selection, YearRange, select_from
+from scholarcli.query import SORT_KEYS, InMemory, Selection, YearRange, select
 from scholarcli.store.cache import entries as entrycache
 from scholarcli.store.cache import parse as cache
 
@@ -59,7 +59,7 @@ def _stored(folder: Path, format_name: str) -> dict[str, bytes] | None:
 def _rendered_fresh(folder: Path, format_name: str, selection: Selection) -> str:
     """The export from a parse, with no cache of any kind."""
     parsed = store.parse_library(store.locate_store(folder))
-    works = select_from(parsed.library, selection)
+    works = select(InMemory(parsed.library), selection).works
     return export(format_name, works, parsed.library, ExportOptions())
 
 
@@ -107,7 +107,7 @@ def test_stored_entries_give_the_export_a_fresh_render_gives(
     for selection in SELECTIONS:
         exported = export_selection(format_name, store.open_store(default_store), selection)
         assert exported.text == expected[selection], selection
-        assert exported.count == len(select_from(loaded.library, selection))
+        assert exported.count == len(select(InMemory(loaded.library), selection).works)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -240,7 +240,7 @@ def test_no_cache_neither_reads_nor_writes_entries(runner, default_store: Path) 
 
 def test_a_read_without_the_parse_cache_renders(default_store: Path) -> None:
     parsed = store.parse_library(store.locate_store(default_store))
-    assert parsed.library.index is None
+    assert not parsed.from_cache
     exported = export_selection("bibtex", parsed, Selection())
     assert exported.text == _rendered_fresh(default_store, "bibtex", Selection())
     assert _entry_files() == []
@@ -279,15 +279,19 @@ def test_an_exported_text_is_its_bytes_decoded(default_store: Path) -> None:
     loaded = store.open_store(default_store)  # a miss: writes the parse cache
     exported = export_selection("csl-json", store.open_store(default_store), Selection())  # a hit
     assert isinstance(exported.content, bytes)
-    assert exported.text == export("csl-json", select_from(loaded.library, Selection()), loaded.library)
+    assert exported.text == export(
+        "csl-json", select(InMemory(loaded.library), Selection()).works, loaded.library
+    )
     assert exported.count == len(loaded.library.publications)
     parsed = store.load_library(store.locate_store(default_store), use_cache=False)
-    assert export_selection("csl-json", parsed, Selection()).content == exported.text  # text, no index
+    assert export_selection("csl-json", parsed, Selection()).data == exported.data  # no parse cache
 
 
-def test_an_export_unpacks_as_text_and_count(default_store: Path) -> None:
+def test_an_export_gives_its_text_its_bytes_and_its_count(default_store: Path) -> None:
     store.open_store(default_store)
     exported = export_selection("bibtex", store.open_store(default_store), Selection(limit=2))
-    text, count = exported
-    assert (text, count) == (exported.text, 2)
-    assert exported.data == text.encode("utf-8")
+    assert exported.count == 2
+    assert exported.data == exported.text.encode("utf-8")
+    assert exported.text.count("\n@") + exported.text.startswith("@") == 2
+    with pytest.raises(TypeError):
+        iter(exported)  # type: ignore[call-overload]  # an object with named parts, not a tuple

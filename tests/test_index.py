@@ -4,7 +4,7 @@ does, and the index itself is what `build_index` makes of the parsed records."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,17 +18,15 @@ from scholarcli.model import STATUSES, Library, Name, Profile, Publication, Them
 from scholarcli.query import (
     SORT_KEYS,
     BadSelectionError,
+    InMemory,
     Selection,
     YearRange,
-    names_text,
-    search_text,
+    matches,
     select,
-    select_from,
-    select_positions,
     sort_key,
-    sort_keys,
 )
 from scholarcli.query.index import build_index, rebuild
+from scholarcli.query.keys import names_text, search_text, sort_keys
 from scholarcli.store.cache import parse as cache
 
 LIMITS = (None, 0, 1, 3)
@@ -95,9 +93,9 @@ COMMON_FILTERS: dict[str, dict[str, object]] = {
 class Libraries:
     """One store read three ways: a cache hit, the cache miss that wrote it, and a parse without it."""
 
-    hit: Library
-    miss: Library
-    parsed: Library
+    hit: store.LoadedStore
+    miss: store.LoadedStore
+    parsed: store.LoadedStore
 
 
 @pytest.fixture(autouse=True)
@@ -109,14 +107,14 @@ def cache_enabled() -> Iterator[None]:
 
 def _read_three_ways(folder: Path) -> Libraries:
     location = store.locate_store(folder)
-    miss = store.load_library(location).library
-    hit = store.load_library(location).library
-    parsed = store.load_library(location, use_cache=False).library
-    assert isinstance(hit.publications, cache.CachedRecords)
-    assert hit.index is not None
-    assert isinstance(miss.publications, tuple)
-    assert miss.index is not None
-    assert parsed.index is None
+    miss = store.load_library(location)
+    hit = store.load_library(location)
+    parsed = store.load_library(location, use_cache=False)
+    assert isinstance(hit.library.publications, cache.CachedRecords)
+    assert hit.from_cache
+    assert isinstance(miss.library.publications, tuple)
+    assert miss.from_cache
+    assert not parsed.from_cache  # its index is built in memory
     return Libraries(hit=hit, miss=miss, parsed=parsed)
 
 
@@ -140,33 +138,36 @@ def _orders() -> Iterator[dict[str, object]]:
         yield {"sort": sort, "reverse": reverse, "limit": limit}
 
 
+def reference(publications: Sequence[Publication], selection: Selection) -> list[Publication]:
+    """What a selection means, from the definitions alone: the works that `matches`, sorted by
+    `sort_key`, cut to the limit (no index)."""
+    chosen = [publication for publication in publications if matches(publication, selection)]
+    chosen.sort(key=lambda publication: sort_key(publication, selection.sort), reverse=selection.reverse)
+    return chosen if selection.limit is None else chosen[: selection.limit]
+
+
 def _assert_same_selection(libraries: Libraries, selection: Selection) -> list[Publication]:
     refusal = None
     try:
-        selection.check_against(libraries.parsed)
+        selection.check_against(libraries.parsed.library)
     except BadSelectionError as refused:
         refusal = str(refused)
+    every = (libraries.hit, libraries.miss, libraries.parsed)
     if refusal is not None:
         # A value the store does not know (a tag no work has) is refused the same way on every path.
-        for library in (libraries.hit, libraries.miss, libraries.parsed):
-            for run in (select_from, listing.selected_tsv, listing.selected_keys):
-                with pytest.raises(BadSelectionError) as raised:
-                    run(library, selection)
-                assert str(raised.value) == refusal
+        for loaded in every:
+            with pytest.raises(BadSelectionError) as raised:
+                select(loaded, selection)
+            assert str(raised.value) == refusal
         return []
-    expected = select(libraries.parsed.publications, selection)
+    expected = reference(libraries.parsed.library.publications, selection)
     expected_ids = [publication.id for publication in expected]
-    for library in (libraries.hit, libraries.miss):
-        assert select_positions(library, selection) is not None, "the index was not used"
-        got = select_from(library, selection)
-        assert [publication.id for publication in got] == expected_ids, selection
-        assert got == expected, selection
-        assert list(listing.selected_tsv(library, selection)) == list(listing.iter_tsv(expected)), selection
-        assert list(listing.selected_keys(library, selection)) == [f"{key}\n" for key in expected_ids]
-    assert select_positions(libraries.parsed, selection) is None
-    assert select_from(libraries.parsed, selection) == expected
-    assert list(listing.selected_tsv(libraries.parsed, selection)) == list(listing.iter_tsv(expected))
-    assert list(listing.selected_keys(libraries.parsed, selection)) == [f"{key}\n" for key in expected_ids]
+    for loaded in every:
+        selected = select(loaded, selection)
+        assert [publication.id for publication in selected.works] == expected_ids, selection
+        assert selected.works == expected, selection
+        assert list(selected.tsv_rows()) == list(listing.iter_tsv(expected)), selection
+        assert list(selected.id_lines()) == [f"{key}\n" for key in expected_ids]
     return expected
 
 
@@ -177,22 +178,22 @@ def test_indexed_selection_equals_the_unindexed_one(libraries: Libraries, case: 
 
 
 def test_indexed_theme_selection_equals_the_unindexed_one(libraries: Libraries) -> None:
-    filters = _theme_filters(libraries.parsed)
+    filters = _theme_filters(libraries.parsed.library)
     chosen = set()
     for filters_of_case in filters.values():
         for order in _orders():
             selection = Selection(**filters_of_case, **order)  # type: ignore[arg-type]
             chosen.update(publication.id for publication in _assert_same_selection(libraries, selection))
-    assert chosen == {publication.id for publication in libraries.parsed.publications}
+    assert chosen == {publication.id for publication in libraries.parsed.library.publications}
 
 
 @pytest.mark.parametrize("folder", ["default", "stress"])
 def test_the_filter_cases_are_not_vacuous(folder: str, default_store: Path, stress_store: Path) -> None:
     """Many cases select some works but not all of them: the equalities above compare real results."""
     libraries = _read_three_ways(default_store if folder == "default" else stress_store)
-    total = len(libraries.parsed.publications)
+    total = len(libraries.parsed.library.publications)
     counts = [
-        len(select(libraries.parsed.publications, Selection(**filters)))
+        len(reference(libraries.parsed.library.publications, Selection(**filters)))
         for filters in COMMON_FILTERS.values()
     ]  # type: ignore[arg-type]
     assert sum(0 < count < total for count in counts) >= 12
@@ -210,44 +211,39 @@ def test_unknown_filter_values_and_negative_limits_are_refused_with_and_without_
         Selection(tags=("no-such-tag",)),
         Selection(limit=-1),
     ):
-        for library in (libraries.hit, libraries.miss, libraries.parsed):
+        for loaded in (libraries.hit, libraries.miss, libraries.parsed):
             with pytest.raises(BadSelectionError):
-                select_from(library, selection)
-            with pytest.raises(BadSelectionError):
-                listing.selected_tsv(library, selection)
-            with pytest.raises(BadSelectionError):
-                listing.selected_keys(library, selection)
+                select(loaded, selection)
 
 
 def test_the_cached_index_is_the_index_of_the_parsed_records(libraries: Libraries) -> None:
-    expected = build_index(libraries.parsed.publications)
-    for library in (libraries.hit, libraries.miss):
-        index = library.index
-        assert index is not None
+    expected = build_index(libraries.parsed.library.publications)
+    for loaded in (libraries.hit, libraries.miss, libraries.parsed):
+        index = loaded.index
         assert (
             tuple(index.ids)
             == expected.ids
-            == tuple(publication.id for publication in libraries.parsed.publications)
+            == tuple(publication.id for publication in libraries.parsed.library.publications)
         )
         assert {key: list(order) for key, order in index.orders.items()} == {
             key: list(order) for key, order in expected.orders.items()
         }
-        assert tuple(index.names_texts[:]) == expected.names_texts
-        assert tuple(index.search_texts[:]) == expected.search_texts
-        assert tuple(index.tsv_rows[:]) == expected.tsv_rows
+        assert tuple(index.names_texts[:]) == tuple(expected.names_texts)
+        assert tuple(index.search_texts[:]) == tuple(expected.search_texts)
+        assert tuple(index.tsv_rows[:]) == tuple(expected.tsv_rows)
         assert len(index.names_texts) == len(index.search_texts) == len(index.tsv_rows) == len(expected.ids)
 
 
 def test_a_search_or_plain_listing_from_a_hit_builds_only_what_it_returns(stress_store: Path) -> None:
     libraries = _read_three_ways(stress_store)
-    records = libraries.hit.publications
+    records = libraries.hit.library.publications
     assert isinstance(records, cache.CachedRecords)
     assert records._built.count(None) == len(records)
     for selection in (Selection(), Selection(search="emile", sort="title"), Selection(reverse=True, limit=3)):
-        assert list(listing.selected_tsv(libraries.hit, selection))
-        assert list(listing.selected_keys(libraries.hit, selection))
+        assert list(select(libraries.hit, selection).tsv_rows())
+        assert list(select(libraries.hit, selection).id_lines())
     assert records._built.count(None) == len(records), "a TSV or id listing built records"
-    chosen = select_from(libraries.hit, Selection(search="Émile durkheim", limit=2))
+    chosen = select(libraries.hit, Selection(search="Émile durkheim", limit=2)).works
     assert len(chosen) == 2
     assert sum(record is not None for record in records._built) == 2
 
@@ -312,7 +308,7 @@ def test_random_selections_agree_with_and_without_the_index(stress_store: Path) 
     libraries = _read_three_ways(stress_store)
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(_selections(libraries.parsed))
+    @given(_selections(libraries.parsed.library))
     def check(selection: Selection) -> None:
         _assert_same_selection(libraries, selection)
 
@@ -363,16 +359,16 @@ def test_build_index_orders_follow_sort_key() -> None:
         assert sorted(order) == list(range(len(works))), key
         expected = sorted(range(len(works)), key=lambda position, key=key: sort_key(works[position], key))
         assert order == expected, key
-        assert [works[p] for p in order] == select(works, Selection(sort=key))  # type: ignore[arg-type]
-        assert [works[p] for p in reversed(order)] == select(works, Selection(sort=key, reverse=True))  # type: ignore[arg-type]
+        assert [works[p] for p in order] == reference(works, Selection(sort=key))  # type: ignore[arg-type]
+        assert [works[p] for p in reversed(order)] == reference(works, Selection(sort=key, reverse=True))  # type: ignore[arg-type]
     ids = [works[position].id for position in index.orders["title"]]
     assert ids[0] == "new"  # "Ápple" folds to "apple"
     assert ids[-1] == "untitled"
     assert [works[position].id for position in index.orders["year"]][:3] == ["press", "draft", "new"]
-    assert index.names_texts == rebuild("names_texts", works)
+    assert tuple(index.names_texts) == rebuild("names_texts", works)
     assert index.names_texts[4] == "anna abel | abel, anna"
-    assert index.search_texts == tuple(search_text(work) for work in works)
-    assert index.tsv_rows == tuple(listing.tsv_row(work) for work in works)
+    assert tuple(index.search_texts) == tuple(search_text(work) for work in works)
+    assert tuple(index.tsv_rows) == tuple(listing.tsv_row(work) for work in works)
 
 
 _NAME_PARTS = st.text(alphabet="aAéÉøØßıİ\u0301 -.刘春łŁæÆœþđ'’ʼ´–", min_size=1, max_size=6).filter(str.strip)
@@ -438,28 +434,26 @@ def test_an_index_of_made_up_works_selects_as_select_does(
 ) -> None:
     profile = Profile(name="Test Person")
     themes = (Theme("alpha", "Alpha?"), Theme("beta", "Beta?"))
-    indexed = Library(profile, themes, tuple(works)).with_index(build_index(works))
-    parsed = Library(profile, themes, tuple(works))
+    library = InMemory(Library(profile, themes, tuple(works)))
     selection = Selection(
         author=author, search=search, venue=venue, tags=tags, sort=sort, reverse=reverse, limit=limit
     )  # type: ignore[arg-type]
     if tags and not {fold(tag) for work in works for tag in work.tags} >= {fold(tag) for tag in tags}:
-        for library in (indexed, parsed):
-            with pytest.raises(BadSelectionError, match=r"^--tag '.*': no work in this store has this tag"):
-                select_from(library, selection)
+        with pytest.raises(BadSelectionError, match=r"^--tag '.*': no work in this store has this tag"):
+            select(library, selection)
         return
-    expected = select(works, selection)
-    assert select_positions(indexed, selection) is not None
-    assert select_from(indexed, selection) == expected == select_from(parsed, selection)
-    assert list(listing.selected_tsv(indexed, selection)) == list(listing.iter_tsv(expected))
-    assert list(listing.selected_keys(indexed, selection)) == [work.id + "\n" for work in expected]
+    expected = reference(works, selection)
+    selected = select(library, selection)
+    assert selected.works == expected
+    assert list(selected.tsv_rows()) == list(listing.iter_tsv(expected))
+    assert list(selected.id_lines()) == [work.id + "\n" for work in expected]
 
 
 def test_build_index_of_no_records() -> None:
     index = build_index([])
     assert index.ids == ()
     assert all(list(order) == [] for order in index.orders.values())
-    assert (index.names_texts, index.search_texts, index.tsv_rows) == ((), (), ())
+    assert (tuple(index.names_texts), tuple(index.search_texts), tuple(index.tsv_rows)) == ((), (), ())
 
 
 # -- the author filter's documented contract ----------------------------------------------------------
@@ -469,10 +463,11 @@ def test_build_index_of_no_records() -> None:
 # name-by-name shortcut once missed it).
 @pytest.mark.parametrize("needle", ["beethoven, ludwig ", " jean de la"])
 def test_author_filter_is_a_substring_of_the_joined_names_text(stress_store: Path, needle: str) -> None:
-    publications = store.load_library(store.locate_store(stress_store), use_cache=False).library.publications
-    expected = [p.id for p in publications if fold(needle) in names_text(p)]
+    loaded = store.load_library(store.locate_store(stress_store), use_cache=False)
+    expected = [p.id for p in loaded.library.publications if fold(needle) in names_text(p)]
     assert expected == ["names2019"]
-    assert [p.id for p in select(publications, Selection(author=needle))] == expected
+    assert [p.id for p in select(loaded, Selection(author=needle)).works] == expected
+    assert [p.id for p in reference(loaded.library.publications, Selection(author=needle))] == expected
 
 
 def test_a_content_digest_depends_on_the_values_alone(default_store: Path) -> None:
@@ -543,11 +538,10 @@ def test_any_spelling_of_a_piece_of_a_text_finds_it_with_and_without_the_index(
     other = _work("x", title="zzz", container="zzz", authors=(Name(literal="zzz"),))
     works = [work, other]
     profile = Profile(name="Test Person")
-    parsed = Library(profile, (), tuple(works))
-    indexed = parsed.with_index(build_index(works))
+    library = InMemory(Library(profile, (), tuple(works)))
     for selection in (Selection(author=needle), Selection(venue=needle), Selection(search=needle)):
         if selection.search is not None and not needle.strip():
             continue
-        unindexed_ids = [found.id for found in select_from(parsed, selection)]
+        unindexed_ids = [found.id for found in reference(works, selection)]
         assert "w" in unindexed_ids, (stored, selection)
-        assert [found.id for found in select_from(indexed, selection)] == unindexed_ids, (stored, selection)
+        assert [found.id for found in select(library, selection).works] == unindexed_ids, (stored, selection)

@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.model import Library, Publication
-from scholarcli.query import BadSelectionError, Selection, YearRange, find_ids, select_from
-from scholarcli.query.index import build_index
+from scholarcli.query import BadSelectionError, InMemory, Selection, YearRange, find_ids, select
 from scholarcli.store import load_library, locate_store, open_store
 from scholarcli.store.cache import parse as cache
 from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, STRESS_STORE
@@ -31,7 +30,7 @@ def library() -> Library:
 
 
 def ids(library: Library, **selection: object) -> list[str]:
-    return [p.id for p in select_from(library, Selection(**selection))]  # type: ignore[arg-type]
+    return [p.id for p in select(InMemory(library), Selection(**selection)).works]  # type: ignore[arg-type]
 
 
 def test_default_order_is_newest_first_with_work_in_progress_on_top(library: Library) -> None:
@@ -91,11 +90,10 @@ def test_an_author_that_folds_to_nothing_filters_nothing_with_or_without_the_ind
     # every search text): the name-by-name test once dropped works with no names, the index did not.
     works = (*library.publications, Publication(id="anonymous2020", type="report", title="Unsigned"))
     unindexed = Library(library.profile, library.themes, works)
-    indexed = unindexed.with_index(build_index(works))
-    every = [work.id for work in select_from(unindexed, Selection())]
+    every = [work.id for work in select(InMemory(unindexed), Selection()).works]
     assert "anonymous2020" in every
     assert ids(unindexed, author="\u0301") == every
-    assert ids(indexed, author="\u0301") == every
+    # and the same through a cached index (a hit of the parse cache) is tested in test_index.py
 
 
 def test_type_status_venue_and_search(library: Library) -> None:
@@ -122,7 +120,7 @@ def test_sort_by_title_author_and_venue(library: Library) -> None:
 
 def test_unknown_theme_is_refused_with_a_hint(library: Library) -> None:
     with pytest.raises(BadSelectionError) as raised:
-        select_from(library, Selection(themes=("west-imagnary",)))
+        select(InMemory(library), Selection(themes=("west-imagnary",)))
     assert str(raised.value) == (
         "--theme 'west-imagnary': no such theme in this store (did you mean 'west-imaginary'?)"
     )
@@ -174,13 +172,13 @@ def test_unknown_filter_values_are_refused_with_and_without_the_index(
 ) -> None:
     folder = make_store(TAGGED_STORE)
     location = locate_store(folder)
-    unindexed = load_library(location, use_cache=False).library
-    indexed = load_library(location).library
-    assert indexed.index is not None
-    assert unindexed.index is None
-    for library in (indexed, unindexed):
+    unindexed = load_library(location, use_cache=False)
+    indexed = load_library(location)
+    assert indexed.from_cache
+    assert not unindexed.from_cache
+    for loaded in (indexed, unindexed):
         with pytest.raises(BadSelectionError) as raised:
-            select_from(library, selection)
+            select(loaded, selection)
         assert str(raised.value) == message
 
 
@@ -217,12 +215,12 @@ def test_list_stats_and_export_refuse_unknown_filter_values(
 
 
 def test_find_ids_keeps_order_and_hints(library: Library) -> None:
-    assert [p.id for p in find_ids(library, ["liu2022who", "LIU2019MULTIPLE"])] == [
+    assert [p.id for p in find_ids(InMemory(library), ["liu2022who", "LIU2019MULTIPLE"])] == [
         "liu2022who",
         "liu2019multiple",
     ]
     with pytest.raises(Exception, match="no publication 'liu2022woh' \\(did you mean 'liu2022who'\\?\\)"):
-        find_ids(library, ["liu2022woh"])
+        find_ids(InMemory(library), ["liu2022woh"])
 
 
 # -- letters and marks that accents-stripping does not fold (issue #12, item 17) --------------------
@@ -283,14 +281,14 @@ def test_search_key_folds_letters_apostrophes_and_dashes_with_and_without_the_in
     make_store, selection: Selection, expected: list[str]
 ) -> None:
     location = locate_store(make_store(FOLD_STORE))
-    unindexed = load_library(location, use_cache=False).library
-    written = load_library(location).library  # the miss that writes the parse cache
-    read = load_library(location).library  # a hit: the index read back from the cache
-    assert unindexed.index is None
-    assert written.index is not None
-    assert read.index is not None
-    for library in (unindexed, written, read):
-        assert [work.id for work in select_from(library, selection)] == expected, library
+    unindexed = load_library(location, use_cache=False)  # an index built in memory
+    written = load_library(location)  # the miss that writes the parse cache
+    read = load_library(location)  # a hit: the index read back from the cache
+    assert not unindexed.from_cache
+    assert written.from_cache
+    assert read.from_cache
+    for loaded in (unindexed, written, read):
+        assert [work.id for work in select(loaded, selection).works] == expected, loaded
 
 
 def test_author_lodz_finds_lodz_on_the_command_line(runner: CliRunner, make_store) -> None:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.importers import read_records
-from scholarcli.model import Publication
-from scholarcli.query import Selection, select
+from scholarcli.model import Library, Profile, Publication
+from scholarcli.query import InMemory, Selection, select
 
 STORE = (
     "- id: dated2020\n  type: book\n  title: Dated\n  authors: ['Doe, Jane']\n  year: 2020\n  publisher: P\n"
@@ -61,7 +61,10 @@ def test_sort_keys_place_undated_published_works_after_every_year() -> None:
         Publication(id="b", type="book"),
         Publication(id="c", type="book", status="forthcoming"),
     ]
-    assert [work.id for work in select(works, Selection())] == ["c", "a", "b"]
+    assert [
+        work.id
+        for work in select(InMemory(Library(Profile(name="x"), publications=tuple(works))), Selection()).works
+    ] == ["c", "a", "b"]
 
 
 def test_exports_leave_the_year_and_names_out(runner: CliRunner, make_store) -> None:  # type: ignore[no-untyped-def]

@@ -6,17 +6,13 @@ vocabulary only.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic, TypeVar
-
-if TYPE_CHECKING:  # query imports this module; the index type is only named here
-    from scholarcli.query.index import RecordIndex
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -497,51 +493,26 @@ def _name_key(text: str) -> str:
 class Library:
     """The whole content of a store: who it belongs to, its themes in order, its works in file order.
 
-    Read through the parse cache (a hit, or a miss that builds it), `publications` is a sequence that
-    builds each record on first use and `index` holds the keys queries need (see index.RecordIndex),
-    so a lookup or a filter does not build every record of a large store. A store parsed directly
-    (`--no-cache`, writes) has a tuple and no index.
+    `publications` is any sequence: a tuple when the store was parsed, or (read through the parse
+    cache) a sequence that builds each record on first use. Queries read the store's index instead of
+    building every record (`query.select`, on a `store.LoadedStore`); the model knows nothing of it.
     """
 
     profile: Profile
     themes: tuple[Theme, ...] = ()
     publications: Sequence[Publication] = ()
-    # Set only by `with_index`, so `dataclasses.replace(library, publications=...)` cannot keep an
-    # index of other records.
-    index: RecordIndex | None = field(default=None, init=False, repr=False, compare=False)
     theme_by_id: dict[str, Theme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
 
-    def with_index(self, index: RecordIndex) -> Library:
-        """This library with the index of its records (built from exactly these, in this order)."""
-        if len(index.ids) != len(self.publications):
-            raise ValueError("an index of other records")
-        library = replace(self)
-        object.__setattr__(library, "index", index)
-        return library
-
     @cached_property
     def positions(self) -> dict[str, int]:
         """Where each work is in `publications`, by its id casefolded (ids are unique in any case, and
-        lookups accept any case). Made on first use: listings and exports never look an id up."""
-        return {key.casefold(): n for n, key in enumerate(self.ids)}
-
-    @property
-    def ids(self) -> Sequence[str]:
-        """The works' ids in file order (without building the records when an index holds them)."""
-        if self.index is not None:
-            return self.index.ids
-        return [publication.id for publication in self.publications]
+        lookups accept any case). Made on first use."""
+        return {publication.id.casefold(): n for n, publication in enumerate(self.publications)}
 
     def get(self, publication_id: str) -> Publication | None:
         """The work with this id, written in any case; None if there is none."""
-        if self.index is not None and "positions" not in self.__dict__ and "_scanned" not in self.__dict__:
-            # The first lookup in an indexed store (`show ID`) scans the ids for the id as written:
-            # cheaper than making the map, which later lookups make and use.
-            self.__dict__["_scanned"] = True
-            with contextlib.suppress(ValueError):
-                return self.publications[self.index.ids.index(publication_id)]
         position = self.positions.get(publication_id.casefold())
         return None if position is None else self.publications[position]

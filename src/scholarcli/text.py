@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, and the line/paragraph separators.
 _UNSAFE = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
@@ -44,3 +45,11 @@ def one_line(text: str) -> str:
 def json_safe(text: str) -> str:
     """Serialised JSON with the characters json.dumps leaves raw escaped as `\\uXXXX` (still valid JSON)."""
     return _pattern(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or an empty string."""
+    import difflib  # only an error message needs it; every command imports this module
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

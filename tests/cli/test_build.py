@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.export import ExportOptions, export
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import require_program
 
@@ -60,10 +60,13 @@ def test_build_writes_every_output_then_nothing(runner: CliRunner, store: Path) 
         "wrote cv.md (7 works)\nwrote site/ (7 works; files 14 written)\nwrote cv.tex (1 work)\n"
     )
     library = open_store(store).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     assert (store / "cv.md").read_text(encoding="utf-8") == export("markdown", works, library)
     latex = export(
-        "latex", select_from(library, Selection(themes=("west-imaginary",))), library, ExportOptions()
+        "latex",
+        select(InMemory(library), Selection(themes=("west-imaginary",))).works,
+        library,
+        ExportOptions(),
     )
     assert (store / "cv.tex").read_text(encoding="utf-8") == latex
     assert (store / "site/content/publication/liu2022who/index.md").is_file()

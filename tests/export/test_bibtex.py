@@ -10,7 +10,7 @@ from scholarcli.export import ExportOptions, export, latex
 from scholarcli.export import biblatex as biblatex_format
 from scholarcli.export import bibtex as bibtex_format
 from scholarcli.model import Library, Name, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, RICH_STORE, STRESS_STORE, require_program
 from tests.export import bibcheck
@@ -23,7 +23,7 @@ CASES = [(dialect, store) for dialect in DIALECTS for store in STORES]
 
 def export_store(dialect: str, store_name: str) -> tuple[str, list[Publication]]:
     library = open_store(STORES[store_name]).library
-    works = list(select_from(library, Selection()))
+    works = list(select(InMemory(library), Selection()).works)
     assert works, f"the {store_name} store selected no works"
     return export(dialect, works, library, ExportOptions()), works
 

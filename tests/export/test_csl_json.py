@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scholarcli.export import ExportOptions, export
 from scholarcli.model import CSL_TYPES, STATUSES, Library, Name, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, citeproc_entries
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
@@ -29,7 +29,7 @@ STORES = {
 
 def export_store(store_name: str) -> tuple[str, Library, list[Publication]]:
     library = open_store(STORES[store_name]).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     assert works, f"the {store_name} store selected no works"
     return export("csl-json", works, library, ExportOptions()), library, works
 

@@ -18,7 +18,7 @@ from scholarcli.cli.app import app
 from scholarcli.export import ExportOptions, export
 from scholarcli.export.cvlatex import PDFLATEX_UTF8, tex_text, tex_url
 from scholarcli.model import Library, Name, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import (
     DEFAULT_STORE,
@@ -44,7 +44,7 @@ GOLDENS = [(name, "type", "prefix") for name in STORES] + [
 
 def export_store(store_name: str, group_by: str = "type", numbering: str = "prefix") -> str:
     library = open_store(STORES[store_name]).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     return export("latex", works, library, ExportOptions(group_by=group_by, numbering=numbering))  # type: ignore[arg-type]
 
 

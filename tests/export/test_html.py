@@ -19,7 +19,7 @@ from scholarcli.cite.styled import visible_in_html as visible
 from scholarcli.export import DEFAULT_MARKS, FORMATS, ExportOptions, export
 from scholarcli.export.markdown import EQUAL_LEGEND, EQUAL_MARKER, group
 from scholarcli.model import Library, Name, Profile, Publication, Theme
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
 
@@ -35,7 +35,7 @@ ALLOWED_TAGS = {
 
 def export_store(store_name: str, group_by: str = "type", style: str | None = None) -> tuple[str, Library]:
     library = open_store(STORES[store_name]).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     assert works
     return export("html", works, library, ExportOptions(group_by=group_by, style=style)), library
 
@@ -105,7 +105,7 @@ def test_page_is_valid_html5_with_safe_markup_only(store_name: str, group_by: st
 @pytest.mark.parametrize("group_by", GROUPINGS)
 def test_sections_and_citations_are_markdowns(store_name: str, group_by: str) -> None:
     text, library = export_store(store_name, group_by)
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     expected = group(works, library, group_by)
     found = sections_of(parse_strict(text))
     assert [title for title, _ in found] == [

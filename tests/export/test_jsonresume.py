@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from scholarcli.cli.app import app
 from scholarcli.export import ExportOptions, export
 from scholarcli.model import Library, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE
 
@@ -25,7 +25,7 @@ STORES = {"default": DEFAULT_STORE, "stress": STRESS_STORE, "rich": RICH_STORE}
 
 def export_store(name: str) -> str:
     library = open_store(STORES[name]).library
-    return export("jsonresume", select_from(library, Selection()), library, ExportOptions())
+    return export("jsonresume", select(InMemory(library), Selection()).works, library, ExportOptions())
 
 
 def validate(text: str) -> dict[str, object]:

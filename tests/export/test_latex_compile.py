@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scholarcli.export import ExportOptions, export
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import StoreLocation, load_library
 from tests.conftest import RICH_STORE, require_program
 
@@ -18,7 +18,7 @@ TEX_PACKAGES = "apt-get install texlive-latex-base texlive-latex-recommended tex
 
 def _export(dialect: str, store: Path) -> tuple[str, list[str]]:
     library = load_library(StoreLocation(store, "test")).library
-    works = list(select_from(library, Selection()))
+    works = list(select(InMemory(library), Selection()).works)
     return export(dialect, works, library, ExportOptions()), [work.id for work in works]
 
 

@@ -14,7 +14,7 @@ from scholarcli.export import ExportOptions, export
 from scholarcli.export.markdown import EQUAL_LEGEND
 from scholarcli.export.pandoc_style import StyleUnavailableError, resolve_style
 from scholarcli.model import ROLES, Library, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path, markdown_to_plain, normalise
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
@@ -28,7 +28,7 @@ def export_store(
     store_name: str, group_by: str = "type", style: str | None = None, marks: tuple[tuple[str, str], ...] = ()
 ) -> tuple[str, Library]:
     library = open_store(STORES[store_name]).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     assert works
     options = ExportOptions(group_by=group_by, style=style, marks=marks)
     return export("markdown", works, library, options), library
@@ -246,7 +246,7 @@ def test_style_output_bolds_the_owner_in_whatever_form_the_style_prints(style: s
         text, library = export_store(store_name, "none", style=style)
         lines = items(text)
         assert len(lines) == len(library.publications)
-        by_id = {work.id: work for work in select_from(library, Selection())}
+        by_id = {work.id: work for work in select(InMemory(library), Selection()).works}
         ordered = [by_id[key] for key in by_id]
         for work, line in zip(ordered, lines, strict=True):
             owned = any(library.profile.is_owner(name) for name in (*work.authors, *work.editors))

@@ -13,7 +13,7 @@ from scholarcli.cli.app import app
 from scholarcli.export import ExportOptions, export
 from scholarcli.export.ris import ris_name
 from scholarcli.model import Library, Name, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE
 
@@ -30,7 +30,7 @@ def read(text: str) -> list[dict[str, object]]:
 
 def export_store(name: str) -> tuple[str, list[Publication]]:
     library = open_store(STORES[name]).library
-    works = list(select_from(library, Selection()))
+    works = list(select(InMemory(library), Selection()).works)
     return export("ris", works, library, ExportOptions()), works
 
 

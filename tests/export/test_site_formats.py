@@ -17,7 +17,7 @@ from scholarcli.export import FORMATS, ExportOptions, hugo, jekyll
 from scholarcli.export.site import escape_body, front_matter, slug, slugs
 from scholarcli.export.sitewrite import check_relative_path
 from scholarcli.model import Library, Name, Profile, Publication
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.conftest import DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE
 
@@ -28,7 +28,7 @@ HOSTILE = "A --- B: c # d 'e' \"f\" {g} {{< shortcode >}} {% include x %} </scri
 
 def tree(format_name: str, store: Path = DEFAULT_STORE) -> tuple[dict[str, str], Library]:
     library = open_store(store).library
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     return FORMATS[format_name].tree_exporter()(works, library, ExportOptions()), library
 
 

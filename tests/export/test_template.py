@@ -18,7 +18,7 @@ from scholarcli.export.cvlatex import LatexRenderer
 from scholarcli.export.markdown import EQUAL_MARKER
 from scholarcli.export.template import TemplateError, autoescaped, render_template, target_of
 from scholarcli.model import Library
-from scholarcli.query import Selection, select_from
+from scholarcli.query import InMemory, Selection, select
 from scholarcli.store import open_store
 from tests.cite.citeproc_reference import asa_style_path
 from tests.conftest import DEFAULT_ORDER, DEFAULT_STORE, REPO, RICH_STORE, STRESS_STORE, require_program
@@ -38,7 +38,7 @@ def render(
     template = tmp_path / name
     template.write_text(text, encoding="utf-8")
     library = library_of(store)
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     return render_template(template, works, library, ExportOptions(**options))  # type: ignore[arg-type]
 
 
@@ -57,7 +57,7 @@ def test_the_shipped_markdown_cv_equals_format_markdown(store_name: str, group_b
     # Byte for byte: the example is the built-in format written as a template, so copying it is
     # where a user starts changing the CV.
     library = library_of(STORES[store_name])
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     options = ExportOptions(group_by=group_by)  # type: ignore[arg-type]
     ours = render_template(TEMPLATES / "cv.md.j2", works, library, options)
     assert ours == export("markdown", works, library, options)
@@ -73,7 +73,7 @@ def test_the_shipped_markdown_cv_equals_format_markdown_for_no_works() -> None:
 def test_the_shipped_markdown_cv_equals_format_markdown_with_a_csl_style() -> None:
     require_program("pandoc")
     library = library_of(DEFAULT_STORE)
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     options = ExportOptions(style=str(asa_style_path()))
     assert render_template(TEMPLATES / "cv.md.j2", works, library, options) == export(
         "markdown", works, library, options
@@ -105,7 +105,7 @@ def parse_strict(text: str) -> ET.Element:
 @pytest.mark.parametrize("group_by", ["type", "theme"])
 def test_the_shipped_html_page_keeps_hostile_text_as_text(group_by: str) -> None:
     library = library_of(STRESS_STORE)
-    works = select_from(library, Selection())
+    works = select(InMemory(library), Selection()).works
     text = render_template(
         TEMPLATES / "publications.html.j2",
         works,

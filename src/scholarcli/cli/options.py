@@ -49,7 +49,14 @@ def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for publication ids, from the store the command line names."""
-    return [key for key in _library_for_completion(ctx).ids if key.startswith(incomplete)]
+    from scholarcli.errors import ScholarError
+    from scholarcli.store import open_store
+
+    try:
+        ids = open_store(ctx.params.get("store")).index.ids
+    except ScholarError:  # completion must never fail loudly; offer nothing instead
+        return []
+    return [key for key in ids if key.startswith(incomplete)]
 
 
 def _library_for_completion(ctx: typer.Context) -> Any:

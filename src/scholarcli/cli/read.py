@@ -13,7 +13,7 @@ from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id, from_group, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
 from scholarcli.export import listing
-from scholarcli.query import Selection, find_ids, find_theme, select_from
+from scholarcli.query import Selection, find_ids, find_theme, select
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 
 # A Rich table of thousands of rows takes seconds to lay out; past this a terminal listing is cut
@@ -64,13 +64,14 @@ def list_command(
     """
     loaded = open_store(store)
     chosen = output_format or (ListFormat.table if console.stdout_is_terminal() else ListFormat.tsv)
+    selected = select(loaded, selection)
     if chosen is ListFormat.tsv:
-        _write_all(listing.selected_tsv(loaded.library, selection))
+        _write_all(selected.tsv_rows())
         return
     if chosen is ListFormat.keys:
-        _write_all(listing.selected_keys(loaded.library, selection))
+        _write_all(selected.id_lines())
         return
-    works = select_from(loaded.library, selection)
+    works = selected.works
     if chosen is ListFormat.table:
         from scholarcli.cli.views import publications_table
 
@@ -111,7 +112,7 @@ def show_command(
         if not ids:
             raise UnknownIdError("no ids on stdin")
     loaded = open_store(store)
-    works = find_ids(loaded.library, ids)
+    works = find_ids(loaded, ids)
     if output_format is ShowFormat.json:
         _write_all(listing.iter_json(works))
         return
@@ -218,9 +219,10 @@ def theme_show_command(
     # `scholar themes --store X --format json show ID` means X and json here too.
     store = from_group(ctx, "store", store, "--store", Path)
     output_format = from_group(ctx, "output_format", output_format, "--format", TableFormat)
-    library = open_store(store).library
+    loaded = open_store(store)
+    library = loaded.library
     theme = find_theme(library, theme_id)  # an argument, not --theme: its own message
-    works = select_from(library, Selection(themes=(theme_id,)))
+    works = select(loaded, Selection(themes=(theme_id,))).works
     chosen = _table_or_pipe(output_format)
     if chosen is TableFormat.json:
         import json
@@ -272,8 +274,8 @@ def stats_command(
     """
     from scholarcli.query.stats import summarise
 
-    library = open_store(store).library
-    summary = summarise(select_from(library, selection), library)
+    loaded = open_store(store)
+    summary = summarise(select(loaded, selection).works, loaded.library)
     sections = {
         "year": summary.by_year,
         "type": summary.by_type,

@@ -15,12 +15,13 @@ options) -> dict[relative path, text]`, which `scholarcli.export.sitewrite` puts
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, AnyStr, Literal, NamedTuple, Protocol
 
 from scholarcli.model import ROLES, Library, Publication
+from scholarcli.query.select import select
 
 if TYPE_CHECKING:
     from scholarcli.query import Selection
@@ -198,7 +199,7 @@ class Exported:
 
     `content` is its text, or its UTF-8 bytes when a per-record format was read through the parse
     cache (its entries are then joined as bytes, never decoded nor encoded); `text` and `data` give
-    either form, whichever it is. It unpacks as `(text, count)`.
+    either form, whichever it is.
     """
 
     content: str | bytes
@@ -213,34 +214,23 @@ class Exported:
         """The UTF-8 bytes, what `scholar export` writes."""
         return self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
 
-    def __iter__(self) -> Iterator[str | int]:
-        yield self.text
-        yield self.count
-
 
 def export_selection(
     format_name: str, loaded: LoadedStore, selection: Selection, options: ExportOptions | None = None
 ) -> Exported:
     """The works of a store that a selection picks, in a registered format: the same text as
-    `export(format_name, select_from(loaded.library, selection), ...)` (as UTF-8 bytes for a per-record
-    format read through the parse cache), with each entry of a per-record format taken from the entry
-    cache where it is current. Raises BadSelectionError (an unknown theme)."""
-    from scholarcli.query import select, select_positions
-
+    `export(format_name, select(loaded, selection).works, ...)` (as UTF-8 bytes for a per-record
+    format), with each entry of a per-record format taken from the entry cache where it is current.
+    Raises BadSelectionError (an unknown theme)."""
     export_format = FORMATS[format_name]
-    library = loaded.library
-    positions = select_positions(library, selection)  # None without an index (--no-cache)
-    if positions is None:
-        works = select(library.publications, selection)
-    elif export_format.per_record:
+    selected = select(loaded, selection)
+    if export_format.per_record:
         from scholarcli.store.cache.entries import selected_entries
 
         render, frame = export_format.entry_functions()
-        entries = selected_entries(loaded, format_name, render, positions)
+        entries = selected_entries(loaded, format_name, render, selected.positions)
         return Exported(frame.join_utf8(entries), len(entries))
-    else:
-        works = [library.publications[position] for position in positions]
-    return Exported(export(format_name, works, library, options), len(works))
+    return Exported(export(format_name, selected.works, loaded.library, options), len(selected))
 
 
 def export_tree_selection(
@@ -248,9 +238,7 @@ def export_tree_selection(
 ) -> tuple[dict[str, str], int]:
     """The files of a site format (`site=True`) for the works a selection picks, and how many works.
     Raises BadSelectionError (an unknown theme)."""
-    from scholarcli.query import select_from
-
-    works = select_from(loaded.library, selection)
+    works = select(loaded, selection).works
     tree = FORMATS[format_name].tree_exporter()(works, loaded.library, options or ExportOptions())
     return tree, len(works)
 

@@ -8,31 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from scholarcli.model import Library, Name, NameMemo, Publication
-from scholarcli.query import Selection, select, select_positions
-from scholarcli.text import json_safe, one_line
-
-TSV_COLUMNS = ("id", "year", "type", "status", "authors", "title", "container", "themes")
-
-# Names recur across a store (the cache shares one object per spelling): display each once.
-_display = NameMemo(Name.display)
-
-
-def tsv_row(publication: Publication) -> str:
-    """One line: the TSV_COLUMNS, tab-separated; names joined by '; ', themes by ','.
-
-    Only the free-text columns go through `one_line`: an id, year, type, status or theme id has
-    already been checked against its pattern or vocabulary and holds no tab, newline or control.
-    """
-    year = "" if publication.year is None else str(publication.year)
-    names = one_line("; ".join([_display(name) for name in publication.contributors]))
-    title = one_line(publication.title) if publication.title else ""
-    container = one_line(publication.container) if publication.container else ""
-    themes = ",".join(publication.themes)
-    return (
-        f"{publication.id}\t{year}\t{publication.type}\t{publication.status}\t{names}\t{title}\t{container}\t"
-        f"{themes}\n"
-    )
+from scholarcli.model import Publication
+from scholarcli.query.rows import TSV_COLUMNS as TSV_COLUMNS
+from scholarcli.query.rows import tsv_row
+from scholarcli.text import json_safe
 
 
 def iter_tsv(works: Iterable[Publication]) -> Iterator[str]:
@@ -43,25 +22,6 @@ def iter_tsv(works: Iterable[Publication]) -> Iterator[str]:
 def iter_keys(works: Iterable[Publication]) -> Iterator[str]:
     for publication in works:
         yield publication.id + "\n"
-
-
-def selected_tsv(library: Library, selection: Selection) -> Iterator[str]:
-    """The TSV rows of the works a selection takes; from the index, without building records, when
-    the library has one (the rows are `tsv_row`'s, made when the parse cache was)."""
-    positions = select_positions(library, selection)
-    if positions is None or library.index is None:  # (the second test only tells the type checker)
-        return iter_tsv(select(library.publications, selection))
-    rows = library.index.tsv_rows
-    return (rows[position] for position in positions)
-
-
-def selected_keys(library: Library, selection: Selection) -> Iterator[str]:
-    """The ids of the works a selection takes, one a line; from the index when the library has one."""
-    positions = select_positions(library, selection)
-    if positions is None or library.index is None:  # (the second test only tells the type checker)
-        return iter_keys(select(library.publications, selection))
-    ids = library.index.ids
-    return (ids[position] + "\n" for position in positions)
 
 
 def json_record(publication: Publication, *, indent: int | None = None) -> str:

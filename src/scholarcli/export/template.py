@@ -571,13 +571,8 @@ def export_template(
     """The works of a store that a selection picks, rendered through a template (a path or
     `builtin:NAME`), as `export_selection` gives a format's. Raises BadSelectionError (an unknown
     theme), TemplateError."""
-    from scholarcli.query import select, select_positions
+    from scholarcli.query import select
 
     path = template_path(template)
-    library = loaded.library
-    positions = select_positions(library, selection)  # None without an index (--no-cache)
-    if positions is None:
-        works = select(library.publications, selection)
-    else:
-        works = [library.publications[position] for position in positions]
-    return Exported(render_template(path, works, library, options), len(works))
+    works = select(loaded, selection).works
+    return Exported(render_template(path, works, loaded.library, options), len(works))

@@ -1,4 +1,7 @@
-"""The query index: per-work keys computed once per version of a store and kept in the parse cache.
+"""The query index: per-work keys a selection reads instead of building records.
+
+Every read has one: the parse cache keeps it (computed once per version of a store), and a store read
+without the cache (`--no-cache`, a write's own read) builds it in memory, each part on first use.
 
 With it an ordered listing needs no sort, a search by author or text reads short strings instead of
 building every record, and a TSV listing writes rows made when the cache was. Every key is what the
@@ -12,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 import marshal
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
-from scholarcli.export.listing import tsv_row
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Name, Publication
-from scholarcli.query import SORT_KEYS, names_text, search_text, sort_keys
+from scholarcli.query.keys import names_text, search_text, sort_keys
+from scholarcli.query.rows import tsv_row
+from scholarcli.query.selection import SORT_KEYS, SortKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +40,68 @@ class RecordIndex:
 
 
 def build_index(publications: Sequence[Publication]) -> RecordIndex:
-    """The index of a store's works (in file order)."""
-    positions = range(len(publications))
-    all_keys = [sort_keys(publication) for publication in publications]
-    orders: dict[str, Sequence[int]] = {}
-    for key in SORT_KEYS:
-        keys = [work_keys[key] for work_keys in all_keys]
-        orders[key] = tuple(sorted(positions, key=keys.__getitem__))
+    """The index of a store's works (in file order), each part computed when first used.
+
+    A listing sorted by year needs one order and a TSV listing the rows; nothing else is computed for
+    them. The parse cache, which stores every part, reads them all.
+    """
+    count = len(publications)
     return RecordIndex(
         ids=tuple(publication.id for publication in publications),
-        orders=orders,
-        names_texts=rebuild("names_texts", publications),
-        search_texts=rebuild("search_texts", publications),
-        tsv_rows=rebuild("tsv_rows", publications),
-        digests=rebuild("digests", publications),
+        orders=_Orders(publications),
+        names_texts=_Deferred(lambda: rebuild("names_texts", publications), count),
+        search_texts=_Deferred(lambda: rebuild("search_texts", publications), count),
+        tsv_rows=_Deferred(lambda: rebuild("tsv_rows", publications), count),
+        digests=_Deferred(lambda: rebuild("digests", publications), count),
     )
+
+
+class _Orders(Mapping[str, Sequence[int]]):
+    """Each sort key's order of the works, sorted on first use (every key's values computed at once:
+    `sort_keys` folds a title and a name once for all of them)."""
+
+    def __init__(self, publications: Sequence[Publication]) -> None:
+        self._publications = publications
+        self._orders: dict[str, Sequence[int]] = {}
+        self._keys: list[dict[SortKey, tuple[object, ...]]] | None = None
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        order = self._orders.get(key)
+        if order is None:
+            if key not in SORT_KEYS:
+                raise KeyError(key)
+            if self._keys is None:
+                self._keys = [sort_keys(publication) for publication in self._publications]
+            keys = [work_keys[key] for work_keys in self._keys]
+            order = self._orders[key] = tuple(sorted(range(len(keys)), key=keys.__getitem__))
+        return order
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SORT_KEYS)
+
+    def __len__(self) -> int:
+        return len(SORT_KEYS)
+
+
+class _Deferred(Sequence[str]):
+    """A text section computed (all of it) on first use."""
+
+    def __init__(self, compute: Callable[[], Sequence[str]], length: int) -> None:
+        self._compute: Callable[[], Sequence[str]] | None = compute
+        self._length = length
+        self._texts: Sequence[str] = ()
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, position: int) -> str: ...
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[str]: ...
+    def __getitem__(self, position: int | slice) -> str | Sequence[str]:
+        if self._compute is not None:
+            self._texts, self._compute = self._compute(), None
+        return self._texts[position]
 
 
 _plain_fields = operator.attrgetter(*(name for name in PUBLICATION_FIELDS if name not in NAME_LIST_FIELDS))

@@ -10,11 +10,13 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from scholarcli.errors import Problem, StoreInvalidError, StoreNotFoundError, display_path
 from scholarcli.model import Library
+from scholarcli.query.index import RecordIndex, build_index
 from scholarcli.store.gcpause import gc_paused
 from scholarcli.text import visible
 
@@ -42,13 +44,26 @@ class StoreLocation:
         return self.path == embedded_store_path()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LoadedStore:
-    """A store's content with the warnings found while reading it (errors would have raised)."""
+    """A store's content with the warnings found while reading it (errors would have raised), and the
+    index `query.select` reads: the parse cache's (`kept_index`), or one built in memory on first use."""
 
     location: StoreLocation
     library: Library
     warnings: tuple[Problem, ...] = ()
+    kept_index: RecordIndex | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def index(self) -> RecordIndex:
+        if self.kept_index is not None:
+            return self.kept_index
+        return build_index(self.library.publications)
+
+    @property
+    def from_cache(self) -> bool:
+        """Whether this content was read through the parse cache (a hit or the miss that wrote it)."""
+        return self.kept_index is not None
 
 
 def embedded_store_path() -> Path:

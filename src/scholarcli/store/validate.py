@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +28,7 @@ from scholarcli.model import (
     parse_name,
 )
 from scholarcli.store.yamlio import YamlList, YamlMap
+from scholarcli.text import did_you_mean as did_you_mean  # (was here; callers still import it from here)
 
 PROFILE_FIELDS = (
     "name",
@@ -60,12 +60,6 @@ _MULTILINE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 # Years run from the earliest plausible reprint to a few years ahead (forthcoming volumes).
 _LATEST_YEAR_AHEAD = 5
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """` (did you mean 'x'?)` for the closest choice, or an empty string."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 # One rule per field -----------------------------------------------------------------------------------

@@ -62,13 +62,12 @@ def selected_entries(
     unmarshalled as bytes are a copy, as text a decode (and then an encode to write them).
     """
     records = loaded.library.publications
-    index = loaded.library.index
-    if index is None or len(positions) * _READ_SHARE < len(records):
+    if not loaded.from_cache or len(positions) * _READ_SHARE < len(records):
         return [render(records[position]).encode("utf-8") for position in positions]
     path = entry_file(loaded.location, format_name)
     key = _key(format_name)
     stored = _read(path, key) or {}
-    digests = index.digests
+    digests = loaded.index.digests
     rendered: dict[str, bytes] = {}
 
     def entry_at(position: int) -> bytes:

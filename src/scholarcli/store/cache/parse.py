@@ -40,7 +40,7 @@ import xxhash
 
 from scholarcli.errors import Problem, StoreChangedError, display_path
 from scholarcli.model import Library, Name, Profile, Publication, Theme
-from scholarcli.query.index import RecordIndex, TextSection, build_index, name_fields, rebuild
+from scholarcli.query.index import RecordIndex, TextSection, name_fields, rebuild
 from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation
 from scholarcli.store.cache.records import CachedRecords, LazyTexts, checksum, record_row
 from scholarcli.store.gcpause import gc_paused
@@ -130,9 +130,7 @@ def load(location: StoreLocation, parse: Parser) -> LoadedStore:
         ]
         key = cache_key(location, parsed_stamps)
         # The index goes into the cache; this run uses it too, so a miss answers as a hit would.
-        library = loaded.library
-        index = build_index(library.publications)
-        loaded = dataclasses.replace(loaded, library=library.with_index(index))
+        loaded = dataclasses.replace(loaded, kept_index=loaded.index)
         encoded = _encode(location, loaded)
         if encoded is not None:
             write_file(path, key, *encoded)
@@ -377,7 +375,7 @@ def _encode(location: StoreLocation, loaded: LoadedStore) -> tuple[bytes, bytes]
         body += blob
         ends.append(len(body))
         record_checksums.append(checksum(blob))
-    index = library.index if library.index is not None else build_index(library.publications)
+    index = loaded.index
     sections = []  # (end, checksum) of each text section, in LAZY_SECTIONS order
     for name in LAZY_SECTIONS:
         start = len(body)
@@ -464,10 +462,10 @@ def _decode(
         start = end
     library = Library(
         profile=Profile(*profile_row), themes=tuple(Theme(*row) for row in theme_rows), publications=records
-    ).with_index(RecordIndex(ids=ids, orders=orders, **texts))
+    )
     paths = [display_path(location.file(name)) for name in STORE_FILES]
     warnings = tuple(
         Problem(paths[index], line, column, message, severity, field)
         for index, line, column, message, severity, field in warning_rows
     )
-    return LoadedStore(location, library, warnings)
+    return LoadedStore(location, library, warnings, kept_index=RecordIndex(ids=ids, orders=orders, **texts))

@@ -40,8 +40,9 @@ from typing import Any
 
 from scholarcli.errors import Problem, display_path
 from scholarcli.model import Name, Publication
-from scholarcli.query import SORT_KEYS, sort_keys
 from scholarcli.query.index import name_fields, rebuild
+from scholarcli.query.keys import sort_keys
+from scholarcli.query.selection import SORT_KEYS
 from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, validate, yamlio
 from scholarcli.store.cache import parse as cache
 from scholarcli.store.cache.records import CachedRecords, checksum, record_row
