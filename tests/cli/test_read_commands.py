@@ -85,7 +85,7 @@ def test_list_json_fields_are_stable(runner: CliRunner) -> None:
     assert list(records[0]) == [
         "id", "type", "title", "authors", "editors", "year", "status", "container", "volume", "issue", "pages",
         "publisher", "place", "doi", "url", "themes", "tags", "equal_contribution", "note", "abstract",
-        # issue #11's fields, after the original ones (README: "JSON fields")
+        # issue #11's fields, after the original ones (docs/formats.md: "Output formats of `list`")
         "subtitle", "short_title", "translators", "month", "day", "original_year", "series", "number",
         "edition", "genre", "isbn", "issn", "eprint", "eprint_type", "accessed", "language", "keywords",
         "extra",

@@ -497,8 +497,8 @@ def test_cli_builtin_names_a_shipped_template(runner: CliRunner) -> None:
 
 
 def test_the_readme_worked_example_gives_the_output_shown(runner: CliRunner, tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Templates") :]
+    readme = (REPO / "docs" / "cv.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Templates") :]
     template = section.split("```jinja\n", 1)[1].split("```", 1)[0]
     shown = section.split("```markdown\n", 1)[1].split("```", 1)[0]
     (tmp_path / "talks.md.j2").write_text(template, encoding="utf-8")
