@@ -29,8 +29,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from scholarcli.model import Publication
-from scholarcli.store import LoadedStore, StoreLocation
 from scholarcli.store.cache import parse as cache
+from scholarcli.store.loaded import LoadedStore
+from scholarcli.store.locate import StoreLocation
 
 # 2: entries by content digest. 3: XXH3 checksums. 4: entries as UTF-8 bytes. 5: the issue #11 fields.
 # 6: issue #14 (author roles, links, statuses).

@@ -41,9 +41,10 @@ import xxhash
 from scholarcli.errors import Problem, StoreChangedError, display_path
 from scholarcli.model import Library, Name, Profile, Publication, Theme
 from scholarcli.query.index import RecordIndex, TextSection, name_fields, rebuild
-from scholarcli.store import APP_NAME, STORE_FILES, LoadedStore, StoreLocation
 from scholarcli.store.cache.records import CachedRecords, LazyTexts, checksum, record_row
 from scholarcli.store.gcpause import gc_paused
+from scholarcli.store.loaded import LoadedStore
+from scholarcli.store.locate import APP_NAME, STORE_FILES, StoreLocation
 
 NO_CACHE_ENV = "SCHOLAR_NO_CACHE"
 # 2: records built on first use from a mapped body; the query index. 3: each work's content digest.

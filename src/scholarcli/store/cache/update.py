@@ -43,10 +43,11 @@ from scholarcli.model import Name, Publication
 from scholarcli.query.index import name_fields, rebuild
 from scholarcli.query.keys import sort_keys
 from scholarcli.query.selection import SORT_KEYS
-from scholarcli.store import PUBLICATIONS_FILE, STORE_FILES, StoreLocation, validate, yamlio
+from scholarcli.store import validate, yamlio
 from scholarcli.store.cache import parse as cache
 from scholarcli.store.cache.records import CachedRecords, checksum, record_row
 from scholarcli.store.gcpause import gc_paused
+from scholarcli.store.locate import PUBLICATIONS_FILE, STORE_FILES, StoreLocation
 
 _PUBLICATIONS_INDEX = STORE_FILES.index(PUBLICATIONS_FILE)
 
