@@ -246,6 +246,7 @@ def _prompt(label: str) -> str:
 
 @app.command("add")
 def add_command(
+    ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help="Title of the work.")] = None,
     author: Annotated[
         list[str] | None,
@@ -331,10 +332,8 @@ def add_command(
         }  # fmt: skip
         given = [option for option, value in fields.items() if value]
         if given:
-            from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
-
             source_option = "--bibtex" if bibtex is not None else "--csl-json"
-            raise UsageError(
+            ctx.fail(  # bad usage, exit 2 (Click's UsageError, through Typer's public Context)
                 f"{', '.join(given)} cannot be combined with {source_option}: the record's fields come "
                 "from the file (change them there, or with 'scholar set' after adding)"
             )
