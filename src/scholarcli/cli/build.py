@@ -4,9 +4,11 @@ from typing import Annotated
 
 import typer
 
+from scholarcli.build import build, config_path, read_config
 from scholarcli.cli import console
 from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption
+from scholarcli.store import open_store
 
 
 @app.command("build")
@@ -20,8 +22,6 @@ def build_command(
 
     Example: scholar import new.bib && scholar build
     """
-    from scholarcli.build import build, config_path, read_config
-    from scholarcli.store import open_store
 
     loaded = open_store(store)
     outputs = read_config(config_path(loaded))

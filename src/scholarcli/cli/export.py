@@ -32,6 +32,7 @@ class GroupChoice(str, Enum):
 @app.command("export")
 @with_selection
 def export_command(
+    ctx: typer.Context,
     selection: Selection,
     output_format: Annotated[
         FormatChoice | None,
@@ -97,31 +98,27 @@ def export_command(
 
     Or through a Jinja2 template: scholar export --template cv.md.j2 -o cv.md
     """
-    from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
-
     if (output_format is None) == (template is None):
-        raise UsageError(
+        ctx.fail(  # bad usage, exit 2 (Click's UsageError, through Typer's public Context)
             "give one of --format or --template"
             if template is None
             else "--template cannot be combined with --format"
         )
     if style is not None and output_format is not None and output_format.value == "latex":
         # Silently ignored, a CV would come out in ASA while the user asked for another style.
-        raise UsageError("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
+        ctx.fail("--style cannot be combined with --format latex: the LaTeX CV is built-in ASA")
     site = output_format is not None and FORMATS[output_format.value].site
     if site:
         assert output_format is not None
-        _check_site_usage(output_format.value, output)
+        _check_site_usage(ctx, output_format.value, output)
     elif force:
-        raise UsageError("--force applies only to the folder formats (hugo, jekyll)")
+        ctx.fail("--force applies only to the folder formats (hugo, jekyll)")
     from scholarcli.export import parse_marks
 
     try:
         chosen_marks = parse_marks(marks or ())
     except ValueError as exc:
-        from typer._click.exceptions import BadParameter  # Typer >= 0.26 vendors Click
-
-        raise BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc)) from None
     loaded = open_store(store)  # after every usage check: bad usage is exit 2 whatever the store
     options = ExportOptions(
         group_by=group_by.value, style=style, numbering=numbering.value, marks=chosen_marks
@@ -146,12 +143,10 @@ def export_command(
     console.message(f"wrote {exported.count} works to {output}")
 
 
-def _check_site_usage(format_name: str, output: Path | None) -> None:
+def _check_site_usage(ctx: typer.Context, format_name: str, output: Path | None) -> None:
     if output is None:
-        from typer._click.exceptions import UsageError
-
         # A folder of files has no place on stdout.
-        raise UsageError(f"--format {format_name} writes a folder: name it with -o DIR")
+        ctx.fail(f"--format {format_name} writes a folder: name it with -o DIR")
 
 
 def _export_site(

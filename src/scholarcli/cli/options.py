@@ -31,16 +31,13 @@ def from_group(
     given = None if raw is None else kind(raw)
     if given is None or value == given:
         return value if given is None else given
-    if value is None:
-        return given
-    from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
-
-    assert parent is not None
-    raise UsageError(
-        f"{option} given twice, to '{parent.info_name}' and to '{parent.info_name} {ctx.info_name}', "
-        "with different values; give it once",
-        ctx=ctx,
-    )
+    if value is not None:
+        assert parent is not None
+        ctx.fail(  # bad usage, exit 2 (Click's UsageError, through Typer's public Context)
+            f"{option} given twice, to '{parent.info_name}' and to '{parent.info_name} {ctx.info_name}', "
+            "with different values; give it once"
+        )
+    return given
 
 
 def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -1,5 +1,6 @@
 """The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store."""
 
+import collections
 import os
 import shlex
 import shutil
@@ -27,8 +28,13 @@ from scholarcli.store import (
     user_store_path,
 )
 from scholarcli.text import visible
+from scholarcli.write import (
+    operations as writes,  # the YAML parser too: only write commands import this module
+)
 from scholarcli.write.atomic import atomic_write
 from scholarcli.write.duplicates import OnDuplicate
+from scholarcli.write.session import refuse_read_only
+from scholarcli.write.yamledit import render_scalar
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -103,7 +109,6 @@ def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None
         console.error(f"{source}: {reason}")
     # The store's warnings on the new records: a missing author, year or title one by one; a published
     # work with no pages or DOI (common in any library) counted, as `scholar check` lists them.
-    import collections
 
     counted: Counter[str] = collections.Counter()
     added = {source for source, _ in report.added}
@@ -215,7 +220,6 @@ def init_command(
 
 
 def _yaml_scalar(text: str) -> str:
-    from scholarcli.write.yamledit import render_scalar  # only init needs the emitter
 
     return render_scalar(text)
 
@@ -234,7 +238,6 @@ def _names(texts: list[str] | None, what: str) -> tuple[Name, ...]:
 
 
 def _refuse(rejected: list[tuple[str, str]]) -> None:
-    from scholarcli.write import operations as writes
 
     lines = [f"{where}: {reason}" for where, reason in rejected]
     raise writes.ManyProblemsError(lines, "nothing was added")
@@ -246,6 +249,7 @@ def _prompt(label: str) -> str:
 
 @app.command("add")
 def add_command(
+    ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", help="Title of the work.")] = None,
     author: Annotated[
         list[str] | None,
@@ -296,8 +300,6 @@ def add_command(
     Example: scholar add --type article-journal --title "Who Supports Expanding Surveillance?"
     --author "Liu, Chuncheng" --year 2022 --container "International Sociology"
     """
-    from scholarcli.write import operations as writes
-    from scholarcli.write.session import refuse_read_only
 
     refuse_undecodable(
         {
@@ -331,10 +333,8 @@ def add_command(
         }  # fmt: skip
         given = [option for option, value in fields.items() if value]
         if given:
-            from typer._click.exceptions import UsageError  # Typer >= 0.26 vendors Click
-
             source_option = "--bibtex" if bibtex is not None else "--csl-json"
-            raise UsageError(
+            ctx.fail(  # bad usage, exit 2 (Click's UsageError, through Typer's public Context)
                 f"{', '.join(given)} cannot be combined with {source_option}: the record's fields come "
                 "from the file (change them there, or with 'scholar set' after adding)"
             )
@@ -453,18 +453,16 @@ def import_command(
 
     Example: scholar import zotero.bib --theme west-imaginary --on-duplicate skip
     """
-    from scholarcli.write.session import refuse_read_only
 
     refuse_undecodable({"--theme": theme})
     location = locate_store(store)
     refuse_read_only(location)
     text, shown = _read_input(source, encoding)
     result: ImportResult = read_records(text, shown, import_format)
-    from scholarcli.write.operations import ManyProblemsError
 
     try:
         report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
-    except ManyProblemsError as problems:  # duplicates without a policy: every rejection is still said
+    except writes.ManyProblemsError as problems:  # duplicates without a policy: every rejection is still said
         problems.lines[:0] = [f"{source}: {reason}" for source, reason in result.rejected]
         raise
     report.rejected[:0] = result.rejected
@@ -480,7 +478,6 @@ def _import_with_progress(
     themes: tuple[str, ...],
     dry_run: bool,
 ) -> "AddReport":
-    from scholarcli.write import operations as writes
 
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
@@ -531,7 +528,6 @@ def set_command(
 
     Example: scholar set liu2026imaginary --status published --year 2026 pages=1-20
     """
-    from scholarcli.write import operations as writes
 
     refuse_undecodable(
         {"ID": publication_id, **{text.partition("=")[0] or text: text for text in assignments or ()}}
@@ -583,8 +579,6 @@ def remove_command(
 
     Example: scholar remove liu2019multiple --yes
     """
-    from scholarcli.write import operations as writes
-    from scholarcli.write.session import refuse_read_only
 
     location = locate_store(store)
     refuse_read_only(location)
@@ -625,8 +619,6 @@ def edit_command(
 
     Example: EDITOR=nano scholar edit liu2022who
     """
-    from scholarcli.write import operations as writes
-    from scholarcli.write.session import refuse_read_only
 
     location = locate_store(store)
     refuse_read_only(location)
@@ -665,7 +657,6 @@ def _edit_until_valid(
     editor: list[str], location: StoreLocation, original: "RecordForEdit", edited_path: Path
 ) -> "Publication | None":
     """Run the editor until the record is valid and saved (its new version), or unchanged (None)."""
-    from scholarcli.write import operations as writes
 
     while True:
         completed = subprocess.run([*editor, str(edited_path)], check=False)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,6 @@ _READABLE = "UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read withou
 
 
 def _is_codec(name: str) -> bool:
-    import codecs
 
     try:
         codecs.lookup(name)
@@ -136,7 +136,6 @@ def _one_line(text: str) -> str:
 
 
 def _one_line_messages(result: ImportResult) -> None:
-    from dataclasses import replace
 
     result.rejected = [(_one_line(source), _one_line(reason)) for source, reason in result.rejected]
     result.notes = [(_one_line(source), _one_line(note)) for source, note in result.notes]

@@ -22,7 +22,7 @@ from typing import Any
 from scholarcli.errors import ScholarError
 from scholarcli.importers import ImportResult
 from scholarcli.importers.latex_decode import MAX_DEPTH
-from scholarcli.model import CSL_TYPES, ID_PATTERN, STATUS_LABELS, Name, Publication
+from scholarcli.model import CSL_TYPES, ID_PATTERN, ROLES, STATUS_LABELS, Name, Publication
 from scholarcli.write.operations import Candidate
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}\n]')
@@ -233,9 +233,6 @@ def _with_roles(names: tuple[Name, ...], value: Any) -> tuple[Name, ...]:
         return names
     if not isinstance(value, list) or len(value) != len(names):
         raise _ItemError("'custom.author-roles' must be a list with one list of roles per author")
-    from dataclasses import replace
-
-    from scholarcli.model import ROLES
 
     result = []
     for name, roles in zip(names, value, strict=True):
