@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scholarcli import errors, query, store
+from scholarcli.store import load as store_load
 from scholarcli.cli.app import app
 from scholarcli.errors import StoreInvalidError, UnknownIdError
 from scholarcli.export import FORMATS
@@ -59,7 +60,7 @@ def _same_output_three_ways(runner, monkeypatch: pytest.MonkeyPatch, arguments: 
     miss = _invoke(runner, arguments)
     assert len(_cache_files()) == 1
     with monkeypatch.context() as patch:
-        patch.setattr(store, "parse_library", _refuse_parse)
+        patch.setattr(store_load, "parse_library", _refuse_parse)
         hit = _invoke(runner, arguments)
     assert uncached[0] == 0
     assert uncached == miss == hit
@@ -95,7 +96,7 @@ def _same_tree_three_ways(runner, monkeypatch: pytest.MonkeyPatch, any_store: Pa
         arguments = ["export", "--store", str(any_store), "--format", format_name, "-o", str(folder)]
         with monkeypatch.context() as patch:
             if way == "hit":
-                patch.setattr(store, "parse_library", _refuse_parse)
+                patch.setattr(store_load, "parse_library", _refuse_parse)
             result = runner.invoke(app, ["--no-cache", *arguments] if way == "uncached" else arguments)
         assert result.exit_code == 0, result.output
         assert len(_cache_files()) == (0 if way == "uncached" else 1)
@@ -210,7 +211,7 @@ def test_a_damaged_cache_falls_back_to_parsing_and_is_rewritten(
     loaded = store.load_library(location)
     assert loaded.library.publications == expected.library.publications
     assert loaded.warnings == expected.warnings
-    monkeypatch.setattr(store, "parse_library", _refuse_parse)  # rebuilt whole: the next read is a hit
+    monkeypatch.setattr(store_load, "parse_library", _refuse_parse)  # rebuilt whole: the next read is a hit
     assert store.load_library(location).library.publications == expected.library.publications
 
 
@@ -499,7 +500,7 @@ def test_a_damaged_record_falls_back_to_a_parse_when_it_is_built(
         return real_parse(*args, **kwargs)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "parse_library", counting_parse)
+        patch.setattr(store_load, "parse_library", counting_parse)
         loaded = store.load_library(location)
         # Records are checked as they are built: reading the cache touched none of them.
         assert parses == []
@@ -514,7 +515,7 @@ def test_a_damaged_record_falls_back_to_a_parse_when_it_is_built(
         assert store.load_library(location).library.publications == expected.library.publications
         assert len(parses) == 2  # that miss
     assert loaded.warnings == expected.warnings
-    monkeypatch.setattr(store, "parse_library", _refuse_parse)  # rewritten whole: the next read is a hit
+    monkeypatch.setattr(store_load, "parse_library", _refuse_parse)  # rewritten whole: the next read is a hit
     again = store.load_library(location)
     assert isinstance(again.library.publications, cache.CachedRecords)
     assert again.library.publications == expected.library.publications
@@ -618,7 +619,7 @@ def test_a_damaged_text_section_is_rebuilt_from_the_records(
         rebuilt.append(name)
         return real_rebuild(name, publications)
 
-    monkeypatch.setattr(store, "parse_library", _refuse_parse)  # the records are whole: every read is a hit
+    monkeypatch.setattr(store_load, "parse_library", _refuse_parse)  # the records are whole: every read is a hit
     monkeypatch.setattr(cache, "rebuild", counting_rebuild)
     for command, result in zip(commands, expected, strict=True):
         assert _invoke(runner, command) == result, command

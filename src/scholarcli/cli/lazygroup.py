@@ -27,7 +27,9 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-Command = TyperCommand | TyperGroup
+# A Click command. Typer vendors Click under a private name, so the type is not named here; what
+# this module builds is always a TyperCommand or a TyperGroup.
+Command = Any
 
 
 def docstring(entry: str) -> str | None:
@@ -122,7 +124,7 @@ class LazyGroup(TyperGroup):
                 )
         raise LookupError(f"{module} registers no command '{name}'")
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         # TyperGroup's own reads `commands.items()`, which would build every command.
         return list(self.commands)
 
@@ -137,7 +139,7 @@ class LazyGroup(TyperGroup):
         # A command that is only its help: Click's own shortening of it, through the public method.
         return TyperCommand(name, help=help_text, rich_markup_mode=None).get_short_help_str(limit)
 
-    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The Commands section of `--help`, as TyperGroup writes it, with no command built.
 
         Like TyperGroup's, but a command not built yet is never hidden (none of ours is; the

@@ -3,42 +3,12 @@
 from __future__ import annotations
 
 import codecs
-from collections import Counter
-from dataclasses import dataclass, field, replace
-from enum import Enum
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from scholarcli.errors import ScholarError
+from scholarcli.importers.result import ImportFormat as ImportFormat
+from scholarcli.importers.result import ImportResult as ImportResult
 
-if TYPE_CHECKING:  # only named in annotations: importing writes would load the YAML parser at start-up
-    from scholarcli.write.operations import Candidate
-
-
-class ImportFormat(str, Enum):
-    bibtex = "bibtex"
-    csl_json = "csl-json"
-
-
-@dataclass
-class ImportResult:
-    """Records read from a file, and the entries that could not be read (source, reason).
-
-    `notes` say what was done to entries that were taken (an id generated, fields inherited through
-    crossref, a macro kept undecoded); `kept` counts, per field name, the entries that keep it in
-    `extra`, and `dropped` those where it was empty; `entries` is how many entries the file has, `macros` how many @string
-    macros it defines.
-    """
-
-    candidates: list[Candidate] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    kept: Counter[str] = field(default_factory=Counter)
-    dropped: Counter[str] = field(default_factory=Counter)
-    entries: int = 0
-    macros: int = 0  # @string definitions: a file of them only (amsj.bib) is a macro file, no error
-
-
-# Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),

@@ -24,8 +24,9 @@ from typing import Any
 
 from scholarcli.bibfields import ENTRY_TYPES as ENTRY_TYPES  # the table lives there (exports use it)
 from scholarcli.bibfields import imported_type
-from scholarcli.importers import ImportResult, latex_decode, names
+from scholarcli.importers import latex_decode, names
 from scholarcli.importers.latex_decode import MAX_DEPTH, Decoded, LatexError
+from scholarcli.importers.result import ImportResult
 from scholarcli.model import ID_PATTERN, Name, Publication
 from scholarcli.write.operations import Candidate
 

@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Any
 
 from scholarcli.errors import ScholarError
-from scholarcli.importers import ImportResult
 from scholarcli.importers.latex_decode import MAX_DEPTH
+from scholarcli.importers.result import ImportResult
 from scholarcli.model import CSL_TYPES, ID_PATTERN, ROLES, STATUS_LABELS, Name, Publication
 from scholarcli.write.operations import Candidate
 
