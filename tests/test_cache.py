@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from scholarcli import errors, query, store
-from scholarcli.store import load as store_load
 from scholarcli.cli.app import app
 from scholarcli.errors import StoreInvalidError, UnknownIdError
 from scholarcli.export import FORMATS
 from scholarcli.model import Publication
 from scholarcli.query import index
+from scholarcli.store import load as store_load
 from scholarcli.store.cache import parse as cache
 
 LIST_FORMATS = ("table", "tsv", "json", "jsonl", "yaml", "keys")
@@ -619,7 +619,9 @@ def test_a_damaged_text_section_is_rebuilt_from_the_records(
         rebuilt.append(name)
         return real_rebuild(name, publications)
 
-    monkeypatch.setattr(store_load, "parse_library", _refuse_parse)  # the records are whole: every read is a hit
+    monkeypatch.setattr(
+        store_load, "parse_library", _refuse_parse
+    )  # the records are whole: every read is a hit
     monkeypatch.setattr(cache, "rebuild", counting_rebuild)
     for command, result in zip(commands, expected, strict=True):
         assert _invoke(runner, command) == result, command

@@ -1,6 +1,7 @@
 """The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store."""
 
 import collections
+import dataclasses
 import os
 import shlex
 import shutil
@@ -17,7 +18,7 @@ from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
 from scholarcli.errors import Problem, ScholarError, StoreInvalidError, display_path
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
-from scholarcli.model import STATUSES, Name, Publication, parse_name
+from scholarcli.model import STATUSES, Publication
 from scholarcli.store import (
     STORE_FILES,
     StoreLocation,
@@ -33,6 +34,7 @@ from scholarcli.write import (
 )
 from scholarcli.write.atomic import atomic_write
 from scholarcli.write.duplicates import OnDuplicate
+from scholarcli.write.newwork import NewWork
 from scholarcli.write.session import refuse_read_only
 from scholarcli.write.yamledit import render_scalar
 
@@ -227,14 +229,30 @@ def _yaml_scalar(text: str) -> str:
 # add -----------------------------------------------------------------------------------------------
 
 
-def _names(texts: list[str] | None, what: str) -> tuple[Name, ...]:
-    names = []
-    for text in texts or ():
-        try:
-            names.append(parse_name(text))
-        except ValueError as exc:
-            raise ScholarError(f"{what}: {exc}") from None
-    return tuple(names)
+def _ask_for_missing(work: NewWork) -> NewWork:
+    """The work with what it still needs asked for on the terminal; on a pipe, one error naming it."""
+    missing = work.missing()
+    if not missing:
+        return work
+    if not stdin_is_terminal():
+        raise ScholarError(
+            f"missing {', '.join(missing)}; give them as options (stdin is not a terminal, so there is no prompt)"
+        )
+    answers: dict[str, object] = {}
+    if work.type is None:
+        answers["type"] = _prompt(
+            f"Type ({', '.join(('article-journal', 'book', 'chapter', 'paper-conference'))}, ...)"
+        )
+    if work.title is None:
+        answers["title"] = _prompt("Title")
+    if not work.authors and not work.editors:
+        answers["authors"] = tuple(
+            part.strip()
+            for part in _prompt("Authors ('Family, Given'; separate several with ';')").split(";")
+        )
+    if work.year is None and work.needs_year:
+        answers["year"] = _prompt("Year")
+    return dataclasses.replace(work, **answers)  # type: ignore[arg-type]
 
 
 def _refuse(rejected: list[tuple[str, str]]) -> None:
@@ -355,60 +373,13 @@ def add_command(
             raise ScholarError(f"{shown}: no record found")
         candidates = result.candidates
     else:
-        interactive = stdin_is_terminal()
-        missing = []
-        if work_type is None:
-            missing.append("--type")
-        if title is None:
-            missing.append("--title")
-        if not author and not editor:
-            missing.append("--author")
-        if year is None and (status or "published") == "published":
-            missing.append("--year")
-        if missing and not interactive:
-            raise ScholarError(
-                f"missing {', '.join(missing)}; give them as options (stdin is not a terminal, so there is no prompt)"
-            )
-        if work_type is None:
-            work_type = _prompt(
-                f"Type ({', '.join(('article-journal', 'book', 'chapter', 'paper-conference'))}, ...)"
-            )
-        if title is None:
-            title = _prompt("Title")
-        if not author and not editor:
-            author = [
-                part.strip()
-                for part in _prompt("Authors ('Family, Given'; separate several with ';')").split(";")
-            ]
-        if year is None and (status or "published") == "published":
-            year = _prompt("Year")
-        # Every value is judged by the loader's own rules when the new record is read back (see
-        # writes.add_publications); only a year that is no int cannot wait for that.
-        year_value = writes.year_from_text(year.strip()) if year is not None else None
-        if isinstance(year_value, str):
-            from scholarcli.store.validate import year_problem
-
-            _refuse([("the new record", year_problem(year_value) or f"year '{year_value}' is not a year")])
-        publication = Publication(
-            id=record_id or "",
-            type=work_type,
-            title=title,
-            authors=_names(author, "--author"),
-            editors=_names(editor, "--editor"),
-            year=year_value if isinstance(year_value, int) else None,
-            status=status or "published",
-            container=container,
-            volume=volume,
-            issue=issue,
-            pages=pages,
-            publisher=publisher,
-            place=place,
-            doi=doi,
-            url=url,
-            tags=tuple(tag or ()),
-            note=note,
-        )
-        candidates = [writes.Candidate(publication, "the new record")]
+        work = NewWork(
+            type=work_type, title=title, authors=tuple(author or ()), editors=tuple(editor or ()),
+            year=year, status=status, container=container, volume=volume, issue=issue, pages=pages,
+            publisher=publisher, place=place, doi=doi, url=url, note=note, tags=tuple(tag or ()),
+            id=record_id,
+        )  # fmt: skip
+        candidates = [_ask_for_missing(work).candidate()]
     report = writes.add_publications(
         location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
     )
