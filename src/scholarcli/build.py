@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from scholarcli.errors import ScholarError, display_path
-from scholarcli.export import FORMATS, ExportOptions
-from scholarcli.export.sitewrite import TreePlan
+from scholarcli.export import FORMATS, ExportOptions, export_selection, export_tree_selection
+from scholarcli.export.sitewrite import TreePlan, apply_tree, plan_tree, refusal_error
 from scholarcli.model import STATUSES
 from scholarcli.query import BadSelectionError, Selection, YearRange
 from scholarcli.store import LoadedStore
+from scholarcli.write.atomic import store_owns, write_export
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -342,8 +343,6 @@ class _Planned:
 def build(loaded: LoadedStore, outputs: list[Output], *, dry_run: bool = False) -> list[OutputResult]:
     """Render every output, then write those that changed (nothing when `dry_run`). Everything is
     rendered and checked first: an output that may not be written stops the build before any write."""
-    from scholarcli.export import export_selection, export_tree_selection
-    from scholarcli.export.sitewrite import plan_tree, refusal_error
 
     config = config_path(loaded).absolute()
     planned: list[_Planned] = []
@@ -379,8 +378,6 @@ def build(loaded: LoadedStore, outputs: list[Output], *, dry_run: bool = False) 
 
 
 def _apply(item: _Planned, loaded: LoadedStore, *, dry_run: bool) -> OutputResult:
-    from scholarcli.export.sitewrite import apply_tree
-    from scholarcli.write.atomic import write_export
 
     if item.plan is not None:
         plan = item.plan
@@ -396,7 +393,6 @@ def _apply(item: _Planned, loaded: LoadedStore, *, dry_run: bool) -> OutputResul
 
 def _check_file_target(output: Output, loaded: LoadedStore) -> None:
     """Refuse early (before any output is written) what write_export would refuse."""
-    from scholarcli.write.atomic import store_owns
 
     if store_owns(loaded.location, output.target.resolve()):
         raise ScholarError(f"{output.path}: refusing to write an export over a file of the store")

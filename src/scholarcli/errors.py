@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from scholarcli.text import visible
+
 Severity = Literal["error", "warning"]
 
 
@@ -93,7 +95,6 @@ def display_path(path: Path | str) -> str:
     Only ever shown, never opened: control characters (a newline, an ESC) are written as escapes, so
     a message stays one line and cannot drive the terminal.
     """
-    from scholarcli.text import visible
 
     p = Path(path)
     try:

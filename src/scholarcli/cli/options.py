@@ -14,7 +14,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from scholarcli.errors import ScholarError
+from scholarcli.model import Library, Profile
 from scholarcli.query import Selection, YearRange
+from scholarcli.store import open_store
 
 T = TypeVar("T")
 
@@ -46,8 +49,6 @@ def _complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for publication ids, from the store the command line names."""
-    from scholarcli.errors import ScholarError
-    from scholarcli.store import open_store
 
     try:
         ids = open_store(ctx.params.get("store")).index.ids
@@ -57,9 +58,6 @@ def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _library_for_completion(ctx: typer.Context) -> Any:
-    from scholarcli.errors import ScholarError
-    from scholarcli.model import Library, Profile
-    from scholarcli.store import open_store
 
     try:
         return open_store(ctx.params.get("store")).library

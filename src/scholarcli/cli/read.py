@@ -1,5 +1,11 @@
-"""The read commands: list, show, themes, stats, where, check."""
+"""The read commands: list, show, themes, stats, where, check.
 
+Rich (its tables, rules and bar charts, through cli/views.py, ~11 ms) and the ASA formatter (~21 ms)
+are imported inside the commands that draw them: a listing to a pipe, the common case in a script,
+needs neither.
+"""
+
+import json
 import sys
 from collections.abc import Iterable
 from enum import Enum
@@ -10,11 +16,14 @@ import typer
 
 from scholarcli.cli import console
 from scholarcli.cli.app import app
+from scholarcli.cli.fields import detail_fields
 from scholarcli.cli.options import StoreOption, complete_publication_id, from_group, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
 from scholarcli.export import listing
 from scholarcli.query import Selection, find_ids, find_theme, select
+from scholarcli.query.stats import summarise
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
+from scholarcli.text import json_safe, one_line, visible
 
 # A Rich table of thousands of rows takes seconds to lay out; past this a terminal listing is cut
 # (with a note) unless --limit asks for more. Pipes always get everything.
@@ -132,8 +141,6 @@ def show_command(
                 rich_console.print(Rule())
             rich_console.print(publication_detail(publication, loaded.library, plain_citation(publication)))
         return
-    from scholarcli.cli.fields import detail_fields
-    from scholarcli.text import visible
 
     for index, publication in enumerate(works):
         if index:
@@ -178,9 +185,6 @@ def themes_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    import json
-
-    from scholarcli.text import json_safe, one_line
 
     library = open_store(store).library
     counts = {theme.id: 0 for theme in library.themes}
@@ -225,10 +229,6 @@ def theme_show_command(
     works = select(loaded, Selection(themes=(theme_id,))).works
     chosen = _table_or_pipe(output_format)
     if chosen is TableFormat.json:
-        import json
-
-        from scholarcli.text import json_safe
-
         record = {
             "id": theme.id,
             "title": theme.title,
@@ -241,7 +241,6 @@ def theme_show_command(
         from rich.text import Text
 
         from scholarcli.cli.views import publications_table
-        from scholarcli.text import visible
 
         rich_console = console.rich_stdout()
         rich_console.print(Text(visible(theme.title), style="bold"))
@@ -249,7 +248,6 @@ def theme_show_command(
             rich_console.print(Text(visible(theme.summary, keep_newlines=True)))
         rich_console.print(publications_table(works, library))
         return
-    from scholarcli.text import one_line
 
     # Plain: the question and summary as '#' lines, then the works as TSV rows.
     console.out(f"# {one_line(theme.title)}\n")
@@ -272,7 +270,6 @@ def stats_command(
 
     Example: scholar stats --year 2020..
     """
-    from scholarcli.query.stats import summarise
 
     loaded = open_store(store)
     summary = summarise(select(loaded, selection).works, loaded.library)
@@ -303,12 +300,9 @@ def stats_command(
                 rich_console.print(bar_chart(titles[key], rows))
         return
     if chosen is TableFormat.json:
-        import json
-
         record = {"total": summary.total, **{key: dict(rows) for key, rows in sections.items()}}
         console.out(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
-    from scholarcli.text import one_line
 
     console.out(f"total\t\t{summary.total}\n")
     for key, rows in sections.items():
@@ -348,10 +342,6 @@ def check_command(
     errors = sum(problem.severity == "error" for problem in problems)
     warnings = len(problems) - errors
     if output_format is CheckFormat.json:
-        import json
-
-        from scholarcli.text import json_safe
-
         report = {
             "store": str(location.path),
             "errors": errors,
@@ -360,8 +350,6 @@ def check_command(
         }
         console.out(json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n")
     else:
-        from scholarcli.text import visible
-
         for problem in problems:
             console.out(visible(str(problem)) + "\n")
         console.message(f"{display_path(location.path)}: {errors} error(s), {warnings} warning(s)")

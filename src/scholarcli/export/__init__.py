@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, AnyStr, Literal, NamedTuple, Protocol
 
 from scholarcli.model import ROLES, Library, Publication
 from scholarcli.query.select import select
+from scholarcli.text import did_you_mean
 
 if TYPE_CHECKING:
     from scholarcli.query import Selection
@@ -72,8 +73,6 @@ def parse_marks(specs: Iterable[str]) -> tuple[tuple[str, str], ...]:
         role, equals, mark = spec.partition("=")
         role = role.strip()
         if not equals or role not in ROLES:
-            from scholarcli.store.validate import did_you_mean
-
             hint = did_you_mean(role, ROLES) if equals else ""
             raise ValueError(f"--marks '{spec}': give ROLE=MARK with a role of {', '.join(ROLES)}{hint}")
         if any(not char.isprintable() for char in mark) or len(mark) > 8:

@@ -40,10 +40,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
 from scholarcli import __version__
+from scholarcli.cite import styled
+from scholarcli.cite.asa import doi_url as link
+from scholarcli.cite.styled import (
+    HtmlRenderer,
+    MarkdownRenderer,
+    PlainRenderer,
+    Renderer,
+    escape_html,
+    is_web_url,
+    safe_url,
+    visible_in_html,
+)
 from scholarcli.errors import ScholarError
-from scholarcli.export import Exported, ExportOptions, WorkExtras, fold_preprints, legend_lines, work_extras
+from scholarcli.export import (
+    ROLE_LEGENDS,
+    Exported,
+    ExportOptions,
+    WorkExtras,
+    fold_preprints,
+    legend_lines,
+    work_extras,
+)
+from scholarcli.export.cvlatex import PREAMBLE, LatexRenderer, tex_text
+from scholarcli.export.markdown import citations, group
 from scholarcli.model import STATUS_LABELS, Library, Name, Profile, Publication
+from scholarcli.query import select
 
 if TYPE_CHECKING:
     from scholarcli.query import Selection
@@ -190,7 +218,6 @@ class TemplateExtras:
     a folded preprint's address as `preprint`), `preprint_note`, `award`, `featured`."""
 
     def __init__(self, extras: WorkExtras) -> None:
-        from scholarcli.cite.styled import is_web_url
 
         self.links = [(label, address) for label, address in extras.links if is_web_url(address)]
         self.preprint_note = extras.preprint_note
@@ -249,8 +276,6 @@ def render_template(
     """The template at `path` rendered with the works (see the module docstring). Raises
     TemplateError for a template that cannot be read, parsed or rendered, StyleUnavailableError for
     a `--style` pandoc cannot use."""
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
     options = options or ExportOptions()
     shown = str(path)
@@ -312,8 +337,6 @@ def _finalize(eval_context: Any, value: object) -> object:
     if value is None:
         return ""
     if eval_context.autoescape and isinstance(value, str) and not hasattr(value, "__html__"):
-        from scholarcli.cite.styled import visible_in_html
-
         return visible_in_html(value)
     return value
 
@@ -328,8 +351,6 @@ def _where(exc: BaseException, shown: str, loaded: set[str]) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    import jinja2
-    from jinja2.exceptions import SecurityError
 
     text = str(exc)
     if isinstance(exc, SecurityError):
@@ -345,9 +366,6 @@ def _describe(exc: BaseException) -> str:
 def _context(
     works: Sequence[Publication], library: Library, options: ExportOptions, filters: Filters
 ) -> dict[str, object]:
-    from scholarcli.export import ROLE_LEGENDS
-    from scholarcli.export.cvlatex import PREAMBLE
-    from scholarcli.export.markdown import group
 
     view = filters.view
     marker = "" if options.style is not None else filters.equal_marker
@@ -420,7 +438,6 @@ class Filters:
     def citation(self, work: object, target: str | None = None) -> str:
         """`work|citation` or `work|citation('html')`: the work's ASA citation (or `--style`'s) with
         the owner bold, in the target's markup; HTML comes back as safe markup."""
-        from markupsafe import Markup
 
         chosen = self._target(target)
         cite = self._cites.get(chosen)
@@ -430,15 +447,11 @@ class Filters:
         return Markup(text) if chosen == "html" else text  # noqa: S704  # the renderer escaped it
 
     def _citations(self, target: str) -> Callable[[Publication], str]:
-        from scholarcli.cite.styled import HtmlRenderer, MarkdownRenderer, PlainRenderer, Renderer
-        from scholarcli.export.markdown import citations
 
         if self.style is not None and target not in ("markdown", "html"):
             raise ValueError(f"with --style, citations are markdown or html (pandoc), not {target}")
         renderer: Renderer
         if target == "latex":
-            from scholarcli.export.cvlatex import LatexRenderer
-
             renderer = LatexRenderer()
         elif target == "html":
             renderer = HtmlRenderer()
@@ -452,7 +465,6 @@ class Filters:
     def owner_bold(self, names: object, target: str | None = None) -> str:
         """`work.authors|owner_bold`: the names as `A, B, and C` with the owner's in bold, each name
         escaped for the target (HTML comes back as safe markup)."""
-        from markupsafe import Markup
 
         chosen = self._target(target)
         escape, bold = _BOLD[chosen]
@@ -514,21 +526,18 @@ def _text(value: object) -> str:
 def escape_latex(value: object) -> str:
     """Text as LaTeX (the ten specials, `<>|`, `---`, non-ASCII as the LaTeX CV sets it; CJK and rare
     characters use `\\scholarcjk`/`\\scholarchar` from `latex_preamble`)."""
-    from scholarcli.export.cvlatex import tex_text
 
     return tex_text(_text(value))
 
 
 def escape_markdown(value: object) -> str:
     """Text that Markdown prints literally (no emphasis, links, HTML, list markers)."""
-    from scholarcli.cite import styled
 
     return styled.escape_markdown(_text(value))
 
 
 def doi_url(value: object) -> str:
     """`work|doi_url` or `work.doi|doi_url`: the doi.org link, percent-encoded; "" without a DOI."""
-    from scholarcli.cite.asa import doi_url as link
 
     doi = value._publication.doi if isinstance(value, TemplateWork) else value
     return link(str(doi)) if doi else ""
@@ -536,13 +545,11 @@ def doi_url(value: object) -> str:
 
 def url(value: object) -> str:
     """A link target with spaces, angle brackets and other unsafe characters percent-encoded."""
-    from scholarcli.cite.styled import safe_url
 
     return safe_url(_text(value))
 
 
 def _html_escape(text: str) -> str:
-    from scholarcli.cite.styled import escape_html
 
     return escape_html(text)
 
@@ -571,7 +578,6 @@ def export_template(
     """The works of a store that a selection picks, rendered through a template (a path or
     `builtin:NAME`), as `export_selection` gives a format's. Raises BadSelectionError (an unknown
     theme), TemplateError."""
-    from scholarcli.query import select
 
     path = template_path(template)
     works = select(loaded, selection).works
