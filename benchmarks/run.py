@@ -169,6 +169,12 @@ def has_command(name: str, env: dict[str, str]) -> bool:
     return completed.returncode == 0
 
 
+FORMATS_WRITING_A_FOLDER = {
+    "hugo": "a folder of page bundles (-o DIR); runs after the first find it up to date",
+    "jekyll": "a folder of pages (-o DIR); runs after the first find it up to date",
+}
+
+
 def export_formats() -> list[tuple[str, str | None]]:
     """(format, None) for each registered format, or (format, missing module) for one not written yet."""
     from scholarcli.export import FORMATS
@@ -303,7 +309,14 @@ def bench_size(size: int, args: argparse.Namespace, env: dict[str, str], work: P
         if missing:
             results.append(Result(f"export {name}", size, note=f"skipped: {missing} not written yet"))
             continue
-        scholar(f"export {name}", ["export", *store_option, "--format", name])
+        folder = FORMATS_WRITING_A_FOLDER.get(name)
+        if folder is not None:  # a site format writes a folder: -o DIR (the same one every run)
+            site = work / f"{name}-site-{size}"
+            scholar(
+                f"export {name}", ["export", *store_option, "--format", name, "-o", str(site)], note=folder
+            )
+        else:
+            scholar(f"export {name}", ["export", *store_option, "--format", name])
     for name in ("bibtex", "csl-json"):  # the first export after a change renders every entry
         scholar(
             f"export {name}, entries not cached",
@@ -459,7 +472,7 @@ def bench_startup(args: argparse.Namespace, env: dict[str, str]) -> list[Result]
         measure(
             "where",
             None,
-            [SCHOLAR, "where", "--store", str(HERE / "stores" / "store-1000")],
+            [SCHOLAR, "where"],  # the embedded store (XDG_DATA_HOME is an empty temp folder)
             env,
             args.runs,
             floor="floor: Typer app, one Path option",

@@ -15,10 +15,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-# The lead writes ARCHITECTURE.md on another branch (issue #13); until it lands, the README's link to it
-# is the one link allowed to point at a missing file. Once the file exists it is checked like any other.
-PENDING = {REPO / "ARCHITECTURE.md"}
-
 _FENCE = re.compile(r"^(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
@@ -73,8 +69,7 @@ def dead_links(path: Path) -> list[str]:
             file_part, _, fragment = target.partition("#")
             linked = (path.parent / file_part).resolve() if file_part else path
             if not linked.exists():
-                if linked not in PENDING:
-                    dead.append(f"{path.name}: {target}: no such file")
+                dead.append(f"{path.name}: {target}: no such file")
                 continue
             if fragment and linked.suffix == ".md" and fragment not in anchors(linked):
                 dead.append(f"{path.name}: {target}: no such heading")
