@@ -215,7 +215,7 @@ def init_command(
 
 
 def _yaml_scalar(text: str) -> str:
-    from scholarcli.write.yamledit import render_scalar  # only init needs the emitter
+    from scholarcli.write.render import render_scalar  # only init needs the emitter
 
     return render_scalar(text)
 
