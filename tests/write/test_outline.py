@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scholarcli.errors import ScholarError
 from scholarcli.model import PUBLICATION_FIELDS
@@ -192,3 +194,103 @@ def test_edits_in_any_order_keep_the_spans_true() -> None:
         ]
         results.append(outline.text())
     assert results[0] == results[1] == "- id: a\n  x: 1\n  y: 2\n\n# about c\n- id: c\n  title: New C\n"
+
+
+# -- edits in any order (issue #13 item 6): the edit API gives the same file whatever the order --------
+
+
+@st.composite
+def _stores_and_edits(draw: st.DrawFn) -> tuple[str, dict[int, str], list[int]]:
+    """A store in the house layout with comments and blank lines of every kind between records, one edit
+    for some of its records (each record is edited once at most: two edits of one record do depend on
+    their order), and an order to make them in."""
+    count = draw(st.integers(1, 7))
+    parts = [draw(st.sampled_from(["", "# header\n", "# header\n\n", "---\n"]))]
+    for number in range(count):
+        if number:
+            parts.append("\n" * draw(st.integers(0, 2)))
+        parts.append(draw(st.sampled_from(["", f"# about r{number}\n"])))
+        parts.append(f"- id: r{number}\n  title: Title {number}\n")
+        parts.append(draw(st.sampled_from(["", "  year: 2020\n", "  abstract: |\n    two\n\n    lines\n"])))
+        parts.append(draw(st.sampled_from(["", "  # below\n"])))
+    parts.append(draw(st.sampled_from(["", "\n", "# tail\n"])))
+    edited = draw(st.lists(st.integers(0, count - 1), unique=True, max_size=count))
+    edits = {number: draw(st.sampled_from(["set", "replace", "remove", "insert"])) for number in edited}
+    return "".join(parts), edits, draw(st.permutations(edited))
+
+
+def _edit(outline: Outline, number: int, kind: str) -> None:
+    """One edit of record `r<number>`, found through the outline as a write finds it (by its id)."""
+    record = dict(outline.ids())[f"r{number}"]
+    if kind == "set":
+        changes: dict[str, object | None] = {"title": f"New {number}", "doi": f"10.1/{number}", "year": None}
+        replace_lines(
+            outline, record.first, record.end, set_fields(outline, record, changes, PUBLICATION_FIELDS)
+        )
+    elif kind == "replace":
+        replace_lines(outline, record.first, record.end, [f"- id: r{number}\n", "  type: book\n"])
+    elif kind == "remove":
+        remove_record(outline, record)
+    else:  # a new record just above this one
+        replace_lines(outline, record.first, record.first, [f"- id: new{number}\n", "  title: New\n", "\n"])
+
+
+def _assert_spans_true(outline: Outline) -> None:
+    # Each record span the outline keeps is the span a fresh outline of its text finds, fields included.
+    fresh = {record.first: record for record in Outline(outline.text(), "p").records}
+    for record in outline.records:
+        assert record.first in fresh, outline.text()
+        again = fresh[record.first]
+        assert (record.end, record.key_indent) == (again.end, again.key_indent), outline.text()
+        assert {key: (span.first, span.end) for key, span in record.fields.items()} == {
+            key: (span.first, span.end) for key, span in again.fields.items()
+        }
+
+
+@settings(max_examples=300, deadline=None)
+@given(_stores_and_edits())
+def test_edits_give_the_same_file_in_any_order(case: tuple[str, dict[int, str], list[int]]) -> None:
+    text, edits, order = case
+    bottom_up = Outline(text, "p")
+    for number in sorted(edits, reverse=True):  # the order that needs no span kept up to date
+        _edit(bottom_up, number, edits[number])
+    outline = Outline(text, "p")
+    for number in order:
+        _edit(outline, number, edits[number])
+        _assert_spans_true(outline)
+    assert outline.text() == bottom_up.text()
+    expected: list[str] = []
+    for number in range(text.count("- id: r")):
+        kind = edits.get(number)
+        expected.extend(
+            [f"new{number}", f"r{number}"] if kind == "insert" else [] if kind == "remove" else [f"r{number}"]
+        )
+    # The spans kept through the edits name every record, the inserted ones too.
+    assert [record_id for record_id, _ in outline.ids()] == expected
+
+
+def test_records_an_edit_adds_are_outlined() -> None:
+    # Lines spliced in that start records (an insert, an append) once had no spans: the outline's ids
+    # then failed (a scan of the text found more records than the outline had) or left them out.
+    outline = Outline("- id: a\n  title: A\n\n- id: b\n  title: B\n", "p")
+    replace_lines(outline, 3, 3, ["- id: new\n", "  title: New\n", "\n"])
+    append_records(outline, ["- id: z\n  title: Z\n"])
+    assert [record_id for record_id, _ in outline.ids()] == ["a", "new", "b", "z"]
+    assert [(record.first, record.end) for record in outline.records] == [(0, 2), (3, 5), (6, 8), (9, 11)]
+    remove_record(outline, dict(outline.ids())["new"])
+    assert outline.text() == "- id: a\n  title: A\n\n- id: b\n  title: B\n\n- id: z\n  title: Z\n"
+
+
+def test_comments_a_removal_brings_to_the_top_are_not_the_header() -> None:
+    # Removing `a` brings b's comment to the top of the file; it is still b's, not the file's header
+    # (it once stayed when `a` went first, and went when `b` went first).
+    text = "- id: a\n  title: A\n# about b\n- id: b\n  title: B\n- id: c\n"
+    for order in (("a", "b"), ("b", "a")):
+        outline = Outline(text, "p")
+        for record_id in order:
+            remove_record(outline, dict(outline.ids())[record_id])
+        assert outline.text() == "- id: c\n"
+    outline = Outline("# header\n- id: a\n# about b\n- id: b\n- id: c\n", "p")
+    for record_id in ("a", "b"):
+        remove_record(outline, dict(outline.ids())[record_id])
+    assert outline.text() == "# header\n- id: c\n"

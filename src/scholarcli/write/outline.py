@@ -95,6 +95,8 @@ class Outline:
         self.scan_text = "\n" + self.body  # offsets in it are those of the body, shifted by the "\n"
         self.line_starts = [0, *itertools.accumulate(len(line) for line in self.lines)]
         self.records: list[RecordSpan] = self._scan()
+        # Lines [0, header_end) are the file's header, kept by every removal (see `remove_record`).
+        self.header_end = _header_end(self.lines, self.records)
         self._values: dict[int, dict[str, str | None]] | None = None
 
     def _line_of(self, offset: int) -> int:
@@ -248,41 +250,95 @@ def append_records(outline: Outline, texts: Sequence[str]) -> None:
     if not texts:
         return
     lines = outline.lines
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += outline.newline
     block: list[str] = []
+    last = lines[-1] if lines else None
+    if last is not None and not last.endswith("\n"):
+        last += outline.newline
     for text in texts:
-        previous = block[-1] if block else (lines[-1] if lines else None)
+        previous = block[-1] if block else last
         if previous is not None and not _is_blank(previous):
             block.append(outline.newline)
         block.extend(text.splitlines(keepends=True))
-    lines.extend(block)
+    if last is None:
+        replace_lines(outline, 0, 0, block)
+    else:  # the last line given its line end, then the records: one edit, so the spans follow
+        replace_lines(outline, len(lines) - 1, len(lines), [last, *block])
 
 
 def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[str]) -> None:
-    """Replace lines `[first, end)`: records after them move by the change in length, a record the
-    lines were part of ends where its new lines do, and a record they replace whole goes; so spans
-    stay true whatever order edits are made in."""
-    outline.lines[first:end] = list(new_lines)
+    """Replace lines `[first, end)`, keeping every record span true whatever order edits are made in.
+
+    Records wholly after the lines move by the change in length and stay the same objects (a write
+    holds on to the spans it found, and the cache update tells records apart by them). The records the
+    lines touch, and the one before them (new lines at its end may continue it), are outlined again
+    from the text: one that still starts on the same line keeps its object, a record the new lines
+    start is a new one, and one whose start was replaced goes.
+    """
+    lines = outline.lines
+    lines[first:end] = list(new_lines)
     delta = len(new_lines) - (end - first)
-    kept: list[RecordSpan] = []
+    before: list[RecordSpan] = []
+    around: list[RecordSpan] = []
+    after: list[RecordSpan] = []
     for record in outline.records:
-        if record.end <= first:  # wholly before: unchanged
-            kept.append(record)
-            continue
         if record.first >= end and (record.first > first or first == end):  # wholly after: moved
             record.first += delta
             record.end += delta
-        elif first <= record.first and record.end <= end and not new_lines:
-            continue  # removed whole
-        else:  # changed: it now ends where the new lines end (or where it ended, moved)
-            record.end = max(first + len(new_lines), record.end + delta)
-        record._fields = None
-        kept.append(record)
-    outline.records = kept
+            record._fields = None  # (field spans are line numbers in the file)
+            after.append(record)
+        elif record.end <= first:
+            before.append(record)
+        else:
+            around.append(record)
+    if before:  # new lines right after a record may be more of it
+        around.insert(0, before.pop())
+    window_start = min([first, *(record.first for record in around)])
+    window_end = after[0].first if after else len(lines)
+    # Only a record that started at or above the replaced lines still starts where it did.
+    reusable = {record.first: record for record in around if record.first <= first}
+    starts = [number for number in range(window_start, window_end) if _starts_record(lines[number])]
+    respanned: list[RecordSpan] = []
+    for position, start in enumerate(starts):
+        limit = starts[position + 1] if position + 1 < len(starts) else window_end
+        fresh = _record(lines, start, limit)
+        record = reusable.get(start)
+        if record is None:
+            record = fresh
+        else:
+            record.end, record.key_indent, record._fields = fresh.end, fresh.key_indent, None
+        respanned.append(record)
+    outline.records = before + respanned + after
+    if first < outline.header_end:  # an edit in the header moves its end; one across it ends it there
+        outline.header_end = outline.header_end + delta if end <= outline.header_end else first
+    if outline.records:
+        outline.header_end = min(outline.header_end, outline.records[0].first)
     # Values are keyed by first lines, which moved: read again from the new text on next use.
     outline._values = None
-    outline.body = "".join(outline.lines)
+    outline.body = "".join(lines)
+
+
+def _comments_above(lines: Sequence[str], first: int) -> int:
+    """Where the block of comments at the margin directly above line `first` starts."""
+    above = first
+    while above > 0 and _is_comment(lines[above - 1]) and lines[above - 1][:1] == "#":
+        above -= 1
+    return above
+
+
+def _header_end(lines: Sequence[str], records: Sequence[RecordSpan]) -> int:
+    """Where the file's header ends: the comments directly above the first record are the header when
+    they start the file (or follow its `---` line), and that record's own otherwise."""
+    if not records:
+        return len(lines)
+    first = records[0].first
+    above = _comments_above(lines, first)
+    return first if above == 0 or (above == 1 and DOCUMENT_START.fullmatch(lines[0])) else above
+
+
+def _starts_record(line: str) -> bool:
+    """Whether the line starts a top-level record, as `RECORD_START` finds one (`-` then a blank, a
+    line end or the end of the file)."""
+    return line[:1] == "-" and line[1:2] in ("", " ", "\t", "\r", "\n")
 
 
 def remove_record(outline: Outline, record: RecordSpan) -> None:
@@ -290,17 +346,16 @@ def remove_record(outline: Outline, record: RecordSpan) -> None:
     it from the next one.
 
     Comments directly above the record at the margin (no blank line between) and indented comments
-    directly below it are the record's own; a comment block that starts the file is its header and stays.
+    directly below it are the record's own; a comment block that started the file (see
+    `Outline.header_end`) is its header and stays.
     """
     lines = outline.lines
     first, end = record.first, record.end
     while end < len(lines) and _is_comment(lines[end]) and lines[end][:1] in (" ", "\t"):
         end += 1
-    above = first
-    while above > 0 and _is_comment(lines[above - 1]) and lines[above - 1][:1] == "#":
-        above -= 1
-    if above > 0 and not (above == 1 and DOCUMENT_START.fullmatch(lines[0])):
-        first = above  # (a block from the top of the file, or just below its `---`, is the header)
+    # (The header is told by where it ended when the file was outlined, not by what is at the top now:
+    # a record's comments that a removal above it brought to the top are still the record's.)
+    first = max(_comments_above(lines, first), outline.header_end)
     while end < len(lines) and _is_blank(lines[end]):
         end += 1
     if end == len(lines):  # the last record: take the blank lines before it instead

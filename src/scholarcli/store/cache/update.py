@@ -130,11 +130,16 @@ def outline_segments(
         first = span.first
         end = spans[number + 1].first if number + 1 < len(spans) else len(lines)
         old = position.get(id(span))
-        if old is None or old <= previous:
+        if old is not None and old <= previous:
             raise _GiveUpError
-        previous = old
-        old_first, old_end = old_firsts[old], old_ends[old]
-        if end - first == old_end - old_first and lines[first:end] == old_lines[old_first:old_end]:
+        if old is not None:
+            previous = old
+            old_first, old_end = old_firsts[old], old_ends[old]
+        if (  # (a span that was not there before is a record the edits added: read)
+            old is not None
+            and end - first == old_end - old_first
+            and lines[first:end] == old_lines[old_first:old_end]
+        ):
             last = segments[-1] if segments else None
             if isinstance(last, Kept) and last.end == old and last.shift == first - old_first:
                 segments[-1] = Kept(last.start, old + 1, last.line_start, old_end, last.shift)
