@@ -294,3 +294,21 @@ def test_comments_a_removal_brings_to_the_top_are_not_the_header() -> None:
     for record_id in ("a", "b"):
         remove_record(outline, dict(outline.ids())[record_id])
     assert outline.text() == "# header\n- id: c\n"
+
+
+def test_the_three_edit_modules_import_no_cycle() -> None:
+    # outline uses scan and render; neither of those may import the other or outline (issue #13 item 6).
+    import ast
+
+    import scholarcli.write as write
+
+    folder = Path(write.__file__).parent
+    for name, allowed in (("scan", set()), ("render", set()), ("outline", {"scan", "render"})):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            alias.name if node.module == "scholarcli.write" else node.module.rsplit(".", 1)[-1]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("scholarcli.write")
+            for alias in node.names
+        }
+        assert imported & {"scan", "render", "outline"} == allowed, name
