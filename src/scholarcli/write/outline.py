@@ -301,12 +301,10 @@ def replace_lines(outline: Outline, first: int, end: int, new_lines: Sequence[st
     for position, start in enumerate(starts):
         limit = starts[position + 1] if position + 1 < len(starts) else window_end
         fresh = _record(lines, start, limit)
-        record = reusable.get(start)
-        if record is None:
-            record = fresh
-        else:
-            record.end, record.key_indent, record._fields = fresh.end, fresh.key_indent, None
-        respanned.append(record)
+        kept = reusable.get(start)
+        if kept is not None:
+            kept.end, kept.key_indent, kept._fields = fresh.end, fresh.key_indent, None
+        respanned.append(fresh if kept is None else kept)
     outline.records = before + respanned + after
     if first < outline.header_end:  # an edit in the header moves its end; one across it ends it there
         outline.header_end = outline.header_end + delta if end <= outline.header_end else first
