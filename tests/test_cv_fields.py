@@ -239,7 +239,7 @@ def test_the_default_store_links_the_2019_article_to_its_preprint(runner: CliRun
 
 
 def test_the_writer_writes_links_as_a_block(tmp_path: Path) -> None:
-    from scholarcli.write.yamledit import render_record
+    from scholarcli.write.render import render_record
 
     assert render_record(_PUBLISHED) == (
         "- id: j2021\n  type: article-journal\n  title: Published\n  authors:\n    - Roe, Ann\n  year: 2021\n"

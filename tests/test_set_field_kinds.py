@@ -11,7 +11,7 @@ from scholarcli.cli.app import app
 from scholarcli.model import PUBLICATION_FIELDS, Name
 from scholarcli.write import operations as writes
 
-from .test_write_commands import BASE, records
+from .write.test_commands import BASE, records
 
 # A value for each field (as typed after `field=`), and what the record holds after the set.
 SAMPLES: dict[str, tuple[str, object]] = {

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scholarcli.model import CV_FIELDS, NEW_FIELDS, PUBLICATION_FIELDS, Name, Publication
 from scholarcli.store.validate import isbn_problem, issn_problem, read_publications
 from scholarcli.store.yamlio import load_text
-from scholarcli.write import yamledit
+from scholarcli.write import render
 
 RICH_STORE = Path(__file__).resolve().parent / "fixtures" / "rich-store"
 TODAY = datetime.date(2026, 11, 26)
@@ -121,7 +121,7 @@ def test_checksums_accept_real_numbers() -> None:
 
 def test_new_fields_are_written_in_publication_fields_order() -> None:
     record = record_of(BASE + "  extra:\n    zz: 1\n  keywords: [k]\n  month: 5\n  subtitle: S\n")
-    rendered = yamledit.render_record(record)
+    rendered = render.render_record(record)
     keys = [line.split(":")[0].strip("- ") for line in rendered.splitlines() if not line.startswith("    ")]
     assert keys == [key for key in PUBLICATION_FIELDS if key in keys]
     assert keys == ["id", "type", "title", "subtitle", "authors", "year", "month", "keywords", "extra"]
@@ -167,7 +167,7 @@ def test_records_with_new_fields_round_trip_through_the_yaml_writer(
         extra=tuple(extra.items()),
         translators=(Name(literal="Org"),),
     )
-    assert record_of(yamledit.render_record(record)) == record
+    assert record_of(render.render_record(record)) == record
 
 
 def test_the_cache_carries_every_new_field(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from scholarcli.importers import ImportFormat, read_records
 from scholarcli.model import Library, Name, Profile, Publication
 from scholarcli.store.validate import read_publications
 from scholarcli.store.yamlio import load_text
-from scholarcli.write.yamledit import render_record
+from scholarcli.write.render import render_record
 
 FORMATS = {"bibtex": ImportFormat.bibtex, "biblatex": ImportFormat.bibtex, "csl-json": ImportFormat.csl_json}
 LIBRARY = Library(profile=Profile(name="Someone"))

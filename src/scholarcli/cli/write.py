@@ -35,8 +35,8 @@ from scholarcli.write import (
 from scholarcli.write.atomic import atomic_write
 from scholarcli.write.duplicates import OnDuplicate
 from scholarcli.write.newwork import NewWork
+from scholarcli.write.render import render_scalar
 from scholarcli.write.session import refuse_read_only
-from scholarcli.write.yamledit import render_scalar
 
 if TYPE_CHECKING:
     from collections import Counter

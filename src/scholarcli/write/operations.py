@@ -1,7 +1,7 @@
 """The store's write operations: add (with ids and duplicates), set fields, replace a record, remove.
 
 Each runs in one `storewrite.write_session`: read under the lock, validate what changes, splice, commit.
-Records that a write does not touch are neither parsed nor re-emitted (see `yamledit`).
+Records that a write does not touch are neither parsed nor re-emitted (see `outline`, `scan` and `render`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,21 @@ from scholarcli import ids
 from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Publication, fold, parse_name
 from scholarcli.store import StoreLocation, validate, yamlio
-from scholarcli.write import yamledit
+from scholarcli.write import render, scan
 from scholarcli.write.duplicates import OnDuplicate
+from scholarcli.write.outline import (
+    Outline,
+    RecordSpan,
+    append_records,
+    appended_part,
+    newline_of,
+    remove_record,
+    replace_lines,
+    shift_problems,
+)
+from scholarcli.write.outline import (
+    set_fields as splice_fields,
+)
 from scholarcli.write.session import WriteSession, write_session
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -145,9 +158,9 @@ class DuplicateIndex:
         return None
 
 
-def _record_spans(session: WriteSession) -> dict[str, yamledit.RecordSpan]:
+def _record_spans(session: WriteSession) -> dict[str, RecordSpan]:
     """Each record's span in the outline, by its id casefolded (the first, if an id repeats)."""
-    records: dict[str, yamledit.RecordSpan] = {}
+    records: dict[str, RecordSpan] = {}
     session.outline.index_values()
     for record_id, record in session.outline.ids():
         records.setdefault(record_id.casefold(), record)
@@ -156,8 +169,8 @@ def _record_spans(session: WriteSession) -> dict[str, yamledit.RecordSpan]:
 
 def _store_index(session: WriteSession) -> tuple[set[str], DuplicateIndex]:
     """The ids in use (casefolded) and the duplicate index, from regex scans of the file (see
-    yamledit.scan_values)."""
-    values = yamledit.scan_values(session.text, session.shown_path)
+    scan.scan_values)."""
+    values = scan.scan_values(session.text, session.shown_path)
     taken: set[str] = set()
     index = DuplicateIndex()
     for record in values:
@@ -187,11 +200,11 @@ def parse_records(
     `other_ids`: the store's other works, which a preprint link may name."""
     data, problems = yamlio.load_text(text, path)
     publications, record_problems = validate.read_publications(data, path, theme_ids, other_ids=other_ids)
-    shifted = yamledit.shift_problems(problems + record_problems, path, line_offset)
+    shifted = shift_problems(problems + record_problems, path, line_offset)
     return publications, shifted, data
 
 
-def _other_ids(outline: yamledit.Outline, record: yamledit.RecordSpan) -> list[str]:
+def _other_ids(outline: Outline, record: RecordSpan) -> list[str]:
     """The ids of the file's records but `record`: what a preprint link in it may name."""
     return [record_id for record_id, span in outline.ids() if span is not record]
 
@@ -219,7 +232,7 @@ def add_publications(
         _check_themes(extra_themes, session.theme_ids)
         taken, index = _store_index(session)
         in_store = frozenset(taken)  # `taken` grows with the ids this add gives out
-        newline = yamledit.newline_of(session.text)
+        newline = newline_of(session.text)
 
         # Pass 1: render each record with a provisional id and validate them all in one parse.
         prepared: list[Publication] = []
@@ -271,19 +284,19 @@ def add_publications(
             taken.add(new_id.casefold())
             final = replace(publication, id=new_id)
             index.note(new_id, final.doi, final.title, final.year, work_details(final))
-            texts.append(yamledit.render_record(final, newline))
+            texts.append(render.render_record(final, newline))
             report.added.append((candidate.source, new_id))
         if duplicates:
             raise ManyProblemsError(
                 [*duplicates, "choose --on-duplicate skip, update or keep-both"], "nothing was written"
             )
         if not updates:  # the usual add: new records at the end, no outline needed
-            emptied = yamledit.empty_list_dropped(session.text)
+            emptied = scan.empty_list_dropped(session.text)
             if not dry_run and texts and emptied is not None:  # `[]`: the first records replace it
-                session.commit(emptied + yamledit.appended_part(emptied, texts, newline))
+                session.commit(emptied + appended_part(emptied, texts, newline))
             elif not dry_run and texts:
                 # The file's own bytes, then the new records': 13 MB of text is not encoded again.
-                appended = yamledit.appended_part(session.text, texts, newline)
+                appended = appended_part(session.text, texts, newline)
                 session.commit_appended(appended.encode("utf-8"), len(texts))
             return report
         spans = _record_spans(session)
@@ -292,7 +305,7 @@ def add_publications(
             key=lambda item: -item[0].first,
         ):
             _update_record(session, record, publication)
-        yamledit.append_records(session.outline, texts)
+        append_records(session.outline, texts)
         if not dry_run:
             session.commit_outline()
     return report
@@ -317,7 +330,7 @@ def _validate_new(
     starts: list[int] = []
     for publication in prepared:
         starts.append(len(lines))
-        lines.extend(yamledit.render_record(publication).splitlines(keepends=True))
+        lines.extend(render.render_record(publication).splitlines(keepends=True))
     path = "<new>"
     publications, problems, _ = parse_records("".join(lines), path, session.theme_ids, other_ids=store_ids)
     by_id = {publication.id.casefold(): publication for publication in publications}
@@ -363,7 +376,7 @@ def _read_one(
     publication: Publication, session: WriteSession, store_ids: frozenset[str]
 ) -> Publication | None:
     publications, _, _ = parse_records(
-        yamledit.render_record(publication), "<new>", session.theme_ids, other_ids=store_ids
+        render.render_record(publication), "<new>", session.theme_ids, other_ids=store_ids
     )
     return publications[0] if publications else None
 
@@ -379,7 +392,7 @@ def _record_at(starts: Sequence[int], line_index: int) -> int:
     return low
 
 
-def _update_record(session: WriteSession, record: yamledit.RecordSpan, publication: Publication) -> None:
+def _update_record(session: WriteSession, record: RecordSpan, publication: Publication) -> None:
     """Overwrite the fields the new version has; the record's id and its other fields stay."""
     new_values = publication.to_store_dict()
     changes: dict[str, object | None] = {key: value for key, value in new_values.items() if key != "id"}
@@ -389,7 +402,7 @@ def _update_record(session: WriteSession, record: yamledit.RecordSpan, publicati
 
 
 def _splice_fields(
-    session: WriteSession, record: yamledit.RecordSpan, changes: dict[str, object | None]
+    session: WriteSession, record: RecordSpan, changes: dict[str, object | None]
 ) -> Publication:
     """Change fields of a record: its own lines spliced where that gives the record the loader reads
     from the parsed record with the changes made; else (a layout that cannot be spliced field by field)
@@ -397,7 +410,7 @@ def _splice_fields(
     outline = session.outline
     path = session.shown_path
     try:
-        spliced: list[str] | None = yamledit.set_fields(outline, record, changes, PUBLICATION_FIELDS)
+        spliced: list[str] | None = splice_fields(outline, record, changes, PUBLICATION_FIELDS)
     except ScholarError:
         spliced = None  # the first field removed: only a rewrite can
     spliced_errors: list[Problem] = []
@@ -408,12 +421,12 @@ def _splice_fields(
         spliced_errors = _errors(problems) or (
             [] if len(publications) == 1 else [Problem(path, record.line, 1, "the record is not valid")]
         )
-    original = yamledit.parse_record(outline.record_text(record), path, lambda: record.first)
+    original = scan.parse_record(outline.record_text(record), path, lambda: record.first)
     try:
         rewritten = (
             None
             if original is None
-            else yamledit.render_changed(original, changes, PUBLICATION_FIELDS, outline.newline)
+            else render.render_changed(original, changes, PUBLICATION_FIELDS, outline.newline)
         )
     except ValueError:
         rewritten = None
@@ -422,7 +435,7 @@ def _splice_fields(
             raise StoreInvalidError(
                 spliced_errors or [Problem(path, record.line, 1, "the record is not valid")]
             )
-        yamledit.replace_lines(outline, record.first, record.end, spliced)
+        replace_lines(outline, record.first, record.end, spliced)
         return publications[0]
     expected, problems, _ = parse_records(
         "".join(rewritten), path, session.theme_ids, record.first, other_ids=_other_ids(outline, record)
@@ -433,13 +446,13 @@ def _splice_fields(
             spliced_errors or errors or [Problem(path, record.line, 1, "the record is not valid")]
         )
     if spliced is not None and not spliced_errors and publications == expected:
-        yamledit.replace_lines(outline, record.first, record.end, spliced)
+        replace_lines(outline, record.first, record.end, spliced)
     else:
-        yamledit.replace_lines(outline, record.first, record.end, rewritten)
+        replace_lines(outline, record.first, record.end, rewritten)
     return expected[0]
 
 
-def _find(session: WriteSession, publication_id: str) -> yamledit.RecordSpan:
+def _find(session: WriteSession, publication_id: str) -> RecordSpan:
     for record_id, record in session.outline.ids():
         if record_id.casefold() == publication_id.casefold():
             return record
@@ -519,7 +532,7 @@ def store_value_from_text(key: str, value: str | None) -> object | None:
         names: list[object] = []
         for part in value.split(";"):
             try:
-                names.append(yamledit.names_for_store([parse_name(part.strip())])[0])
+                names.append(render.names_for_store([parse_name(part.strip())])[0])
             except ValueError:
                 names.append(part.strip())  # the loader reports it, with the same message
         return names
@@ -563,7 +576,7 @@ def set_fields(location: StoreLocation, publication_id: str, changes: dict[str, 
 
 def _changed_mapping(
     session: WriteSession,
-    record: yamledit.RecordSpan,
+    record: RecordSpan,
     mapping: str,
     changes: dict[str, str | None],
     *,
@@ -573,7 +586,7 @@ def _changed_mapping(
     goes)."""
     current: dict[str, str] = {}
     if not cleared:
-        parsed = yamledit.parse_record(
+        parsed = scan.parse_record(
             session.outline.record_text(record), session.shown_path, lambda: record.first
         )
         found = None if parsed is None else parsed.get(mapping)
@@ -652,7 +665,7 @@ def replace_record(location: StoreLocation, original: RecordForEdit, text: str, 
         lines = new_text.splitlines(keepends=True)
         if session.outline.newline == "\r\n":
             lines = [line.removesuffix("\r\n").removesuffix("\n") + "\r\n" for line in lines]
-        yamledit.replace_lines(session.outline, record.first, record.end, lines)
+        replace_lines(session.outline, record.first, record.end, lines)
         session.commit_outline()
     return publication
 
@@ -663,7 +676,7 @@ def replace_record(location: StoreLocation, original: RecordForEdit, text: str, 
 def remove_publications(location: StoreLocation, publication_ids: Sequence[str]) -> list[str]:
     """Remove records by id (all must exist); returns their ids as written in the store."""
     with write_session(location) as session:
-        found: dict[int, tuple[str, yamledit.RecordSpan]] = {}
+        found: dict[int, tuple[str, RecordSpan]] = {}
         missing = []
         by_id = {record_id.casefold(): (record_id, record) for record_id, record in session.outline.ids()}
         for publication_id in publication_ids:
@@ -678,6 +691,6 @@ def remove_publications(location: StoreLocation, publication_ids: Sequence[str])
                 "nothing was removed"
             )
         for first in sorted(found, reverse=True):
-            yamledit.remove_record(session.outline, found[first][1])
+            remove_record(session.outline, found[first][1])
         session.commit_outline()
     return [found[first][0] for first in sorted(found)]

@@ -50,7 +50,7 @@ from scholarcli.store import (
 )
 from scholarcli.write import atomic as fileio
 from scholarcli.write.atomic import BACKUP_SUFFIX, LOCK_FILE, Content
-from scholarcli.write.yamledit import Outline, RecordSpan
+from scholarcli.write.outline import Outline, RecordSpan
 
 if TYPE_CHECKING:
     import xxhash
@@ -154,7 +154,7 @@ class WriteSession:
     @cached_property
     def outline(self) -> Outline:
         """The file's record and field spans, for splicing. Made on first use: an add that only
-        appends never needs it (see yamledit.scan_values), and on a large store it is most of the cost."""
+        appends never needs it (see scan.scan_values), and on a large store it is most of the cost."""
         outline = Outline(self.text, self.shown_path)
         records = list(outline.records)
         self._outline_before = (list(outline.lines), [record.first for record in records], records)

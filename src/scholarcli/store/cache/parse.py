@@ -307,16 +307,23 @@ def _map_or_read(handle: BinaryIO, start: int, length: int) -> memoryview:
     return memoryview(data)
 
 
-def write_file(path: Path, key: bytes, directory: bytes, body: bytes | bytearray) -> None:
-    """Write the cache beside its final name and rename it into place; failures only cost the cache."""
+def write_file(
+    path: Path, key: bytes, directory: bytes, body: bytes | bytearray | Sequence[bytes | memoryview]
+) -> None:
+    """Write the cache beside its final name and rename it into place; failures only cost the cache.
+    `body` may be given as its parts, written one after the other (a cache update writes the records
+    it keeps straight from the old file's mapping, without copying them into memory first)."""
+    parts = [body] if isinstance(body, (bytes, bytearray)) else body
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("xb") as handle:
-            handle.write(_HEADER.pack(_MAGIC, len(key), len(directory), len(body), checksum(directory)))
+            length = sum(len(part) for part in parts)
+            handle.write(_HEADER.pack(_MAGIC, len(key), len(directory), length, checksum(directory)))
             handle.write(key)
             handle.write(directory)
-            handle.write(body)
+            for part in parts:
+                handle.write(part)
         temp.replace(path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -7,8 +7,8 @@ interleave cache files), it writes the cache of the new file from the old one:
 
 - the file is cut into record regions, each from a record's `- ` line to the next one's (the last to
   the end of the file), as the Outline finds them; a region whose lines did not change keeps its
-  record: its marshal blob, index texts and warnings are copied (the warnings moved by the lines
-  inserted or removed before it); every changed region (a record set, replaced or added, the last
+  record: its marshal blob, index texts and warnings are copied (the blobs and texts written straight
+  from the old cache file's mapping, the warnings moved by the lines inserted or removed before it); every changed region (a record set, replaced or added, the last
   record of an add with what was appended after it) is parsed and validated on its own, with its
   lines offset to where it is, and its records built into blobs and index entries; removed regions
   drop their records;
@@ -24,8 +24,9 @@ aliases are refused by the reader, and `%` directives in the header make us stop
 
 It is only done when it is safe and cheap: the old cache must be valid for the bytes the write read
 (same key, so the profile and themes are also unchanged), and the themes the write validated against
-must be the cached ones. Otherwise, or on any failure, nothing is written: the next read rebuilds the
-cache as before. A failure here never fails the write.
+must be the cached ones. Otherwise, or on a failure (`UPDATE_FAILURES`: the file system, a cache that
+does not decode, no memory), nothing is written: the next read rebuilds the cache as before. Such a
+failure never fails the write; any other exception is a bug and is not hidden.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import marshal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import xxhash
 
 from scholarcli.errors import Problem, display_path
 from scholarcli.model import Name, Publication
@@ -52,6 +55,25 @@ from scholarcli.store.locate import PUBLICATIONS_FILE, STORE_FILES, StoreLocatio
 _PUBLICATIONS_INDEX = STORE_FILES.index(PUBLICATIONS_FILE)
 
 
+class LinesBefore:
+    """The number of lines before `offset` in `data`, counted when first asked for.
+
+    Counting the lines of a 13 MB store takes ~15 ms, and an add needs the number only to place
+    warnings (the old ones, and any in the records it reads again), which most stores have none of."""
+
+    __slots__ = ("_count", "data", "offset")
+
+    def __init__(self, data: bytes, offset: int) -> None:
+        self.data = data
+        self.offset = offset
+        self._count: int | None = None
+
+    def __int__(self) -> int:
+        if self._count is None:
+            self._count = self.data.count(b"\n", 0, self.offset)
+        return self._count
+
+
 @dataclass(frozen=True)
 class Kept:
     """Old records [start, end), whose regions were old lines [line_start, line_end) (0-based), now
@@ -60,7 +82,7 @@ class Kept:
     start: int
     end: int
     line_start: int
-    line_end: int
+    line_end: int | LinesBefore
     shift: int
 
 
@@ -69,7 +91,7 @@ class Fresh:
     """Text of one or more records to parse, starting `line_offset` lines into the file."""
 
     text: str
-    line_offset: int
+    line_offset: int | LinesBefore
     count: int | None = None  # the number of records it must give, where the writer knows it
     # The old record it reads again first (the last one, for an add): kept as it was when it reads
     # back the same (an add then leaves every old record, blob and index entry as it was).
@@ -81,6 +103,13 @@ Segment = Kept | Fresh
 
 class _GiveUpError(Exception):
     """The update is not safe or not possible: leave the cache for the next read to rebuild."""
+
+
+# What makes an update fail without a bug: it gives up (`_GiveUpError`), the file system refuses
+# (`OSError`: the cache folder, the old cache, the new file's stat), the old cache does not decode as
+# this version writes it (marshal's `ValueError` and `EOFError`, `array.frombytes`'s `ValueError`), or
+# there is no memory for the new one. Any other exception is a bug, and is not hidden.
+UPDATE_FAILURES = (_GiveUpError, OSError, ValueError, EOFError, MemoryError)
 
 
 def appended_segments(old_raw: bytes, extra: bytes, added: int | None, count: int) -> list[Segment]:
@@ -100,7 +129,7 @@ def appended_segments(old_raw: bytes, extra: bytes, added: int | None, count: in
         last = 0
     else:
         raise _GiveUpError
-    lines_before = body.count(b"\n", 0, last)
+    lines_before = LinesBefore(body, last)
     text = (body[last:] + extra).decode("utf-8")
     fresh = Fresh(text, lines_before, None if added is None else 1 + added, count - 1)
     return [Kept(0, count - 1, 0, lines_before, 0), fresh] if count > 1 else [fresh]
@@ -133,11 +162,16 @@ def outline_segments(
         first = span.first
         end = spans[number + 1].first if number + 1 < len(spans) else len(lines)
         old = position.get(id(span))
-        if old is None or old <= previous:
+        if old is not None and old <= previous:
             raise _GiveUpError
-        previous = old
-        old_first, old_end = old_firsts[old], old_ends[old]
-        if end - first == old_end - old_first and lines[first:end] == old_lines[old_first:old_end]:
+        if old is not None:
+            previous = old
+            old_first, old_end = old_firsts[old], old_ends[old]
+        if (  # (a span that was not there before is a record the edits added: read)
+            old is not None
+            and end - first == old_end - old_first
+            and lines[first:end] == old_lines[old_first:old_end]
+        ):
             last = segments[-1] if segments else None
             if isinstance(last, Kept) and last.end == old and last.shift == first - old_first:
                 segments[-1] = Kept(last.start, old + 1, last.line_start, old_end, last.shift)
@@ -146,7 +180,7 @@ def outline_segments(
             continue
         text = "".join(lines[first:end])
         last = segments[-1] if segments else None
-        if isinstance(last, Fresh) and last.line_offset + last.text.count("\n") == first:
+        if isinstance(last, Fresh) and int(last.line_offset) + last.text.count("\n") == first:
             segments[-1] = Fresh(last.text + text, last.line_offset)
         else:
             segments.append(Fresh(text, first))
@@ -170,7 +204,7 @@ def update(
     try:
         with gc_paused():
             return _update(location, old_stamp, new_digest, theme_ids, segments)
-    except Exception:  # noqa: BLE001  (the write succeeded: a cache problem only costs the cache)
+    except UPDATE_FAILURES:  # the write succeeded: a cache that cannot be updated only costs the cache
         return False
 
 
@@ -232,7 +266,18 @@ def _update(
         return number
 
     shown = display_path(location.file(PUBLICATIONS_FILE))
-    blobs = bytearray()
+    # The new body, as its parts in order: slices of the old cache's mapping for what is kept, and the
+    # bytes made now. They are written one after the other and never joined: copying 26 MB of kept
+    # records into fresh memory cost more than the rest of an add's update (see `cache.write_file`).
+    parts: list[bytes | memoryview] = []
+    size = 0  # of the parts so far: where the next one starts in the new body
+
+    def add_part(part: bytes | memoryview) -> None:
+        nonlocal size
+        parts.append(part)
+        size += len(part)
+
+    old_at = array.array("q")  # new position -> old position (-1 for a record parsed now)
     ends = array.array("q")
     checksums = array.array("Q")
     ids: list[str] = []
@@ -247,8 +292,9 @@ def _update(
         if start == end:
             return
         start_byte = old_ends[start - 1] if start else 0
-        offset = len(blobs) - start_byte
-        blobs.extend(body[start_byte : old_ends[end - 1]])
+        offset = size - start_byte
+        add_part(body[start_byte : old_ends[end - 1]])
+        old_at.extend(range(start, end))
         new_start = len(ids)
         new_position[start:end] = array.array("q", range(new_start, new_start + end - start))
         ends.extend(
@@ -267,7 +313,7 @@ def _update(
         if isinstance(segment, Kept):
             keep(segment.start, segment.end)
             for row in old_warnings:
-                if segment.line_start < row[1] <= segment.line_end:
+                if segment.line_start < row[1] <= int(segment.line_end):
                     warnings.append((row[0], row[1] + segment.shift, *row[2:]))
                     placed_warnings += 1
             continue
@@ -278,8 +324,9 @@ def _update(
         for publication in publications:
             fresh[len(ids)] = publication
             blob = marshal.dumps(record_row(publication, index_of))  # type: ignore[arg-type]
-            blobs += blob
-            ends.append(len(blobs))
+            add_part(blob)
+            old_at.append(-1)
+            ends.append(size)
             checksums.append(checksum(blob))
             ids.append(publication.id)
         if publications:
@@ -289,7 +336,7 @@ def _update(
         )
     kept_regions = [segment for segment in segments if isinstance(segment, Kept)]
     dropped = [
-        row for row in old_warnings if not any(s.line_start < row[1] <= s.line_end for s in kept_regions)
+        row for row in old_warnings if not any(s.line_start < row[1] <= int(s.line_end) for s in kept_regions)
     ]
     if placed_warnings + len(dropped) != len(old_warnings) or any(row[1] <= 0 for row in dropped):
         return False  # a warning outside every record region: not one this update can place
@@ -297,13 +344,15 @@ def _update(
         return False  # a duplicate id: the store is invalid now, and a read must say so
 
     total = len(ids)
-    records = CachedRecords(blobs, ends, checksums, _Names(new_name_rows), reparse)
     keys: dict[int, Any] = {}
 
     def keys_of(position: int) -> Any:
+        # A kept record is read from the old cache (the old name table is the start of the new one),
+        # a new one is the record parsed now: the new body is never read back.
         found = keys.get(position)
         if found is None:
-            found = keys[position] = sort_keys(records[position])
+            old = old_at[position]
+            found = keys[position] = sort_keys(old_records[old] if old >= 0 else fresh[position])
         return found
 
     removed = [old for old in range(count) if new_position[old] < 0] if total - len(fresh) != count else []
@@ -333,16 +382,13 @@ def _update(
         start = end
         if checksum(data) != expected:
             return False
-        section_start = len(blobs)
         computed = rebuild(name, fresh_records)
+        section: list[bytes | memoryview]
         if appended_only and bytes(data[:1]) in (b"(", b"\xa8"):
             # Marshal's tuple: its type, a 4-byte count, the items. New items are appended in
             # format 2 (no references to other objects), which any format reads back.
-            blobs += data[:1]
-            blobs += (count + len(computed)).to_bytes(4, "little")
-            blobs += data[5:]
-            for text in computed:
-                blobs += marshal.dumps(text, 2)
+            section = [bytes(data[:1]) + (count + len(computed)).to_bytes(4, "little"), data[5:]]
+            section.extend(marshal.dumps(text, 2) for text in computed)
         else:
             old_texts = marshal.loads(data)  # noqa: S302  (checked just above)
             if not isinstance(old_texts, tuple) or len(old_texts) != count:
@@ -355,8 +401,12 @@ def _update(
                 else:
                     texts.extend(computed[used : used + run])
                     used += run
-            blobs += marshal.dumps(tuple(texts))
-        section_rows.append((len(blobs), checksum(memoryview(blobs)[section_start:])))
+            section = [marshal.dumps(tuple(texts))]
+        digest = xxhash.xxh3_64()  # the checksum of the section's parts, as one
+        for part in section:
+            digest.update(part)
+            add_part(part)
+        section_rows.append((size, digest.intdigest()))
 
     new_directory = (
         tuple(new_name_rows),
@@ -372,7 +422,7 @@ def _update(
     status = location.file(PUBLICATIONS_FILE).stat()
     new_stamp = (status.st_size, status.st_mtime_ns, new_digest)
     new_stamps = [new_stamp if name == PUBLICATIONS_FILE else side[name] for name in STORE_FILES]
-    cache.write_file(path, cache.cache_key(location, new_stamps), marshal.dumps(new_directory), blobs)
+    cache.write_file(path, cache.cache_key(location, new_stamps), marshal.dumps(new_directory), parts)
     return True
 
 
@@ -408,7 +458,7 @@ def _parse(
         raise _GiveUpError  # an item that is not a record (an empty `-`): the regions would not line up
     return publications, [
         Problem(
-            problem.path, problem.line + segment.line_offset, problem.column, problem.message,
+            problem.path, problem.line + int(segment.line_offset), problem.column, problem.message,
             problem.severity, problem.field,
         )
         for problem in problems

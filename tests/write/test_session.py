@@ -1,7 +1,7 @@
 """storewrite: the commit sequence of a store write, against another program saving the file meanwhile,
 a failing replace, a symlinked file shared by two stores, an unparseable store and stale temp files.
 
-Issue #12, items 3, 4, 5, 6 and 16 (the real-process checks are in test_write_safety.py).
+Issue #12, items 3, 4, 5, 6 and 16 (the real-process checks are in test_safety.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from scholarcli.store import locate_store
 from scholarcli.write import atomic as fileio
 from scholarcli.write import session as storewrite
 
-from .test_write_commands import BASE
+from .test_commands import BASE
 
 THEIRS = BASE + "# saved by another program\n"
 STEPS = ["read", "render", "temp-written", "fsynced", "before-replace"]

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from scholarcli.errors import ScholarError
 from scholarcli.store import yamlio
-from scholarcli.write import yamledit
+from scholarcli.write import scan
 
-from .test_write_layouts import LAYOUTS
+from .test_layouts import LAYOUTS
 
 # The careful definition as e20d0a5 wrote it: one pattern, `_UNSURE` tried at every line.
 _PLAIN_KEY = r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?=[ \t\r\n]|\Z)"
@@ -55,7 +55,7 @@ def _reference(body: str) -> tuple[list[dict[str, str | None]], set[int]]:
                 odd.add(number)
             continue
         if refused:
-            yamledit.check_plain_list(body, "p.yaml")
+            scan.check_plain_list(body, "p.yaml")
             continue
         if dash:
             number += 1
@@ -72,12 +72,12 @@ def _reference(body: str) -> tuple[list[dict[str, str | None]], set[int]]:
             odd.add(number)
         if key in found:
             continue
-        simple = yamledit._single_line_value(value)
-        if simple is yamledit._NEEDS_YAML:
+        simple = scan.single_line_value(value)
+        if simple is scan.NEEDS_YAML:
             odd.add(number)
         else:
             found[key] = simple  # type: ignore[assignment]
-    starts = yamledit._record_starts(body)
+    starts = scan._record_starts(body)
     assert len(starts) == len(values)
     for match in _OTHER_BREAK.finditer(body):
         number = bisect.bisect_right(starts, match.start()) - 1
@@ -86,12 +86,12 @@ def _reference(body: str) -> tuple[list[dict[str, str | None]], set[int]]:
     return values, odd
 
 
-def _result(scan: object, body: str) -> object:
+def _result(scanner: object, body: str) -> object:
     # The records to parse, and the values scanned in the others (a parsed record's are replaced), or
     # the error.
     try:
-        values, odd = scan(body)  # type: ignore[operator]
-    except yamledit.OutlineError as error:
+        values, odd = scanner(body)  # type: ignore[operator]
+    except scan.OutlineError as error:
         return str(error)
     return odd, [found for number, found in enumerate(values) if number not in odd]
 
@@ -101,10 +101,10 @@ def _outcome(body: str) -> object:
 
 
 def _fast(body: str) -> object:
-    return _result(lambda text: yamledit._scan_records(text, "p.yaml"), body)
+    return _result(lambda text: scan._scan_records(text, "p.yaml"), body)
 
 
-# Record texts: the layouts of test_write_layouts (plain and CRLF), the house layout, and lines that
+# Record texts: the layouts of test_layouts (plain and CRLF), the house layout, and lines that
 # hit each `_UNSURE` alternative or nearly do.
 _RECORDS = [
     *LAYOUTS.values(),
@@ -210,7 +210,7 @@ def test_the_scan_reads_what_the_loader_reads_or_refuses(text: str) -> None:
     # of lines, so a line break YAML reads elsewhere (a lone CR, NEL, U+2028, U+2029) was missed by both.
     expected = _loader_values(text)
     try:
-        scanned = yamledit.scan_values(text, "p.yaml")
+        scanned = scan.scan_values(text, "p.yaml")
     except ScholarError:
         return  # refused: a write then changes nothing
     if expected is None:

@@ -14,7 +14,7 @@ from scholarcli.cli.app import app
 from scholarcli.store import load_library, locate_store, user_store_path
 from scholarcli.write import session as storewrite
 
-from .conftest import DEFAULT_STORE
+from ..conftest import DEFAULT_STORE
 
 BASE = (
     "# My works. A comment the tool must keep.\n"

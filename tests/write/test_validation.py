@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from scholarcli.cli.app import app
 from scholarcli.text import visible
 
-from .test_write_commands import BASE, records
+from .test_commands import BASE, records
 
 ADD = ["--type", "book", "--title", "A Title", "--author", "Liu, C"]
 

@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.store import yamlio
-from scholarcli.write import yamledit
+from scholarcli.write import scan
+from scholarcli.write.outline import Outline
 
-from .test_write_commands import BASE, records
+from .test_commands import BASE, records
 
 # The record every layout writes: id dupme, DOI 10.1234/dup, title "Dup Me Title", year 2020.
 BLOCK = (
@@ -214,8 +215,8 @@ def _reference(text: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_the_scan_reads_each_layout_as_the_loader_does(layout: str) -> None:
     text = BASE + "\n" + LAYOUTS[layout]
-    scanned = yamledit.scan_values(text, "p")
-    outline = yamledit.Outline(text, "p")
+    scanned = scan.scan_values(text, "p")
+    outline = Outline(text, "p")
     assert _present(scanned) == _reference(text)
     assert [outline.value(record, "id") for record in outline.records] == [r["id"] for r in _reference(text)]
 
@@ -267,13 +268,13 @@ def test_the_scan_agrees_with_the_loader_or_refuses_with_other_line_breaks(layou
         BASE + "\n" + LAYOUTS[layout].replace("\n", OTHER_BREAKS[name]),  # the last record only
     ):
         try:
-            scanned = yamledit.scan_values(text, "p")
-        except yamledit.OutlineError:
+            scanned = scan.scan_values(text, "p")
+        except scan.OutlineError:
             scanned = None
         try:
-            outline = yamledit.Outline(text, "p")
+            outline = Outline(text, "p")
             ids = [outline.value(record, "id") for record in outline.records]
-        except yamledit.OutlineError:
+        except scan.OutlineError:
             ids = None
         reference = _reference(text)
         if scanned is not None:

@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 
-from .conftest import DEFAULT_STORE, REQUIRE_EXTERNAL_ENV
+from ..conftest import DEFAULT_STORE, REQUIRE_EXTERNAL_ENV
 
-GOLDEN_BIBTEX = (Path(__file__).resolve().parent / "golden" / "bibtex" / "default-store.bib").read_bytes()
+GOLDEN_BIBTEX = (
+    Path(__file__).resolve().parent.parent / "golden" / "bibtex" / "default-store.bib"
+).read_bytes()
 
 
 def run(runner: CliRunner, *args: str):
