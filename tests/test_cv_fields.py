@@ -13,8 +13,7 @@ from scholarcli.export.biblatex import PUBSTATES
 from scholarcli.export.csl_json import csl_item
 from scholarcli.model import STATUSES, Library, Name, Profile, Publication
 from scholarcli.query import InMemory, Selection, select
-
-from .test_validate import problems_of, records_of
+from tests.store.test_validate import problems_of, records_of
 
 HEAD = """\
 - id: a2020

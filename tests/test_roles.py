@@ -16,8 +16,7 @@ from scholarcli.model import ROLES, Library, Name, Profile, Publication
 from scholarcli.store.cache import parse as cache
 from scholarcli.store.validate import read_publications
 from scholarcli.store.yamlio import dump_text, load_text
-
-from .test_validate import TODAY, problems_of, records_of
+from tests.store.test_validate import TODAY, problems_of, records_of
 
 HEAD = """\
 - id: a2020

@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 from scholarcli.cli.app import app
 from scholarcli.model import PUBLICATION_FIELDS, Name
 from scholarcli.write import operations as writes
-
-from .write.test_commands import BASE, records
+from tests.write.test_commands import BASE, records
 
 # A value for each field (as typed after `field=`), and what the record holds after the set.
 SAMPLES: dict[str, tuple[str, object]] = {

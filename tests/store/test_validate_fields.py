@@ -17,7 +17,7 @@ from scholarcli.store.validate import isbn_problem, issn_problem, read_publicati
 from scholarcli.store.yamlio import load_text
 from scholarcli.write import render
 
-RICH_STORE = Path(__file__).resolve().parent / "fixtures" / "rich-store"
+RICH_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "rich-store"
 TODAY = datetime.date(2026, 11, 26)
 BASE = """\
 - id: a2020
