@@ -1,6 +1,6 @@
 """The records: publications, names, themes and the owner's profile. Typed, immutable, no I/O.
 
-Field names follow the store format (see README); type names are CSL's, so exporters map from one
+Field names follow the store format (docs/store-format.md); type names are CSL's, so exporters map from one
 vocabulary only.
 """
 
@@ -385,7 +385,7 @@ class Publication:
             "equal_contribution": self.all_equal,
             "note": self.note,
             "abstract": self.abstract,
-            # The issue #11 fields, after the original keys (README: NEW_FIELDS order).
+            # The issue #11 fields, after the original keys (docs/formats.md: NEW_FIELDS order).
             "subtitle": self.subtitle,
             "short_title": self.short_title,
             "translators": [name.as_dict() for name in self.translators],
@@ -404,7 +404,7 @@ class Publication:
             "language": self.language,
             "keywords": list(self.keywords),
             "extra": dict(self.extra),
-            # Issue #14's fields, after those (README: "JSON fields").
+            # Issue #14's fields, after those (docs/formats.md: "JSON fields").
             "links": dict(self.links),
             "award": self.award,
             "featured": self.featured,

@@ -16,6 +16,36 @@ def test_a_docstring_is_read_from_the_source_as_typer_cleans_it() -> None:
     assert lazygroup.docstring("scholarcli.cli.read:where_command") == inspect.getdoc(read.where_command)
 
 
+def test_every_command_docstring_read_from_source_is_typers_by_pattern_and_by_tokens() -> None:
+    import importlib
+
+    from scholarcli.cli.app import COMMANDS
+
+    for entry in COMMANDS.values():
+        module, _, function = entry.partition(":")
+        source = lazygroup._source(module)
+        assert source is not None
+        own = source[source.find(f"\ndef {function}(") + 1 :]
+        expected = inspect.getdoc(getattr(importlib.import_module(module), function))
+        assert lazygroup.docstring(entry) == lazygroup._tokenized_docstring(own) == expected, entry
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('def f(x: int):\n    # a comment\n    """One.\n\n    Two."""\n', "One.\n\nTwo."),
+        ("def f(\n    x=(1, 2),\n) -> dict[str, int]:\n    r'''Raw \\n.'''\n", "Raw \\n."),
+        ("def f() -> None:\n    return None\n", None),
+        ('def f() -> None:\n    x = 1\n\ndef g() -> None:\n    """Not f\'s."""\n', None),
+    ],
+)
+def test_a_docstring_in_another_shape_is_read_or_known_absent(
+    monkeypatch: pytest.MonkeyPatch, source: str, expected: str | None
+) -> None:
+    monkeypatch.setattr(lazygroup, "_source", lambda module: "x = 0\n" + source)
+    assert lazygroup.docstring("any.module:f") == expected
+
+
 def test_a_function_the_module_does_not_define_is_an_error() -> None:
     with pytest.raises(LookupError, match=r"scholarcli\.cli\.read defines no function nothing_command"):
         lazygroup.docstring("scholarcli.cli.read:nothing_command")
@@ -71,7 +101,7 @@ def test_without_the_source_the_command_is_built_for_its_summary(monkeypatch) ->
     group_class = _group({"hello": f"{__name__}:_nothing", "bye": f"{__name__}:_nothing"})
     group = typer.main.get_command(group_class.typer_app)
     group.commands = lazygroup.LazyCommands(group, {})
-    monkeypatch.setattr(lazygroup, "_docstrings", lambda module: None)
+    monkeypatch.setattr(lazygroup, "_source", lambda module: None)
     context = typer.Context(group, info_name="tool", terminal_width=60, max_content_width=60)
     formatter = context.make_formatter()
     group.format_commands(context, formatter)

@@ -12,7 +12,7 @@ and `python -m scholarcli` import it), not when main() is called: the earliest o
 
 SIGTERM is handled the same way (status 143, 128 + SIGTERM), so that `kill` or a service manager
 stopping the program also runs the cleanup. A write's critical section (the replace and the backup's
-rotation) holds both signals back until it ends (see fileio.signals_deferred).
+rotation) holds both signals back until it ends (see write/atomic.py, signals_deferred).
 """
 
 INTERRUPTED = 130

@@ -1,4 +1,8 @@
-"""The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store."""
+"""The write commands: init, add, import, edit, set, remove. Each takes --store; none writes the embedded store.
+
+Only a write command imports this module (see cli/lazygroup.py), so the write machinery and the YAML
+parser it brings are imported here at the top: a read command or --help never loads them.
+"""
 
 import collections
 import dataclasses
@@ -29,9 +33,7 @@ from scholarcli.store import (
     user_store_path,
 )
 from scholarcli.text import visible
-from scholarcli.write import (
-    operations as writes,  # the YAML parser too: only write commands import this module
-)
+from scholarcli.write import operations
 from scholarcli.write.atomic import atomic_write
 from scholarcli.write.duplicates import OnDuplicate
 from scholarcli.write.newwork import NewWork
@@ -40,11 +42,6 @@ from scholarcli.write.session import refuse_read_only
 
 if TYPE_CHECKING:
     from collections import Counter
-
-    from scholarcli.write.operations import AddReport, RecordForEdit
-
-# The write machinery (writes, storewrite, and through them the YAML parser) is imported inside the
-# commands that write: every other command, and --help, starts without it.
 
 # Past this many records an import on a terminal shows a progress bar.
 PROGRESS_THRESHOLD = 200
@@ -100,7 +97,7 @@ def refuse_undecodable(given: dict[str, str | list[str] | None]) -> None:
                 raise ScholarError(f"{option}: {shown} is not text in UTF-8; nothing was written")
 
 
-def _report(report: "AddReport", result: ImportResult, *, dry_run: bool) -> None:
+def _report(report: operations.AddReport, result: ImportResult, *, dry_run: bool) -> None:
     """What an import did, on stderr: notes on entries taken, duplicates skipped, every rejection with
     its reason, the fields kept in `extra` or dropped, then one summary line that says whether all was taken."""
     for source, note in result.notes:
@@ -258,7 +255,7 @@ def _ask_for_missing(work: NewWork) -> NewWork:
 def _refuse(rejected: list[tuple[str, str]]) -> None:
 
     lines = [f"{where}: {reason}" for where, reason in rejected]
-    raise writes.ManyProblemsError(lines, "nothing was added")
+    raise operations.ManyProblemsError(lines, "nothing was added")
 
 
 def _prompt(label: str) -> str:
@@ -380,7 +377,7 @@ def add_command(
             id=record_id,
         )  # fmt: skip
         candidates = [_ask_for_missing(work).candidate()]
-    report = writes.add_publications(
+    report = operations.add_publications(
         location, candidates, on_duplicate=on_duplicate, extra_themes=tuple(theme or ())
     )
     changed = [f"added '{new_id}'" for _, new_id in report.added]
@@ -433,7 +430,9 @@ def import_command(
 
     try:
         report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
-    except writes.ManyProblemsError as problems:  # duplicates without a policy: every rejection is still said
+    except (
+        operations.ManyProblemsError
+    ) as problems:  # duplicates without a policy: every rejection is still said
         problems.lines[:0] = [f"{source}: {reason}" for source, reason in result.rejected]
         raise
     report.rejected[:0] = result.rejected
@@ -448,11 +447,11 @@ def _import_with_progress(
     on_duplicate: OnDuplicate | None,
     themes: tuple[str, ...],
     dry_run: bool,
-) -> "AddReport":
+) -> operations.AddReport:
 
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
-        return writes.add_publications(
+        return operations.add_publications(
             location,
             result.candidates,
             on_duplicate=on_duplicate,
@@ -464,7 +463,7 @@ def _import_with_progress(
 
     with Progress(console=Console(stderr=True, markup=False, highlight=False), transient=True) as progress:
         task = progress.add_task("importing", total=total)
-        return writes.add_publications(
+        return operations.add_publications(
             location,
             result.candidates,
             on_duplicate=on_duplicate,
@@ -505,13 +504,13 @@ def set_command(
     )
     changes: dict[str, str | None] = {}
     for text in assignments or ():
-        key, value = writes.parse_assignment(text)
+        key, value = operations.parse_assignment(text)
         changes[key] = value
     options = {"status": status, "year": year, "title": title, "container": container, "volume": volume,
                "issue": issue, "pages": pages, "doi": doi, "url": url}  # fmt: skip
     refuse_undecodable({f"--{key}": value for key, value in options.items()})
     changes.update(
-        {key: writes.given_value(key, value) for key, value in options.items() if value is not None}
+        {key: operations.given_value(key, value) for key, value in options.items() if value is not None}
     )
     if not changes:
         raise ScholarError("nothing to change; give field=value pairs or options such as --status published")
@@ -520,7 +519,7 @@ def set_command(
     given = {text.partition("=")[0].strip().partition(".")[0]: visible(text) for text in assignments or ()}
     given.update({key: f"--{key}" for key, value in options.items() if value is not None})
     try:
-        updated = writes.set_fields(location, publication_id, changes)
+        updated = operations.set_fields(location, publication_id, changes)
     except StoreInvalidError as exc:
         raise StoreInvalidError(
             [
@@ -558,7 +557,7 @@ def remove_command(
             raise ScholarError("removing needs --yes when stdin is not a terminal; nothing was removed")
         if not typer.confirm(f"Remove {', '.join(publication_ids)}?", default=False, err=True):
             raise ScholarError("nothing was removed")
-    removed = writes.remove_publications(location, publication_ids)
+    removed = operations.remove_publications(location, publication_ids)
     console.message(f"removed {', '.join(removed)}")
 
 
@@ -594,7 +593,7 @@ def edit_command(
     location = locate_store(store)
     refuse_read_only(location)
     editor = _editor_command()
-    original = writes.record_for_edit(location, publication_id)
+    original = operations.record_for_edit(location, publication_id)
     handle, name = tempfile.mkstemp(prefix=f"scholar-{original.publication_id}-", suffix=".yaml")
     os.close(handle)
     edited_path = Path(name)
@@ -625,7 +624,7 @@ def _holds_changes(path: Path, original: str) -> bool:
 
 
 def _edit_until_valid(
-    editor: list[str], location: StoreLocation, original: "RecordForEdit", edited_path: Path
+    editor: list[str], location: StoreLocation, original: "operations.RecordForEdit", edited_path: Path
 ) -> "Publication | None":
     """Run the editor until the record is valid and saved (its new version), or unchanged (None)."""
 
@@ -648,9 +647,11 @@ def _edit_until_valid(
                 f"{edited_path}: cannot read: {exc.strerror or exc}; nothing was changed"
             ) from None
         else:
-            problems = [str(p) for p in writes.check_record_text(location, original, text, str(edited_path))]
+            problems = [
+                str(p) for p in operations.check_record_text(location, original, text, str(edited_path))
+            ]
         if not problems:
-            return writes.replace_record(location, original, text, str(edited_path))
+            return operations.replace_record(location, original, text, str(edited_path))
         for problem in problems:
             console.error(problem)
         if not stdin_is_terminal() or not typer.confirm("Edit again?", default=True, err=True):

@@ -1,6 +1,6 @@
 """Export formats: each is a pure function `(works, library, options) -> str` in its own module.
 
-`FORMATS` is the one registry: it feeds `scholar export --format`'s choices and the README. Modules
+`FORMATS` is the one registry: it feeds `scholar export --format`'s choices and docs/formats.md. Modules
 are imported only when their format is used, so start-up does not pay for every exporter.
 
 A format written one entry per work (`per_record`) also has `render_entry(work) -> str` and an

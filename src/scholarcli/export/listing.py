@@ -1,7 +1,7 @@
 """Machine-readable listings of works: TSV, JSON, JSON Lines, YAML and bare ids.
 
 Each is produced in pieces (an iterator of text chunks) so a long listing streams to a pipe instead of
-being built as one string. Field names and column order are a documented interface (README).
+being built as one string. Field names and column order are a documented interface (docs/formats.md).
 """
 
 from __future__ import annotations

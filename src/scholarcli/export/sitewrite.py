@@ -202,7 +202,7 @@ def plan_tree(
 
 
 class _StoreFiles:
-    """Whether a path is one of the store's files (fileio.store_owns), asked of 20k paths: only a
+    """Whether a path is one of the store's files (write.atomic.store_owns), asked of 20k paths: only a
     path whose folder, resolved once per folder, is a folder of the store's files is checked."""
 
     def __init__(self, store: StoreLocation | None) -> None:

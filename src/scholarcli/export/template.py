@@ -392,7 +392,7 @@ def _context(
 
 
 class Filters:
-    """The filters a template may use; each is documented in the README's templates section."""
+    """The filters a template may use; each is documented in docs/cv.md (Templates)."""
 
     def __init__(
         self, works: Sequence[Publication], library: Library, options: ExportOptions, target: str

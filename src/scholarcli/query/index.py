@@ -7,7 +7,7 @@ With it an ordered listing needs no sort, a search by author or text reads short
 building every record, and a TSV listing writes rows made when the cache was. Every key is what the
 unindexed path computes with the same functions, so results are the same with or without it (tested
 for every command and format). Each work's content digest keys its rendered export entries
-(`entrycache.py`), so an edit re-renders only the works it changed.
+(`store/cache/entries.py`), so an edit re-renders only the works it changed.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from scholarcli.model import (
     parse_name,
 )
 from scholarcli.store.yamlio import YamlList, YamlMap
-from scholarcli.text import did_you_mean as did_you_mean  # (was here; callers still import it from here)
+from scholarcli.text import did_you_mean
 
 PROFILE_FIELDS = (
     "name",

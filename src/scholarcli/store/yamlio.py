@@ -31,7 +31,7 @@ class _StringLoader(_BaseLoader):
 # How deep lists and mappings may nest. A store needs four levels at most (the list of records, a
 # record, a list of names, a name mapping); the limit leaves room and stops a hostile or broken file
 # long before any parser's recursion could fail (PyYAML's pure-Python composer recurses per level,
-# libyaml stops at 1000 with a message of its own). Documented in the README under "Strict reading".
+# libyaml stops at 1000 with a message of its own). Documented in docs/store-format.md under "Strict reading".
 MAX_DEPTH = 32
 _DEPTH_MESSAGE = (
     f"lists and mappings nested more than {MAX_DEPTH} levels deep; a store needs four at most "

@@ -1,6 +1,6 @@
 """The choice for a record that duplicates one in the store.
 
-Kept apart from writes.py so the CLI can declare its `--on-duplicate` option without importing the
+Kept apart from operations.py so the CLI can declare its `--on-duplicate` option without importing the
 write machinery (and with it the YAML parser) on every command.
 """
 

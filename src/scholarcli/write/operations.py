@@ -1,6 +1,6 @@
 """The store's write operations: add (with ids and duplicates), set fields, replace a record, remove.
 
-Each runs in one `storewrite.write_session`: read under the lock, validate what changes, splice, commit.
+Each runs in one `session.write_session`: read under the lock, validate what changes, splice, commit.
 Records that a write does not touch are neither parsed nor re-emitted (see `outline`, `scan` and `render`).
 """
 

@@ -48,7 +48,7 @@ from scholarcli.store import (
     validate,
     yamlio,
 )
-from scholarcli.write import atomic as fileio
+from scholarcli.write import atomic
 from scholarcli.write.atomic import BACKUP_SUFFIX, LOCK_FILE, Content
 from scholarcli.write.outline import Outline, RecordSpan
 
@@ -148,7 +148,7 @@ class WriteSession:
     lock_path: Path
     committed: bool = field(default=False)
     # The outline's lines and record spans as first made (a commit of the outline compares them with
-    # its edited lines to carry the parse cache across the write: see cachewrite.py).
+    # its edited lines to carry the parse cache across the write: see cache_update.py).
     _outline_before: tuple[list[str], list[int], list[RecordSpan]] | None = field(default=None, repr=False)
 
     @cached_property
@@ -176,15 +176,15 @@ class WriteSession:
     def commit_outline(self) -> None:
         """Replace the publications file with the text of the (edited) outline, if it is still what was
         read; then carry the parse cache over to the new text (the records whose lines did not change
-        are kept, the others parsed: see cachewrite.py)."""
+        are kept, the others parsed: see cache_update.py)."""
         outline = self.outline
         assert self._outline_before is not None  # set when the outline was made
         old_lines, old_firsts, old_spans = self._outline_before
 
         def segments(count: int) -> list[Segment]:
-            from scholarcli.store.cache import update as cachewrite
+            from scholarcli.store.cache import update as cache_update
 
-            return cachewrite.outline_segments(
+            return cache_update.outline_segments(
                 old_lines, old_firsts, old_spans, outline.lines, outline.records, count
             )
 
@@ -197,9 +197,9 @@ class WriteSession:
         would cost a third copy of the file in fresh memory."""
 
         def segments(count: int) -> list[Segment]:
-            from scholarcli.store.cache import update as cachewrite
+            from scholarcli.store.cache import update as cache_update
 
-            return cachewrite.appended_segments(self.raw, extra, added, count)
+            return cache_update.appended_segments(self.raw, extra, added, count)
 
         self._replace((self.raw, extra), segments)
 
@@ -222,7 +222,7 @@ class WriteSession:
         _step("render")
         target = self.target
         try:
-            temp = fileio.write_temp(target, content, step=lambda name: _step(name))
+            temp = atomic.write_temp(target, content, step=lambda name: _step(name))
         except OSError as exc:
             raise ScholarError(f"{self.shown_path}: cannot write: {exc.strerror or exc}") from None
         pending: Path | None = temp  # removed on leaving, unless it was renamed into place
@@ -234,25 +234,25 @@ class WriteSession:
             _step("before-replace")
             # From the replace to the backup's rotation, Ctrl-C and SIGTERM wait: an interrupt between
             # the two would leave the new version in place with the backup of the one before.
-            with fileio.signals_deferred():
+            with atomic.signals_deferred():
                 try:
-                    swapped = fileio.exchange(temp, target)
+                    swapped = atomic.exchange(temp, target)
                 except FileNotFoundError:  # the file was deleted meanwhile
                     raise self._changed() from None
                 if swapped:  # `temp` now names the file that was in place a moment ago
                     if not self._is_as_read(temp):
-                        fileio.exchange(temp, target)  # another program saved it after the check: put it back
+                        atomic.exchange(temp, target)  # another program saved it after the check: put it back
                         raise self._changed()
                 else:
                     temp.replace(target)
                     pending = None
                     if held is not None and not self._is_as_read(held):
                         # A save into the file in the moment between the check and the replace: restore it.
-                        restore = fileio.unique_temp_path(target)
+                        restore = atomic.unique_temp_path(target)
                         os.link(held, restore)
                         restore.replace(target)
                         raise self._changed()
-                fileio.fsync_folder(target.parent)
+                atomic.fsync_folder(target.parent)
                 self.committed = True
                 self._keep_backup(held)
                 held = None
@@ -266,10 +266,10 @@ class WriteSession:
         digest = _content_digest(content)
         _remember_checked(self.lock_path, self.target, digest.hexdigest())
         if segments is not None:  # still under the lock: two writers cannot interleave cache files
-            from scholarcli.store.cache import update as cachewrite
+            from scholarcli.store.cache import update as cache_update
 
             old_stamp = (len(self.raw), self.identity.mtime_ns, _content_digest(self.raw).digest())
-            cachewrite.update(self.location, old_stamp, digest.digest(), self.theme_ids, segments)
+            cache_update.update(self.location, old_stamp, digest.digest(), self.theme_ids, segments)
 
     def _keep_backup(self, held: Path | None) -> None:
         """Make the replaced version `publications.yaml.bak`: the held link, renamed (no copy), or a copy
@@ -279,8 +279,8 @@ class WriteSession:
             if held is not None:
                 held.replace(backup)
             else:
-                fileio.atomic_write(backup, self.raw)
-            fileio.fsync_folder(backup.parent)
+                atomic.atomic_write(backup, self.raw)
+            atomic.fsync_folder(backup.parent)
         except OSError as exc:
             raise ScholarError(
                 f"{display_path(backup)}: cannot keep a backup: {exc.strerror or exc} (the new version of "
@@ -290,7 +290,7 @@ class WriteSession:
 
 def _hold(target: Path) -> Path | None:
     """A hard link to `target` under a temp name, or None where the file system has no hard links."""
-    held = fileio.unique_temp_path(backup_path(target))
+    held = atomic.unique_temp_path(backup_path(target))
     try:
         os.link(target, held)
     except OSError as exc:
@@ -346,7 +346,7 @@ def remove_stale_temp_files(target: Path) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        pid = fileio.temp_owner(entry.name, names)
+        pid = atomic.temp_owner(entry.name, names)
         if pid is None or pid == os.getpid() or _pid_alive(pid):
             continue
         stale = Path(entry.path)
