@@ -122,13 +122,10 @@ def show_command(
             raise UnknownIdError("no ids on stdin")
     loaded = open_store(store)
     works = find_ids(loaded, ids)
-    from scholarcli.export import listing  # (see the module docstring)
+    if output_format in (ShowFormat.json, ShowFormat.yaml):
+        from scholarcli.export import listing  # (see the module docstring)
 
-    if output_format is ShowFormat.json:
-        _write_all(listing.iter_json(works))
-        return
-    if output_format is ShowFormat.yaml:
-        _write_all(listing.iter_yaml(works))
+        _write_all((listing.iter_json if output_format is ShowFormat.json else listing.iter_yaml)(works))
         return
     from scholarcli.cite.asa import plain_citation
 
