@@ -3,7 +3,10 @@ and no two modules import each other, directly or round a loop, even inside a fu
 imports the terminal libraries (Typer, Click, Rich): everything below it is usable as a library.
 
 The graph is read from the source (ast), so an import inside a function counts as much as one at
-the top; one under `if TYPE_CHECKING:` does not (it never runs).
+the top; one under `if TYPE_CHECKING:` does not (it never runs). A string that names one of our
+modules (`"scholarcli.export.bibtex"` in the format registry, `"scholarcli.cli.read:list_command"` in
+the command table, an `importlib.import_module` argument) counts as an import of it: that is how the
+registries load their modules.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "scholarcli"
 # Low to high. A module may import its own layer and the layers before it. Within a layer the cycle
 # test keeps the imports in order.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # "scholarcli" is the package's __init__ alone (see layer_of): a new top-level module must be
+    # given a layer here.
     ("core", ("scholarcli", "scholarcli.errors", "scholarcli.text", "scholarcli.model", "scholarcli.ids",
               "scholarcli.bibfields")),
     ("query", ("scholarcli.query",)),
@@ -66,6 +71,10 @@ def imports_of(name: str, path: Path, modules: set[str]) -> tuple[set[str], set[
                 (ours if target.split(".")[0] == "scholarcli" else others).add(
                     target if target.split(".")[0] == "scholarcli" else target.split(".")[0]
                 )
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            named = node.value.partition(":")[0]  # "module" or "module:function"
+            if named in modules:
+                ours.add(named)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = name.split(".") if is_package else name.split(".")[:-1]
@@ -136,7 +145,8 @@ def layer_of(module: str) -> int:
     best, rank = -1, -1
     for position, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+            inside = prefix != "scholarcli" and module.startswith(prefix + ".")
+            if (module == prefix or inside) and len(prefix) > best:
                 best, rank = len(prefix), position
     return rank
 
@@ -156,14 +166,22 @@ GRAPH, EXTERNAL = import_graph(PACKAGE)
 def test_the_graph_is_read() -> None:
     """Not vacuous: the graph holds the edges the layout is known to have."""
     assert len(GRAPH) >= 60
-    assert "scholarcli.query.select" in GRAPH["scholarcli.export"]
+    assert "scholarcli.query.selecting" in GRAPH["scholarcli.export"]
     assert "scholarcli.store.cache.parse" in GRAPH["scholarcli.store.load"]  # inside a function
-    assert "scholarcli.query.select" in GRAPH["scholarcli.query"]
+    assert "scholarcli.query.selecting" in GRAPH["scholarcli.query"]
     assert "typer" in EXTERNAL["scholarcli.cli.app"]
+    assert "scholarcli.export.bibtex" in GRAPH["scholarcli.export"]  # the registry's string
+    assert "scholarcli.cli.read" in GRAPH["scholarcli.cli.app"]  # the command table's "module:function"
 
 
 def test_every_module_is_in_a_layer() -> None:
     assert [module for module in sorted(GRAPH) if layer_of(module) < 0] == []
+
+
+def test_a_new_top_level_module_has_no_layer_until_it_is_given_one() -> None:
+    assert layer_of("scholarcli.brand_new") == -1
+    assert layer_of("scholarcli") == 0
+    assert layer_of("scholarcli.store.cache.parse") == layer_of("scholarcli.store")
 
 
 def test_no_import_cycle() -> None:
@@ -208,6 +226,7 @@ def test_a_function_level_import_counts_and_a_type_checking_one_does_not(tmp_pat
     (package / "model.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from scholarcli import cli\n"
         "def f():\n    import rich\n    from scholarcli.cli import app\n"
+        "REGISTRY = {'x': 'scholarcli.cli.app:main', 'y': 'not.ours', 'z': 'scholarcli.nothing'}\n"
     )
     (package / "cli").mkdir()
     (package / "cli" / "__init__.py").write_text("")

@@ -147,17 +147,16 @@ def test_only_the_module_of_the_command_run_is_imported(
 def test_the_command_table_names_every_registered_command() -> None:
     import importlib
 
-    from scholarcli.cli.app import COMMANDS, app
+    from scholarcli.cli.app import COMMANDS
 
-    for entry in COMMANDS.values():
-        importlib.import_module(entry.partition(":")[0])
-    registered = [info.name for info in app.registered_commands] + [
-        info.name for info in app.registered_groups
-    ]
+    apps = {importlib.import_module(entry.partition(":")[0]).app for entry in COMMANDS.values()}
+    commands = [info for app in apps for info in app.registered_commands]
+    groups_info = [info for app in apps for info in app.registered_groups]
+    registered = [info.name for info in commands] + [info.name for info in groups_info]
     assert sorted(registered) == sorted(COMMANDS)
     for name, entry in COMMANDS.items():
-        callbacks = [info.callback for info in app.registered_commands if info.name == name]
-        groups = [info.typer_instance for info in app.registered_groups if info.name == name]
+        callbacks = [info.callback for info in commands if info.name == name]
+        groups = [info.typer_instance for info in groups_info if info.name == name]
         callback = callbacks[0] if callbacks else groups[0].registered_callback.callback
         # with_selection's wrapper keeps the name and module of the function it wraps.
         assert f"{callback.__module__}:{callback.__name__}" == entry, name

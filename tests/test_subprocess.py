@@ -450,13 +450,13 @@ def test_ctrl_c_while_a_command_waits_exits_130_silently(default_store: Path) ->
 _SIGNAL_AFTER_SWAP = """
 import os, signal, sys
 import scholarcli.cli.entry as entry
-from scholarcli.write import atomic as fileio
-original, number = fileio.exchange, getattr(signal, sys.argv[1])
+from scholarcli.write import atomic
+original, number = atomic.exchange, getattr(signal, sys.argv[1])
 def exchange(first, second):
     done = original(first, second)
     os.kill(os.getpid(), number)
     return done
-fileio.exchange = exchange
+atomic.exchange = exchange
 sys.argv = ["scholar", *sys.argv[2:]]
 entry.main()
 """

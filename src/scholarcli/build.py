@@ -378,7 +378,6 @@ def build(loaded: LoadedStore, outputs: list[Output], *, dry_run: bool = False) 
 
 
 def _apply(item: _Planned, loaded: LoadedStore, *, dry_run: bool) -> OutputResult:
-
     if item.plan is not None:
         plan = item.plan
         if plan.changed and not dry_run:

@@ -385,7 +385,7 @@ class Publication:
             "equal_contribution": self.all_equal,
             "note": self.note,
             "abstract": self.abstract,
-            # The issue #11 fields, after the original keys (docs/formats.md: NEW_FIELDS order).
+            # The issue #11 fields, after the original keys (docs/formats.md, "Output formats of `list`").
             "subtitle": self.subtitle,
             "short_title": self.short_title,
             "translators": [name.as_dict() for name in self.translators],
@@ -404,7 +404,7 @@ class Publication:
             "language": self.language,
             "keywords": list(self.keywords),
             "extra": dict(self.extra),
-            # Issue #14's fields, after those (docs/formats.md: "JSON fields").
+            # Issue #14's fields, after those (docs/formats.md, "Output formats of `list`").
             "links": dict(self.links),
             "award": self.award,
             "featured": self.featured,
@@ -506,13 +506,11 @@ class Library:
     def __post_init__(self) -> None:
         object.__setattr__(self, "theme_by_id", {t.id: t for t in self.themes})
 
-    @cached_property
-    def positions(self) -> dict[str, int]:
-        """Where each work is in `publications`, by its id casefolded (ids are unique in any case, and
-        lookups accept any case). Made on first use."""
-        return {publication.id.casefold(): n for n, publication in enumerate(self.publications)}
-
     def get(self, publication_id: str) -> Publication | None:
-        """The work with this id, written in any case; None if there is none."""
-        position = self.positions.get(publication_id.casefold())
-        return None if position is None else self.publications[position]
+        """The work with this id, written in any case; None if there is none.
+
+        A scan of the records, for code that holds a Library; a command looks works up through
+        `query.find_ids`, which reads the store's index instead of building every record.
+        """
+        wanted = publication_id.casefold()
+        return next((work for work in self.publications if work.id.casefold() == wanted), None)

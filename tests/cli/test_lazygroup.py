@@ -37,6 +37,13 @@ def test_every_command_docstring_read_from_source_is_typers_by_pattern_and_by_to
         ("def f(\n    x=(1, 2),\n) -> dict[str, int]:\n    r'''Raw \\n.'''\n", "Raw \\n."),
         ("def f() -> None:\n    return None\n", None),
         ('def f() -> None:\n    x = 1\n\ndef g() -> None:\n    """Not f\'s."""\n', None),
+        # A nested function's or a later method's docstring is not f's (f has none).
+        ('def f():\n    def inner() -> None:\n        """Inner."""\n', None),
+        ('def f() -> None:\n    def inner() -> None:\n        """Inner."""\n', None),
+        ('def f():\n    pass\n\nclass C:\n    def m(self) -> None:\n        """M."""\n', None),
+        # An escape in the docstring: its value, not its source text.
+        ('def f() -> None:\n    """Say \\"""hi\\""" \\u00e9."""\n', 'Say """hi""" \u00e9.'),
+        ('def f() -> None:\n    f"""Not a docstring."""\n', None),
     ],
 )
 def test_a_docstring_in_another_shape_is_read_or_known_absent(
@@ -44,6 +51,13 @@ def test_a_docstring_in_another_shape_is_read_or_known_absent(
 ) -> None:
     monkeypatch.setattr(lazygroup, "_source", lambda module: "x = 0\n" + source)
     assert lazygroup.docstring("any.module:f") == expected
+
+
+def test_the_usual_shape_is_read_without_tokenizing(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = 'x = 0\n@app.command("f")\ndef f(\n    a: int = 1,\n) -> None:\n    """One.\n\n    Two."""\n'
+    monkeypatch.setattr(lazygroup, "_source", lambda module: source)
+    monkeypatch.setattr(lazygroup, "_tokenized_docstring", lambda text: pytest.fail("tokenized"))
+    assert lazygroup.docstring("any.module:f") == "One.\n\nTwo."
 
 
 def test_a_function_the_module_does_not_define_is_an_error() -> None:

@@ -1,4 +1,4 @@
-"""`scholar export -o` (fileio.write_export): what it writes through, what it refuses, what it never replaces.
+"""`scholar export -o` (write/atomic.py, write_export): what it writes through, what it refuses, what it never replaces.
 
 Issue #12, items 1 and 15. Device nodes are made in the test's own folder (mknod, as root) so a failing
 test can never replace the machine's real /dev/null.

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from scholarcli.cli import write as write_cli
 from scholarcli.cli.app import app
 from scholarcli.store import load_library, locate_store, user_store_path
-from scholarcli.write import session as storewrite
+from scholarcli.write import session as session_module
 
 from ..conftest import DEFAULT_STORE
 
@@ -425,9 +425,9 @@ def test_edit_refuses_when_the_file_changed_meanwhile(
 def test_commit_refuses_a_file_changed_between_read_and_write(make_store) -> None:
     store = make_store(BASE)
     location = locate_store(store)
-    with storewrite.write_session(location) as session:
+    with session_module.write_session(location) as session:
         (store / "publications.yaml").write_text(BASE + "# changed\n", encoding="utf-8")
-        with pytest.raises(storewrite.StoreChangedError, match="changed on disk since it was read"):
+        with pytest.raises(session_module.StoreChangedError, match="changed on disk since it was read"):
             session.commit(BASE)
     assert (store / "publications.yaml").read_text(encoding="utf-8") == BASE + "# changed\n"
 
@@ -439,22 +439,22 @@ def test_an_add_commit_refuses_a_same_size_change_past_the_first_megabyte(make_s
     store = make_store(BASE + padding)
     publications = store / "publications.yaml"
     location = locate_store(store)
-    with storewrite.write_session(location) as session:
+    with session_module.write_session(location) as session:
         changed = BASE + padding[:-10] + "yyyyyyyyy\n"
         assert len(changed) == len(BASE + padding)
         publications.write_text(changed, encoding="utf-8")
-        with pytest.raises(storewrite.StoreChangedError, match="changed on disk since it was read"):
+        with pytest.raises(session_module.StoreChangedError, match="changed on disk since it was read"):
             session.commit_appended(b"- id: new\n")
     assert publications.read_text(encoding="utf-8") == changed
-    assert storewrite.same_bytes(publications, changed.encode("utf-8"))
-    assert not storewrite.same_bytes(publications, changed.encode("utf-8")[:-1])
-    assert not storewrite.same_bytes(publications, changed.encode("utf-8") + b"\n")
+    assert session_module.same_bytes(publications, changed.encode("utf-8"))
+    assert not session_module.same_bytes(publications, changed.encode("utf-8")[:-1])
+    assert not session_module.same_bytes(publications, changed.encode("utf-8") + b"\n")
 
 
 def test_an_add_commit_writes_the_bytes_read_then_the_new_ones(make_store) -> None:
     store = make_store(BASE)
     location = locate_store(store)
-    with storewrite.write_session(location) as session:
+    with session_module.write_session(location) as session:
         session.commit_appended(b"\n- id: new2020\n  type: book\n  title: New\n")
     assert (store / "publications.yaml").read_bytes() == BASE.encode("utf-8") + (
         b"\n- id: new2020\n  type: book\n  title: New\n"
@@ -493,7 +493,7 @@ def test_a_read_only_store_is_reported(
     # Tests may run as root, who can write anything: ask the store what it may write instead.
     store = make_store(BASE)
     refused = (store / "publications.yaml").resolve() if which == "file" else store.resolve()
-    monkeypatch.setattr(storewrite, "writable", lambda path: path != refused)
+    monkeypatch.setattr(session_module, "writable", lambda path: path != refused)
     before = (store / "publications.yaml").read_bytes()
     result = run(runner, "set", "--store", str(store), "liu2022who", "volume=3")
     assert result.exit_code == 1
@@ -507,9 +507,9 @@ def test_a_read_only_store_is_reported(
 def test_a_held_lock_times_out_with_a_message(make_store) -> None:
     store = make_store(BASE)
     with (
-        storewrite.store_lock(store),
-        pytest.raises(storewrite.StoreLockedError) as raised,
-        storewrite.store_lock(store, timeout=0.05),
+        session_module.store_lock(store),
+        pytest.raises(session_module.StoreLockedError) as raised,
+        session_module.store_lock(store, timeout=0.05),
     ):
         pytest.fail("a second holder got the lock")
     assert str(raised.value) == (

@@ -64,14 +64,14 @@ def test_concurrent_adds_all_land(make_store) -> None:
 
 WRITER = """
 import sys
-from scholarcli.write import operations as writes
+from scholarcli.write import operations
 from scholarcli.model import Name, Publication
 from scholarcli.store import locate_store
 location = locate_store(sys.argv[1])
 number = 0
 while True:
     publication = Publication(id=f"k{number}", type="book", title=f"Killed {number}", authors=(Name("Roe", "R"),), year=2020)
-    writes.add_publications(location, [writes.Candidate(publication, "test")])
+    operations.add_publications(location, [operations.Candidate(publication, "test")])
     print(number, flush=True)
     number += 1
 """

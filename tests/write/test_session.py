@@ -1,4 +1,4 @@
-"""storewrite: the commit sequence of a store write, against another program saving the file meanwhile,
+"""write/session.py: the commit sequence of a store write, against another program saving the file meanwhile,
 a failing replace, a symlinked file shared by two stores, an unparseable store and stale temp files.
 
 Issue #12, items 3, 4, 5, 6 and 16 (the real-process checks are in test_safety.py).
@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.store import locate_store
-from scholarcli.write import atomic as fileio
-from scholarcli.write import session as storewrite
+from scholarcli.write import atomic
+from scholarcli.write import session as session_module
 
 from .test_commands import BASE
 
@@ -57,7 +57,7 @@ def race_at(monkeypatch: pytest.MonkeyPatch, step: str, save: Callable[[], None]
         if name == step and seen.count(name) == 1:
             save()
 
-    monkeypatch.setattr(storewrite, "_step", hook)
+    monkeypatch.setattr(session_module, "_step", hook)
     return seen
 
 
@@ -95,7 +95,7 @@ def test_without_an_atomic_exchange_an_in_place_save_is_still_never_lost(
 ) -> None:
     # Where renameat2(RENAME_EXCHANGE) is missing, the write falls back to os.replace and checks the
     # file it replaced afterwards; a save into that file is put back.
-    monkeypatch.setattr(fileio, "exchange", lambda first, second: False)
+    monkeypatch.setattr(atomic, "exchange", lambda first, second: False)
     store = make_store(BASE)
     publications = store / "publications.yaml"
     race_at(monkeypatch, step, lambda: save_in_place(publications))
@@ -124,8 +124,8 @@ def fail_the_replace(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> bool:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(fileio, "exchange", refuse)
-    monkeypatch.setattr(storewrite.os, "replace", refuse)
+    monkeypatch.setattr(atomic, "exchange", refuse)
+    monkeypatch.setattr(session_module.os, "replace", refuse)
 
 
 def test_a_failed_write_keeps_the_previous_backup(
@@ -183,8 +183,8 @@ def test_stores_sharing_a_file_lock_beside_the_file(
     runner: CliRunner, make_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, second, shared = shared_stores(make_store, tmp_path)
-    monkeypatch.setenv(storewrite.LOCK_TIMEOUT_ENV, "0.05")
-    with storewrite.store_lock(shared.parent):  # as a write through the first store holds it
+    monkeypatch.setenv(session_module.LOCK_TIMEOUT_ENV, "0.05")
+    with session_module.store_lock(shared.parent):  # as a write through the first store holds it
         result = run(runner, second, "set", "liu2022who", "volume=3")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -204,7 +204,7 @@ def test_the_temp_file_and_backup_are_written_beside_the_linked_file(
         if name == "fsynced":
             temps.extend(p.name for p in shared.parent.iterdir() if p.name.endswith(".tmp"))
 
-    monkeypatch.setattr(storewrite, "_step", hook)
+    monkeypatch.setattr(session_module, "_step", hook)
     result = run(runner, first, "set", "liu2022who", "volume=3")
     assert result.exit_code == 0, result.output
     assert len(temps) == 1
@@ -274,9 +274,9 @@ def test_a_checked_store_is_not_parsed_again_by_the_next_write(
     # The lock file remembers the content a write checked or wrote, so a run of adds parses once.
     store = make_store(BASE)
     parsed: list[str] = []
-    real_load = storewrite.yamlio.load_text
+    real_load = session_module.yamlio.load_text
     monkeypatch.setattr(
-        storewrite.yamlio, "load_text", lambda text, path: parsed.append(path) or real_load(text, path)
+        session_module.yamlio, "load_text", lambda text, path: parsed.append(path) or real_load(text, path)
     )
     for title in ("One", "Two", "Three"):
         result = run(
@@ -328,8 +328,8 @@ def test_stale_temp_files_are_left_alone_without_the_lock(make_store) -> None:
     name = f".publications.yaml.{dead_pid()}.ab12cd34.tmp"
     (store / name).write_text("x\n", encoding="utf-8")
     location = locate_store(store)
-    with storewrite.store_lock(store):  # held by someone else: a write waits, and removes nothing
+    with session_module.store_lock(store):  # held by someone else: a write waits, and removes nothing
         pass
     assert (store / name).exists()
-    with storewrite.write_session(location):
+    with session_module.write_session(location):
         assert not (store / name).exists()

@@ -1,4 +1,4 @@
-"""`scholar set` on every field of a record: each field has a kind (writes.FIELD_KINDS) that says how
+"""`scholar set` on every field of a record: each field has a kind (operations.FIELD_KINDS) that says how
 its value is read from the command line, so a list field is never written as one text split into
 letters (`keywords=surveillance` once stored `[s, u, r, ...]`)."""
 
@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from scholarcli.cli.app import app
 from scholarcli.model import PUBLICATION_FIELDS, Name
-from scholarcli.write import operations as writes
+from scholarcli.write import operations
 from tests.write.test_commands import BASE, records
 
 # A value for each field (as typed after `field=`), and what the record holds after the set.
@@ -51,7 +51,7 @@ def _run(runner: CliRunner, *args: str):
 
 @pytest.mark.parametrize("field", [f for f in PUBLICATION_FIELDS if f not in ("id", "extra", "links")])
 def test_set_writes_every_field_as_its_kind(runner: CliRunner, make_store, field: str) -> None:
-    assert field in writes.FIELD_KINDS, f"'{field}' has no kind in writes.FIELD_KINDS"
+    assert field in operations.FIELD_KINDS, f"'{field}' has no kind in operations.FIELD_KINDS"
     store = make_store(BASE)
     text, expected = SAMPLES.get(field, ("Some text, here", "Some text, here"))
     needs = NEEDS.get(field, [])
@@ -66,7 +66,7 @@ def test_set_writes_every_field_as_its_kind(runner: CliRunner, make_store, field
 
 
 def test_every_field_has_a_kind() -> None:
-    assert set(writes.FIELD_KINDS) == set(PUBLICATION_FIELDS)
+    assert set(operations.FIELD_KINDS) == set(PUBLICATION_FIELDS)
 
 
 def test_keywords_and_translators_take_lists(runner: CliRunner, make_store) -> None:

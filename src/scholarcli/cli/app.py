@@ -68,7 +68,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-ScholarGroup.typer_app = app  # where the command modules register their commands
+ScholarGroup.typer_app = app  # its settings (markup, exceptions) apply to every command built
 
 
 def _print_version(value: bool) -> None:

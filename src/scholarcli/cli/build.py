@@ -6,9 +6,12 @@ import typer
 
 from scholarcli.build import build, config_path, read_config
 from scholarcli.cli import console
-from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption
 from scholarcli.store import open_store
+
+# This module's commands. The root app (cli/app.py) imports the module and builds one of them only
+# when it is run; the module does not import the root app, so there is no import loop.
+app = typer.Typer()
 
 
 @app.command("build")

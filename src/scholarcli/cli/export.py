@@ -7,11 +7,15 @@ from typing import Annotated
 import typer
 
 from scholarcli.cli import console
-from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, with_selection
 from scholarcli.export import FORMATS, ExportOptions, export_selection
 from scholarcli.query import Selection
 from scholarcli.store import LoadedStore, open_store
+
+# This module's commands. The root app (cli/app.py) imports the module and builds one of them only
+# when it is run; the module does not import the root app, so there is no import loop.
+app = typer.Typer()
+
 
 FormatChoice = Enum("FormatChoice", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 

@@ -5,17 +5,22 @@ and 143 ms with every command module imported and every command built up front (
 150 ms; importing Typer alone is 69 ms). `scholar show ID` saves ~11 ms as well.
 
 Each command is named once, by the function that defines it ("module:function"). Its module
-registers it on the Typer app when imported, the usual way (`@app.command("list")`). The overview
+registers it, the usual way (`@app.command("list")`), on a Typer app of its own, so it need not
+import the root app that imports it (no import loop; tests/test_architecture.py). The overview
 of `--help` needs only each command's first help paragraph: that is read from the function's
 docstring in the module's source, without importing the module (which would import the store, the
 query engine and the exporters), so the docstring stays the one place a summary is written.
 
-Only public API: Typer's TyperGroup and TyperCommand, Click's documented extension points of a
-group (`commands`, `get_command`, `list_commands`, `format_commands`), and Typer's `typer.main`
-builders of one command from its registration.
+No private (underscored) Typer or Click name: Typer's TyperGroup and TyperCommand (typer.core),
+Click's documented extension points of a group (`commands`, `get_command`, `list_commands`,
+`format_commands`), and `typer.main.get_command_from_info` / `get_group_from_info`, which build one
+command from its registration. Those two are not in Typer's documentation, and their keywords have
+changed between versions: the Typer range in pyproject.toml is the one tested (tests/cli/, and
+tests/test_startup.py builds every command through them).
 """
 
 import ast
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -51,16 +56,24 @@ def docstring(entry: str) -> str | None:
     # few microseconds); anything else is tokenized (~0.7 ms a command). Parsing the whole modules
     # (ast) cost ~22 ms of a ~100 ms `--help`. tests/test_startup.py compares the overview made from
     # these with the one Typer makes from the built commands.
-    found = _SIGNATURE_THEN_DOCSTRING.search(source, start)
-    if found is not None and source.find("\ndef ", start + 1, found.start()) < 0:
-        quote = found.group("quote")
-        end = source.find(quote, found.end())
-        if end >= 0:
-            return inspect.cleandoc(ast.literal_eval(quote + source[found.end() : end] + quote))
+    signature_end = _SIGNATURE_END.search(source, start)
+    if signature_end is not None and not _DEFINITION.search(source, start + 5, signature_end.start()):
+        # The function's own `) -> X:` line (no other def or class begins before it); its docstring,
+        # if any, is the very next line.
+        docstring_start = _DOCSTRING_START.match(source, signature_end.end())
+        if docstring_start is not None:
+            quote = docstring_start.group("quote")
+            end = source.find(quote, docstring_start.end())
+            literal = source[docstring_start.end() : end]
+            if end >= 0 and "\\" not in literal:  # no escape: the text is the string's value
+                return inspect.cleandoc(literal)
+    # Any other shape (a comment first, a prefix, an escape, no return annotation): read exactly.
     return _tokenized_docstring(source[start + 1 :])
 
 
-_SIGNATURE_THEN_DOCSTRING = re.compile(r"\) -> [^\n]*:\n[ \t]+(?P<quote>\"\"\"|\'\'\')")
+_SIGNATURE_END = re.compile(r"\) -> [^\n]*:\n")
+_DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]", re.MULTILINE)
+_DOCSTRING_START = re.compile(r"[ \t]+(?P<quote>\"\"\"|\'\'\')")
 
 
 def _tokenized_docstring(function_source: str) -> str | None:
@@ -69,10 +82,12 @@ def _tokenized_docstring(function_source: str) -> str | None:
         if token.type == tokenize.NEWLINE and not after_signature:
             after_signature = True
         elif after_signature and token.type not in (tokenize.INDENT, tokenize.NL, tokenize.COMMENT):
-            if token.type != tokenize.STRING:
-                return None  # no docstring
+            value = None
+            if token.type == tokenize.STRING:
+                with contextlib.suppress(ValueError, SyntaxError):  # an f-string is no docstring
+                    value = ast.literal_eval(token.string)
             # Cleaned as Typer cleans a command's help (inspect.getdoc uses cleandoc).
-            return inspect.cleandoc(ast.literal_eval(token.string))
+            return inspect.cleandoc(value) if isinstance(value, str) else None  # else: no docstring
     return None
 
 
@@ -126,18 +141,21 @@ class LazyGroup(TyperGroup):
         self.commands = LazyCommands(self, self.commands)
 
     def build_command(self, name: str) -> Command:
-        """Import the module of a command (it registers itself on the app) and build its command."""
+        """Import the module of a command and build the command from its registration: on the
+        module's own Typer app (its `app`) when it has one, else on the group's."""
         app = self.typer_app
-        module = self.entries[name].partition(":")[0]
-        importlib.import_module(module)
-        for info in app.registered_commands:
+        module = importlib.import_module(self.entries[name].partition(":")[0])
+        registry = getattr(module, "app", None)
+        if not isinstance(registry, typer.Typer):
+            registry = app
+        for info in registry.registered_commands:
             if info.name == name:
                 return typer.main.get_command_from_info(
                     info,
                     pretty_exceptions_short=app.pretty_exceptions_short,
                     rich_markup_mode=app.rich_markup_mode,
                 )
-        for group_info in app.registered_groups:
+        for group_info in registry.registered_groups:
             if group_info.name == name:  # a command with subcommands (`themes`)
                 return typer.main.get_group_from_info(
                     group_info,
@@ -145,7 +163,7 @@ class LazyGroup(TyperGroup):
                     rich_markup_mode=app.rich_markup_mode,
                     suggest_commands=app.suggest_commands,
                 )
-        raise LookupError(f"{module} registers no command '{name}'")
+        raise LookupError(f"{module.__name__} registers no command '{name}'")
 
     def list_commands(self, ctx: Any) -> list[str]:
         # TyperGroup's own reads `commands.items()`, which would build every command.

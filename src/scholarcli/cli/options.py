@@ -58,7 +58,6 @@ def complete_publication_id(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _library_for_completion(ctx: typer.Context) -> Any:
-
     try:
         return open_store(ctx.params.get("store")).library
     except ScholarError:  # completion must never fail loudly; offer nothing instead

@@ -15,13 +15,17 @@ from typing import Annotated
 import typer
 
 from scholarcli.cli import console
-from scholarcli.cli.app import app
 from scholarcli.cli.fields import detail_fields
 from scholarcli.cli.options import StoreOption, complete_publication_id, from_group, with_selection
 from scholarcli.errors import StoreInvalidError, UnknownIdError, display_path
 from scholarcli.query import Selection, find_ids, find_theme, select
 from scholarcli.store import LoadedStore, load_library, locate_store, open_store
 from scholarcli.text import json_safe, one_line, visible
+
+# This module's commands. The root app (cli/app.py) imports the module and builds one of them only
+# when it is run; the module does not import the root app, so there is no import loop.
+app = typer.Typer()
+
 
 # A Rich table of thousands of rows takes seconds to lay out; past this a terminal listing is cut
 # (with a note) unless --limit asks for more. Pipes always get everything.

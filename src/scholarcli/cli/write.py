@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scholarcli.cli import console
-from scholarcli.cli.app import app
 from scholarcli.cli.options import StoreOption, complete_publication_id
 from scholarcli.errors import Problem, ScholarError, StoreInvalidError, display_path
 from scholarcli.importers import ImportFormat, ImportResult, decode, read_records
@@ -42,6 +41,11 @@ from scholarcli.write.session import refuse_read_only
 
 if TYPE_CHECKING:
     from collections import Counter
+
+
+# This module's commands. The root app (cli/app.py) imports the module and builds one of them only
+# when it is run; the module does not import the root app, so there is no import loop.
+app = typer.Typer()
 
 # Past this many records an import on a terminal shows a progress bar.
 PROGRESS_THRESHOLD = 200
@@ -219,7 +223,6 @@ def init_command(
 
 
 def _yaml_scalar(text: str) -> str:
-
     return render_scalar(text)
 
 
@@ -253,7 +256,6 @@ def _ask_for_missing(work: NewWork) -> NewWork:
 
 
 def _refuse(rejected: list[tuple[str, str]]) -> None:
-
     lines = [f"{where}: {reason}" for where, reason in rejected]
     raise operations.ManyProblemsError(lines, "nothing was added")
 
@@ -430,9 +432,8 @@ def import_command(
 
     try:
         report = _import_with_progress(location, result, on_duplicate, tuple(theme or ()), dry_run)
-    except (
-        operations.ManyProblemsError
-    ) as problems:  # duplicates without a policy: every rejection is still said
+    except operations.ManyProblemsError as problems:
+        # Duplicates without a policy: every rejection is still said.
         problems.lines[:0] = [f"{source}: {reason}" for source, reason in result.rejected]
         raise
     report.rejected[:0] = result.rejected
@@ -448,7 +449,6 @@ def _import_with_progress(
     themes: tuple[str, ...],
     dry_run: bool,
 ) -> operations.AddReport:
-
     total = len(result.candidates)
     if total < PROGRESS_THRESHOLD or not console.stderr_is_terminal():
         return operations.add_publications(

@@ -46,7 +46,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scholarcli.bibfields import entry_subtype
-from scholarcli.export import ExportOptions, latex
+from scholarcli.export import latex
+from scholarcli.export.base import ExportOptions
 from scholarcli.export.latex import ENTRY_FRAME as ENTRY_FRAME  # how entries are joined (export/__init__.py)
 from scholarcli.model import Library, Publication
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 
-from scholarcli.export import EntryFrame, ExportOptions
+from scholarcli.export.base import EntryFrame, ExportOptions
 from scholarcli.model import Library, Name, Publication
 from scholarcli.text import json_safe
 

@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from scholarcli.cite.asa import citation
 from scholarcli.cite.styled import Rich, Span
-from scholarcli.export import (
+from scholarcli.export.base import (
     DEFAULT_MARKS,
     ROLE_LEGENDS,
     ExportOptions,

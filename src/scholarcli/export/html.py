@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from scholarcli.cite.styled import HtmlRenderer, is_web_url, safe_url
 from scholarcli.cite.styled import escape_html as _escape
-from scholarcli.export import ExportOptions, WorkExtras, fold_preprints, legend_lines, work_extras
+from scholarcli.export.base import ExportOptions, WorkExtras, fold_preprints, legend_lines, work_extras
 from scholarcli.export.markdown import Cite, Legend, Section, citations, group, legend_marks
 from scholarcli.model import Library, Profile, Publication, has_cjk
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scholarcli.export import ExportOptions
+from scholarcli.export.base import ExportOptions
 from scholarcli.export.bibtex import render_entry
 from scholarcli.export.site import escape_body, front_matter, markdown_inline, slugs, work_date
 from scholarcli.model import Library, Profile, Publication

@@ -35,7 +35,7 @@ from typing import Any
 
 from scholarcli.cite.asa import citation, doi_url
 from scholarcli.cite.styled import PlainRenderer, escape_html
-from scholarcli.export import ExportOptions
+from scholarcli.export.base import ExportOptions
 from scholarcli.export.bibtex import render_entry
 from scholarcli.export.latex import ENTRY_FRAME
 from scholarcli.export.site import escape_body, front_matter, markdown_inline, slugs, work_date

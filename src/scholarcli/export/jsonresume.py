@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 
 from scholarcli.cite.asa import doi_url, plain_citation
-from scholarcli.export import ExportOptions
+from scholarcli.export.base import ExportOptions
 from scholarcli.model import Library, Profile, Publication
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"

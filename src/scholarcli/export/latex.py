@@ -47,7 +47,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from scholarcli.bibfields import LEGAL_FIELD_NAME, MONTH_MACROS
-from scholarcli.export import EntryFrame
+from scholarcli.export.base import EntryFrame
 from scholarcli.model import OTHERS, Name, Publication
 
 # ASCII characters that cannot be written as themselves in LaTeX text.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scholarcli.cite.asa import citation
 from scholarcli.cite.styled import MarkdownRenderer, Renderer, escape_markdown, is_web_url, safe_url
-from scholarcli.export import (
+from scholarcli.export.base import (
     DEFAULT_MARKS,
     ExportOptions,
     WorkExtras,

@@ -75,7 +75,7 @@ def render_with_style(
     pandoc = find_pandoc()
     if not works:
         return {}
-    from scholarcli.export import ExportOptions
+    from scholarcli.export.base import ExportOptions
     from scholarcli.export.csl_json import export as csl_json_export
 
     with tempfile.TemporaryDirectory(prefix="scholar-style-") as folder:

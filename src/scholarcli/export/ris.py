@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from scholarcli.export import EntryFrame, ExportOptions
+from scholarcli.export.base import EntryFrame, ExportOptions
 from scholarcli.model import Library, Name, Publication
 
 TYPES: dict[str, str] = {

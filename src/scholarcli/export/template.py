@@ -59,9 +59,9 @@ from scholarcli.cite.styled import (
     visible_in_html,
 )
 from scholarcli.errors import ScholarError
-from scholarcli.export import (
+from scholarcli.export import Exported
+from scholarcli.export.base import (
     ROLE_LEGENDS,
-    Exported,
     ExportOptions,
     WorkExtras,
     fold_preprints,
@@ -218,7 +218,6 @@ class TemplateExtras:
     a folded preprint's address as `preprint`), `preprint_note`, `award`, `featured`."""
 
     def __init__(self, extras: WorkExtras) -> None:
-
         self.links = [(label, address) for label, address in extras.links if is_web_url(address)]
         self.preprint_note = extras.preprint_note
         self.award = extras.award
@@ -351,7 +350,6 @@ def _where(exc: BaseException, shown: str, loaded: set[str]) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-
     text = str(exc)
     if isinstance(exc, SecurityError):
         return f"not allowed in a template: {text}"
@@ -366,7 +364,6 @@ def _describe(exc: BaseException) -> str:
 def _context(
     works: Sequence[Publication], library: Library, options: ExportOptions, filters: Filters
 ) -> dict[str, object]:
-
     view = filters.view
     marker = "" if options.style is not None else filters.equal_marker
     marks = {} if options.style is not None else filters.marks
@@ -447,7 +444,6 @@ class Filters:
         return Markup(text) if chosen == "html" else text  # noqa: S704  # the renderer escaped it
 
     def _citations(self, target: str) -> Callable[[Publication], str]:
-
         if self.style is not None and target not in ("markdown", "html"):
             raise ValueError(f"with --style, citations are markdown or html (pandoc), not {target}")
         renderer: Renderer
@@ -550,7 +546,6 @@ def url(value: object) -> str:
 
 
 def _html_escape(text: str) -> str:
-
     return escape_html(text)
 
 

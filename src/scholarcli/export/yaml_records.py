@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scholarcli.export import ExportOptions, listing
+from scholarcli.export import listing
+from scholarcli.export.base import ExportOptions
 from scholarcli.model import Library, Publication
 
 

@@ -20,7 +20,6 @@ _READABLE = "UTF-8, and UTF-16 or UTF-32 with a byte-order mark, are read withou
 
 
 def _is_codec(name: str) -> bool:
-
     try:
         codecs.lookup(name)
     except LookupError:
@@ -106,7 +105,6 @@ def _one_line(text: str) -> str:
 
 
 def _one_line_messages(result: ImportResult) -> None:
-
     result.rejected = [(_one_line(source), _one_line(reason)) for source, reason in result.rejected]
     result.notes = [(_one_line(source), _one_line(note)) for source, note in result.notes]
     result.candidates = [

@@ -17,12 +17,12 @@ import marshal
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Name, Publication
-from scholarcli.query.keys import names_text, search_text, sort_keys
+from scholarcli.query.keys import names_text, search_text, sort_key, sort_keys
 from scholarcli.query.rows import tsv_row
-from scholarcli.query.selection import SORT_KEYS, SortKey
+from scholarcli.query.selection import SORT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,30 +57,43 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
 
 
 class _Orders(Mapping[str, Sequence[int]]):
-    """Each sort key's order of the works, sorted on first use (every key's values computed at once:
-    `sort_keys` folds a title and a name once for all of them)."""
+    """Each sort key's order of the works, sorted on first use.
+
+    The first order asked for computes that key alone (`list --no-cache` sorts by one key); a second
+    computes every remaining key at once (`sort_keys` folds a title and a name once for all of them:
+    the parse cache stores all four orders).
+    """
 
     def __init__(self, publications: Sequence[Publication]) -> None:
         self._publications = publications
         self._orders: dict[str, Sequence[int]] = {}
-        self._keys: list[dict[SortKey, tuple[object, ...]]] | None = None
 
     def __getitem__(self, key: str) -> Sequence[int]:
         order = self._orders.get(key)
-        if order is None:
-            if key not in SORT_KEYS:
-                raise KeyError(key)
-            if self._keys is None:
-                self._keys = [sort_keys(publication) for publication in self._publications]
-            keys = [work_keys[key] for work_keys in self._keys]
-            order = self._orders[key] = tuple(sorted(range(len(keys)), key=keys.__getitem__))
-        return order
+        if order is not None:
+            return order
+        if key not in SORT_KEYS:
+            raise KeyError(key)
+        publications = self._publications
+        if not self._orders:
+            keys: Sequence[object] = [sort_key(publication, key) for publication in publications]
+            self._orders[key] = _sorted_positions(keys)
+        else:
+            every = [sort_keys(publication) for publication in publications]
+            for other in SORT_KEYS:
+                if other not in self._orders:
+                    self._orders[other] = _sorted_positions([work_keys[other] for work_keys in every])
+        return self._orders[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(SORT_KEYS)
 
     def __len__(self) -> int:
         return len(SORT_KEYS)
+
+
+def _sorted_positions(keys: Sequence[Any]) -> tuple[int, ...]:
+    return tuple(sorted(range(len(keys)), key=keys.__getitem__))
 
 
 class _Deferred(Sequence[str]):

@@ -40,7 +40,7 @@ def load_library(location: StoreLocation, *, use_cache: bool = True) -> LoadedSt
     """Read and validate every file of a store. Raises StoreInvalidError listing all errors.
 
     With `use_cache` (and unless --no-cache or $SCHOLAR_NO_CACHE says otherwise) the records come from
-    the parse cache when it matches the files' bytes (see cache.py); writes pass `use_cache=False`.
+    the parse cache when it matches the files' bytes (see store/cache/parse.py); writes pass `use_cache=False`.
     """
     if use_cache:
         from scholarcli.store.cache import parse as cache

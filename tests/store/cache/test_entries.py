@@ -17,7 +17,7 @@ from scholarcli.cli.app import app
 from scholarcli.export import FORMATS, ExportOptions, export, export_selection
 from scholarcli.model import Publication
 from scholarcli.query import SORT_KEYS, InMemory, Selection, YearRange, select
-from scholarcli.store.cache import entries as entrycache
+from scholarcli.store.cache import entries as entry_cache
 from scholarcli.store.cache import parse as cache
 
 PER_RECORD = sorted(name for name, fmt in FORMATS.items() if fmt.per_record)
@@ -53,7 +53,9 @@ def _entry_files() -> list[Path]:
 
 def _stored(folder: Path, format_name: str) -> dict[str, bytes] | None:
     loaded = store.open_store(folder)
-    return entrycache._read(entrycache.entry_file(loaded.location, format_name), entrycache._key(format_name))
+    return entry_cache._read(
+        entry_cache.entry_file(loaded.location, format_name), entry_cache._key(format_name)
+    )
 
 
 def _rendered_fresh(folder: Path, format_name: str, selection: Selection) -> str:
@@ -169,16 +171,16 @@ def test_a_small_selection_renders_only_itself_and_writes_nothing(make_store) ->
     folder = make_store(_many_works(40))
     counting = _Counting("bibtex")
     loaded = store.open_store(folder)
-    entries = entrycache.selected_entries(loaded, "bibtex", counting, [0, 1])
+    entries = entry_cache.selected_entries(loaded, "bibtex", counting, [0, 1])
     assert counting.ids == ["work0", "work1"]
     assert entries == [counting.render(loaded.library.publications[n]).encode("utf-8") for n in (0, 1)]
     assert _entry_files() == []
     # A third of the store reads the (missing) file and renders, but does not keep what it rendered.
-    entrycache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 3)))
+    entry_cache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 3)))
     assert _entry_files() == []
     # Half the store and more: every work is rendered and kept.
     counting.ids.clear()
-    entrycache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 2)))
+    entry_cache.selected_entries(loaded, "bibtex", counting, list(range(0, 40, 2)))
     assert sorted(counting.ids) == sorted(f"work{n}" for n in range(40))
     assert len(_stored(folder, "bibtex") or {}) == 40
 
@@ -193,10 +195,10 @@ def test_changed_export_code_makes_every_entry_stale(
     monkeypatch: pytest.MonkeyPatch, default_store: Path
 ) -> None:
     export_selection("csl-json", store.open_store(default_store), Selection())
-    key = entrycache._key("csl-json")
+    key = entry_cache._key("csl-json")
     # Another version of any module (here: the export code) gives another digest of the package.
     monkeypatch.setattr(cache, "_code_digest", "0" * 32)
-    assert entrycache._key("csl-json") != key
+    assert entry_cache._key("csl-json") != key
     assert _stored(default_store, "csl-json") is None
     counting = _Counting("csl-json")
     _install(monkeypatch, "csl-json", counting)
@@ -206,12 +208,12 @@ def test_changed_export_code_makes_every_entry_stale(
 
 
 def test_a_new_pylatexenc_makes_the_cache_stale(monkeypatch: pytest.MonkeyPatch) -> None:
-    key = entrycache._key("bibtex")
-    stamps = entrycache._library_stamp()
+    key = entry_cache._key("bibtex")
+    stamps = entry_cache._library_stamp()
     assert all(size >= 0 for _path, size, _mtime in stamps)  # found where the import system finds it
     changed = (*stamps[:1], (stamps[1][0], stamps[1][1] + 1, stamps[1][2]))
-    monkeypatch.setattr(entrycache, "_library_stamp", lambda: changed)
-    assert entrycache._key("bibtex") != key
+    monkeypatch.setattr(entry_cache, "_library_stamp", lambda: changed)
+    assert entry_cache._key("bibtex") != key
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])

@@ -21,7 +21,7 @@ from scholarcli.cli.app import app
 from scholarcli.model import Publication, parse_name
 from scholarcli.query import index
 from scholarcli.store.cache import parse as cache
-from scholarcli.store.cache import update as cachewrite
+from scholarcli.store.cache import update as cache_update
 from scholarcli.write import operations as writes
 from scholarcli.write.duplicates import OnDuplicate
 from scholarcli.write.operations import Candidate
@@ -192,7 +192,7 @@ def test_no_cache_before_the_write_means_none_after(default_store: Path) -> None
         ValueError("bad marshal data"),
         EOFError("EOF read where object expected"),
         MemoryError(),
-        cachewrite._GiveUpError(),
+        cache_update._GiveUpError(),
     ],
     ids=["os", "value", "eof", "memory", "give-up"],
 )
@@ -204,7 +204,7 @@ def test_a_failed_cache_update_does_not_fail_the_write(
     def broken(*_: object) -> bool:
         raise failure
 
-    monkeypatch.setattr(cachewrite, "_update", broken)
+    monkeypatch.setattr(cache_update, "_update", broken)
     report = writes.add_publications(location, [_new("Written Anyway")])
     assert len(report.added) == 1
     assert _current_cache(location) is None  # the next read parses and caches the new file
@@ -221,7 +221,7 @@ def test_a_bug_in_the_cache_update_is_not_hidden(
     def buggy(*_: object) -> bool:
         raise AttributeError("'NoneType' object has no attribute 'first'")
 
-    monkeypatch.setattr(cachewrite, "_update", buggy)
+    monkeypatch.setattr(cache_update, "_update", buggy)
     with pytest.raises(AttributeError):
         writes.add_publications(location, [_new("Written Before The Bug")])
     assert len(store.load_library(location, use_cache=False).library.publications) == 8
@@ -305,13 +305,13 @@ def test_an_add_counts_the_lines_only_where_a_warning_needs_them(
     # Counting the lines before the last record (~15 ms at 10,000 records) was done for every add;
     # only warnings, old or new, need the number (issue #13 item 3).
     counted: list[int] = []
-    count = cachewrite.LinesBefore.__int__
+    count = cache_update.LinesBefore.__int__
 
-    def counting(self: cachewrite.LinesBefore) -> int:
+    def counting(self: cache_update.LinesBefore) -> int:
         counted.append(self.offset)
         return count(self)
 
-    monkeypatch.setattr(cachewrite.LinesBefore, "__int__", counting)
+    monkeypatch.setattr(cache_update.LinesBefore, "__int__", counting)
     text = (
         "- id: a\n  type: article-journal\n  title: A\n  authors:\n    - Liu, Chuncheng\n  year: 2022\n"
         "  container: Journal\n  pages: 1-2\n  doi: 10.1234/a\n"
@@ -331,7 +331,7 @@ def test_an_add_counts_the_lines_only_where_a_warning_needs_them(
 
 
 def test_lines_before_counts_once() -> None:
-    lines = cachewrite.LinesBefore(b"a\nb\nc\n", 4)
+    lines = cache_update.LinesBefore(b"a\nb\nc\n", 4)
     assert int(lines) == 2
     lines.data = b""  # (a second count would now give 0)
     assert int(lines) == 2

@@ -13,10 +13,10 @@ the store after all) and each index section (checked when first used; a damaged 
 A cache that cannot be written is skipped. Files are replaced atomically, so readers see an old or a
 new cache, never part of one. Only reads use it: writes re-read the store under its lock
 (`load_library(..., use_cache=False)`), and then, after a successful replace, write the cache of the
-new file from the old one (`cachewrite.py`), so the next read is warm.
+new file from the old one (`store/cache/update.py`), so the next read is warm.
 
-Beside the records it keeps the query index (`index.py`), and its body is mapped and used a piece at a
-time (`cachedrecords.py`): a command pays for the records and index sections it touches, not the store.
+Beside the records it keeps the query index (`query/index.py`), and its body is mapped and used a piece at a
+time (`store/cache/records.py`): a command pays for the records and index sections it touches, not the store.
 """
 
 from __future__ import annotations
