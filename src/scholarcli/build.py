@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scholarcli.errors import ScholarError, display_path
+from scholarcli.errors import ManyProblemsError, ScholarError, display_path
 from scholarcli.export import FORMATS, ExportOptions, export_selection, export_tree_selection
 from scholarcli.export.sitewrite import TreePlan, apply_tree, plan_tree, refusal_error
 from scholarcli.model import STATUSES
@@ -56,15 +56,11 @@ KEYS = (
 )  # fmt: skip
 
 
-class BuildConfigError(ScholarError):
+class BuildConfigError(ManyProblemsError):
     """A mistake in scholar.toml; every one found is reported, each as `file:line: message`."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__(f"{len(lines)} error(s) in {CONFIG_NAME}")
-
-    def messages(self) -> list[str]:
-        return list(self.lines)
+        super().__init__(lines, f"{len(lines)} error(s) in {CONFIG_NAME}")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ keeps its traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -51,6 +52,17 @@ class ScholarError(Exception):
 
     def messages(self) -> list[str]:
         return [str(self)]
+
+
+class ManyProblemsError(ScholarError):
+    """Several problems reported together (one per line), with a closing summary."""
+
+    def __init__(self, lines: Sequence[str], summary: str) -> None:
+        self.lines = list(lines)
+        super().__init__(summary)
+
+    def messages(self) -> list[str]:
+        return self.lines
 
 
 class StoreInvalidError(ScholarError):

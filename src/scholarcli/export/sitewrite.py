@@ -28,9 +28,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scholarcli.errors import ScholarError, display_path
+from scholarcli.errors import ManyProblemsError, ScholarError, display_path
 from scholarcli.store import STORE_FILES, StoreLocation
-from scholarcli.write.atomic import atomic_write, fsync_folder, replace_with_temp, store_owns, write_temp
+from scholarcli.write.atomic import (
+    atomic_write,
+    existing_mode,
+    fsync_folder,
+    replace_with_temp,
+    store_owns,
+    write_temp,
+)
 
 MANIFEST_NAME = ".scholar-manifest.json"
 _MANIFEST_VERSION = 1
@@ -149,12 +156,7 @@ def plan_tree(
 ) -> TreePlan:
     """Compare the output `files` with `folder` and its manifest (see the module docstring)."""
     folder = folder.expanduser()
-    try:
-        folder_mode = folder.stat().st_mode
-    except FileNotFoundError:
-        folder_mode = None
-    except OSError as exc:
-        raise ScholarError(f"{display_path(folder)}: cannot write: {exc.strerror or exc}") from None
+    folder_mode = existing_mode(folder, display_path(folder))
     if folder_mode is not None and not stat.S_ISDIR(folder_mode):
         raise ScholarError(f"{display_path(folder)}: is a file; the {format_name} format writes a folder")
     manifest = read_manifest(folder) if folder_mode is not None else {}
@@ -223,15 +225,11 @@ class _StoreFiles:
         return parent in self.folders and store_owns(self.store, parent / path.name)
 
 
-class OverwriteRefusedError(ScholarError):
+class OverwriteRefusedError(ManyProblemsError):
     """Files an export would overwrite but may not: each is one message; nothing was written."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__(f"{len(lines)} files would be overwritten; nothing was written")
-
-    def messages(self) -> list[str]:
-        return list(self.lines)
+        super().__init__(lines, f"{len(lines)} files would be overwritten; nothing was written")
 
 
 def refusal_error(plans: list[TreePlan]) -> OverwriteRefusedError | None:

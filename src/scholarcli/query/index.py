@@ -49,10 +49,10 @@ def build_index(publications: Sequence[Publication]) -> RecordIndex:
     return RecordIndex(
         ids=tuple(publication.id for publication in publications),
         orders=_Orders(publications),
-        names_texts=_Deferred(lambda: rebuild("names_texts", publications), count),
-        search_texts=_Deferred(lambda: rebuild("search_texts", publications), count),
-        tsv_rows=_Deferred(lambda: rebuild("tsv_rows", publications), count),
-        digests=_Deferred(lambda: rebuild("digests", publications), count),
+        names_texts=DeferredTexts(lambda: rebuild("names_texts", publications), count),
+        search_texts=DeferredTexts(lambda: rebuild("search_texts", publications), count),
+        tsv_rows=DeferredTexts(lambda: rebuild("tsv_rows", publications), count),
+        digests=DeferredTexts(lambda: rebuild("digests", publications), count),
     )
 
 
@@ -96,8 +96,11 @@ def _sorted_positions(keys: Sequence[Any]) -> tuple[int, ...]:
     return tuple(sorted(range(len(keys)), key=keys.__getitem__))
 
 
-class _Deferred(Sequence[str]):
-    """A text section computed (all of it) on first use."""
+class DeferredTexts(Sequence[str]):
+    """A text section computed (all of it) on first use: from the records here, or unmarshalled from
+    the parse cache (store/cache/records.py, `stored_texts`)."""
+
+    __slots__ = ("_compute", "_length", "_texts")
 
     def __init__(self, compute: Callable[[], Sequence[str]], length: int) -> None:
         self._compute: Callable[[], Sequence[str]] | None = compute

@@ -202,6 +202,17 @@ def store_owns(store: StoreLocation, resolved: Path) -> bool:
     return False
 
 
+def existing_mode(path: Path, shown: str) -> int | None:
+    """The file type and mode of what is at `path` (an output about to be written), None when
+    nothing is; anything else that stops a stat is the user's `cannot write` error."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ScholarError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+
+
 def write_export(path: Path, content: str | bytes, store: StoreLocation) -> None:
     """Write an export to `path`, refusing the store's own files and reporting an unwritable path.
 
@@ -214,12 +225,7 @@ def write_export(path: Path, content: str | bytes, store: StoreLocation) -> None
     shown = display_path(target)
     if store_owns(store, resolved):
         raise ScholarError(f"{shown}: refusing to write an export over a file of the store")
-    try:
-        mode = resolved.stat().st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise ScholarError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    mode = existing_mode(resolved, shown)
     if mode is not None and stat.S_ISDIR(mode):
         raise ScholarError(f"{shown}: is a folder; name a file to write")
     data = content.encode("utf-8") if isinstance(content, str) else content

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scholarcli.errors import ScholarError
+from scholarcli.errors import ManyProblemsError, ScholarError
 from scholarcli.model import Name, Publication, parse_name
 from scholarcli.store.validate import year_problem
-from scholarcli.write.operations import Candidate, ManyProblemsError, year_from_text
+from scholarcli.write.operations import Candidate, year_from_text
 
 SOURCE = "the new record"  # how messages name it (there is no file or line yet)
 

@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from scholarcli import ids
-from scholarcli.errors import Problem, ScholarError, StoreChangedError, StoreInvalidError, UnknownIdError
+from scholarcli.errors import (
+    ManyProblemsError,
+    Problem,
+    ScholarError,
+    StoreChangedError,
+    StoreInvalidError,
+    UnknownIdError,
+)
 from scholarcli.model import NAME_LIST_FIELDS, PUBLICATION_FIELDS, Publication, fold, parse_name
 from scholarcli.store import StoreLocation, validate, yamlio
 from scholarcli.write import render, scan
@@ -32,17 +39,6 @@ from scholarcli.write.outline import (
 from scholarcli.write.session import WriteSession, write_session
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-class ManyProblemsError(ScholarError):
-    """Several problems reported together (one per line), with a closing summary."""
-
-    def __init__(self, lines: Sequence[str], summary: str) -> None:
-        self.lines = list(lines)
-        super().__init__(summary)
-
-    def messages(self) -> list[str]:
-        return self.lines
 
 
 @dataclass(frozen=True)

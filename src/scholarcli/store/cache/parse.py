@@ -41,7 +41,7 @@ import xxhash
 from scholarcli.errors import Problem, StoreChangedError, display_path
 from scholarcli.model import Library, Name, Profile, Publication, Theme
 from scholarcli.query.index import RecordIndex, TextSection, name_fields, rebuild
-from scholarcli.store.cache.records import CachedRecords, LazyTexts, checksum, record_row
+from scholarcli.store.cache.records import CachedRecords, checksum, record_row, stored_texts
 from scholarcli.store.gcpause import gc_paused
 from scholarcli.store.loaded import LoadedStore
 from scholarcli.store.locate import APP_NAME, STORE_FILES, StoreLocation
@@ -466,7 +466,9 @@ def _decode(
     texts = {}
     start = records_end
     for name, (end, expected) in zip(LAZY_SECTIONS, sections, strict=True):
-        texts[name] = LazyTexts(body[start:end], count, expected, functools.partial(rebuild, name, records))
+        texts[name] = stored_texts(
+            body[start:end], count, expected, functools.partial(rebuild, name, records)
+        )
         start = end
     library = Library(
         profile=Profile(*profile_row), themes=tuple(Theme(*row) for row in theme_rows), publications=records

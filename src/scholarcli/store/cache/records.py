@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import marshal
 from collections.abc import Callable, Iterator, Sequence
 from typing import overload
@@ -16,6 +17,7 @@ from typing import overload
 import xxhash
 
 from scholarcli.model import Name, Publication
+from scholarcli.query.index import DeferredTexts
 
 _PUBLICATION_FIELDS = tuple(field.name for field in dataclasses.fields(Publication))
 AUTHORS = _PUBLICATION_FIELDS.index("authors")
@@ -130,41 +132,20 @@ class CachedRecords(Sequence[Publication]):
         return publication
 
 
-class LazyTexts(Sequence[str]):
+def stored_texts(
+    data: bytes | memoryview, length: int, expected_checksum: int, rebuild: Callable[[], Sequence[str]]
+) -> DeferredTexts:
     """A tuple of texts kept as marshal bytes until first used. A section found damaged then (its
     checksum differs) is computed again with `rebuild` from the records (each checked as it is built)."""
+    return DeferredTexts(functools.partial(_load_texts, data, length, expected_checksum, rebuild), length)
 
-    __slots__ = ("_checksum", "_data", "_items", "_length", "_rebuild")
 
-    def __init__(
-        self,
-        data: bytes | memoryview,
-        length: int,
-        expected_checksum: int,
-        rebuild: Callable[[], Sequence[str]],
-    ) -> None:
-        self._data = data
-        self._length = length
-        self._checksum = expected_checksum
-        self._rebuild = rebuild
-        self._items: Sequence[str] | None = None
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, position: int) -> str: ...
-    @overload
-    def __getitem__(self, position: slice) -> Sequence[str]: ...
-    def __getitem__(self, position: int | slice) -> str | Sequence[str]:
-        if self._items is None:
-            self._items = self._load()
-        return self._items[position]
-
-    def _load(self) -> Sequence[str]:
-        if checksum(self._data) == self._checksum:
-            with contextlib.suppress(EOFError, ValueError, TypeError):
-                items = marshal.loads(self._data)  # noqa: S302  (checked just above)
-                if isinstance(items, tuple) and len(items) == self._length:
-                    return items
-        return self._rebuild()
+def _load_texts(
+    data: bytes | memoryview, length: int, expected_checksum: int, rebuild: Callable[[], Sequence[str]]
+) -> Sequence[str]:
+    if checksum(data) == expected_checksum:
+        with contextlib.suppress(EOFError, ValueError, TypeError):
+            items = marshal.loads(data)  # noqa: S302  (checked just above)
+            if isinstance(items, tuple) and len(items) == length:
+                return items
+    return rebuild()
